@@ -1,0 +1,4 @@
+// GNU readline and history (Debian: libreadline-dev). readline.h needs stdio.h first.
+#include <stdio.h>
+#include <readline/readline.h>
+#include <readline/history.h>

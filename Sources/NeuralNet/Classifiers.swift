@@ -1,0 +1,168 @@
+import TensorCore
+
+/// Linear classifier with the bias trick: each input gets an extra constant 1, so f(x) = W [x; 1] with
+/// W of shape classes x (inputs + 1) holding the biases in its last column. Trained with softmax
+/// cross-entropy or the multiclass SVM hinge loss like any layer.
+public final class BiasTrickLinear: Layer {
+    public let inputs: Int
+    public let classes: Int
+    public let weight: Parameter
+    private let augmented = Matrix(rows: 0, cols: 0)
+    private let output = Matrix(rows: 0, cols: 0)
+
+    public init(inputs: Int, classes: Int, rng: inout SeededRandom) {
+        self.inputs = inputs
+        self.classes = classes
+        let w = Matrix(rows: classes, cols: inputs + 1)
+        for r in 0..<classes { for c in 0..<inputs { w[r, c] = Float(rng.normal() * 0.001) } }
+        weight = Parameter(name: "weight", value: w)
+    }
+
+    public var kind: String { "linear_classifier" }
+    public var spec: String { "linear_classifier \(inputs) \(classes) (bias trick: W is \(classes)x\(inputs + 1))" }
+    public var parameters: [Parameter] { [weight] }
+
+    public func outputWidth(for inputWidth: Int) -> Result<Int, LayerError> {
+        inputWidth == inputs ? .success(classes)
+            : .failure(LayerError("linear classifier expects \(inputs) inputs but receives \(inputWidth)"))
+    }
+
+    public func forward(_ x: Matrix, training: Bool) -> Matrix {
+        let batch = x.rows, d = inputs + 1
+        augmented.resize(rows: batch, cols: d)
+        for r in 0..<batch {
+            (augmented.data + r * d).update(from: x.data + r * inputs, count: inputs)
+            augmented.data[r * d + inputs] = 1
+        }
+        output.resize(rows: batch, cols: classes)
+        BLAS.gemm(transA: false, transB: true, m: batch, n: classes, k: d, a: augmented.data, lda: d,
+                  b: weight.value.data, ldb: d, c: output.data, ldc: classes)
+        return output
+    }
+
+    public func backward(_ dy: Matrix, needInputGradient: Bool) -> Matrix? {
+        BLAS.gemm(transA: true, transB: false, m: classes, n: inputs + 1, k: dy.rows, a: dy.data, lda: classes,
+                  b: augmented.data, ldb: inputs + 1, beta: 1, c: weight.grad.data, ldc: inputs + 1)
+        return nil
+    }
+
+    /// The weights of class `c` without the bias, e.g. a 28x28 "template".
+    public func template(_ c: Int) -> [Float] {
+        Array(UnsafeBufferPointer(start: weight.value.data + c * (inputs + 1), count: inputs))
+    }
+}
+
+/// k-nearest-neighbour classifier. L2 distances use ‖a-b‖² = ‖a‖² + ‖b‖² - 2a·b, so the bulk of the work
+/// is one matrix product per chunk of queries (BLAS); L1 is computed in chunks with a vectorisable loop.
+public final class KNearestNeighbours {
+    public enum Distance: String, Sendable, CaseIterable { case l1, l2 }
+    public let k: Int
+    public let distance: Distance
+    public let train: Samples
+    private let trainNorms: [Float]
+    public let classCount: Int
+
+    public init(k: Int, distance: Distance, train: Samples, classCount: Int) {
+        self.k = k
+        self.distance = distance
+        self.train = train
+        self.classCount = classCount
+        var norms = [Float](repeating: 0, count: train.count)
+        if distance == .l2 {
+            train.features.withUnsafeBufferPointer { f in
+                norms.withUnsafeMutableBufferPointer { n in
+                    guard let fb = f.baseAddress, let nb = n.baseAddress else { return }
+                    BLAS.rowSquaredNorms(fb, rows: train.count, cols: train.width, into: nb)
+                }
+            }
+        }
+        trainNorms = norms
+    }
+
+    /// Predicted labels for `queries` (rows of train.width features). `shouldStop` is polled per chunk;
+    /// `progress` receives the number of queries done.
+    public func predict(_ queries: [Float], count: Int, shouldStop: () -> Bool = { false },
+                        progress: (Int) -> Void = { _ in }) -> [Int32]? {
+        let width = train.width, n = train.count
+        let chunk = distance == .l2 ? 256 : 16
+        var predictions = [Int32](repeating: 0, count: count)
+        var dist = [Float](repeating: 0, count: chunk * n)
+        var stopped = false
+        queries.withUnsafeBufferPointer { q in
+            train.features.withUnsafeBufferPointer { t in
+                trainNorms.withUnsafeBufferPointer { tn in
+                    dist.withUnsafeMutableBufferPointer { d in
+                        guard let qb = q.baseAddress, let tb = t.baseAddress, let db = d.baseAddress,
+                              let tnb = tn.baseAddress else { return }
+                        var lo = 0
+                        while lo < count {
+                            if shouldStop() { stopped = true; return }
+                            let rows = min(chunk, count - lo)
+                            if distance == .l2 {
+                                // -2 q·t, then add ‖t‖² (‖q‖² is the same for every candidate of a query).
+                                BLAS.gemm(transA: false, transB: true, m: rows, n: n, k: width, alpha: -2,
+                                          a: qb + lo * width, lda: width, b: tb, ldb: width, c: db, ldc: n)
+                                for r in 0..<rows {
+                                    let row = db + r * n
+                                    for j in 0..<n { row[j] += tnb[j] }
+                                }
+                            } else {
+                                for r in 0..<rows {
+                                    let qr = qb + (lo + r) * width
+                                    let row = db + r * n
+                                    for j in 0..<n {
+                                        let tr = tb + j * width
+                                        var s: Float = 0
+                                        for p in 0..<width { s += abs(qr[p] - tr[p]) }
+                                        row[j] = s
+                                    }
+                                }
+                            }
+                            for r in 0..<rows {
+                                predictions[lo + r] = vote(db + r * n, n)
+                            }
+                            lo += rows
+                            progress(lo)
+                        }
+                    }
+                }
+            }
+        }
+        return stopped ? nil : predictions
+    }
+
+    /// Majority vote among the k nearest; ties go to the class of the nearest among the tied.
+    private func vote(_ row: UnsafeMutablePointer<Float>, _ n: Int) -> Int32 {
+        var bestIdx = [Int](repeating: -1, count: k)
+        var bestDist = [Float](repeating: .infinity, count: k)
+        for j in 0..<n {
+            let v = row[j]
+            if v < bestDist[k - 1] {
+                var p = k - 1
+                while p > 0 && bestDist[p - 1] > v { bestDist[p] = bestDist[p - 1]; bestIdx[p] = bestIdx[p - 1]; p -= 1 }
+                bestDist[p] = v
+                bestIdx[p] = j
+            }
+        }
+        var votes = [Int](repeating: 0, count: max(classCount, 1))
+        train.labels.withUnsafeBufferPointer { labels in
+            for idx in bestIdx where idx >= 0 { let l = Int(labels[idx]); if l < votes.count { votes[l] += 1 } }
+        }
+        let top = votes.max() ?? 0
+        for idx in bestIdx where idx >= 0 {
+            let l = Int(train.labels[idx])
+            if l < votes.count && votes[l] == top { return Int32(l) }
+        }
+        return 0
+    }
+}
+
+/// Distance between two vectors, as in the lecture's 4x4 example.
+public func distance(_ a: [Float], _ b: [Float], _ kind: KNearestNeighbours.Distance) -> Double {
+    var s = 0.0
+    for (x, y) in zip(a, b) {
+        let d = Double(x) - Double(y)
+        s += kind == .l1 ? abs(d) : d * d
+    }
+    return kind == .l1 ? s : s.squareRoot()
+}

@@ -1,0 +1,105 @@
+import TensorCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An optimizer is one per-parameter update rule; `step` applies it to every parameter and clears the
+/// gradients for the next batch.
+public protocol Optimizer: AnyObject {
+    var learningRate: Float { get set }
+    var spec: String { get }
+    func update(_ parameter: Parameter)
+}
+
+extension Optimizer {
+    public func step(_ parameters: [Parameter]) {
+        for p in parameters {
+            update(p)
+            p.zeroGrad()
+        }
+    }
+}
+
+/// Stochastic gradient descent with PyTorch's semantics:
+/// g ← ∇ + λθ;  v ← μv + g (v₀ = g);  θ ← θ - η(g + μv) with Nesterov, θ ← θ - ηv otherwise.
+public final class SGD: Optimizer {
+    public var learningRate: Float
+    public var momentum: Float
+    public var nesterov: Bool
+    public var weightDecay: Float
+
+    public init(learningRate: Float, momentum: Float = 0, nesterov: Bool = false, weightDecay: Float = 0) {
+        self.learningRate = learningRate
+        self.momentum = momentum
+        self.nesterov = nesterov
+        self.weightDecay = weightDecay
+    }
+
+    public var spec: String {
+        "sgd lr=\(learningRate) momentum=\(momentum) nesterov=\(nesterov) weight_decay=\(weightDecay)"
+    }
+
+    public func update(_ p: Parameter) {
+        let n = p.value.count, w = p.value.data, g = p.grad.data
+        let lr = learningRate, mu = momentum, wd = weightDecay
+        if wd != 0 { for i in 0..<n { g[i] += wd * w[i] } }
+        guard mu != 0 else {
+            for i in 0..<n { w[i] -= lr * g[i] }
+            return
+        }
+        if p.slots.isEmpty {
+            let v = Matrix(rows: p.value.rows, cols: p.value.cols)
+            v.data.update(from: g, count: n)
+            p.slots = [v]
+        } else {
+            let v = p.slots[0].data
+            for i in 0..<n { v[i] = mu * v[i] + g[i] }
+        }
+        let v = p.slots[0].data
+        if nesterov {
+            for i in 0..<n { w[i] -= lr * (g[i] + mu * v[i]) }
+        } else {
+            for i in 0..<n { w[i] -= lr * v[i] }
+        }
+    }
+}
+
+/// Adam (Kingma & Ba): m ← β₁m + (1-β₁)g; v ← β₂v + (1-β₂)g²; θ ← θ - η m̂ / (√v̂ + ε), with bias-corrected
+/// m̂ = m/(1-β₁ᵗ), v̂ = v/(1-β₂ᵗ). Weight decay is added to the gradient (PyTorch's Adam, not AdamW).
+public final class Adam: Optimizer {
+    public var learningRate: Float
+    public var beta1: Float
+    public var beta2: Float
+    public var epsilon: Float
+    public var weightDecay: Float
+
+    public init(learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8,
+                weightDecay: Float = 0) {
+        self.learningRate = learningRate
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        self.weightDecay = weightDecay
+    }
+
+    public var spec: String { "adam lr=\(learningRate) beta1=\(beta1) beta2=\(beta2) weight_decay=\(weightDecay)" }
+
+    public func update(_ p: Parameter) {
+        if p.slots.count < 2 {
+            p.slots = [Matrix(rows: p.value.rows, cols: p.value.cols), Matrix(rows: p.value.rows, cols: p.value.cols)]
+        }
+        p.step += 1
+        let n = p.value.count, w = p.value.data, g = p.grad.data
+        let m = p.slots[0].data, v = p.slots[1].data
+        let b1 = beta1, b2 = beta2, wd = weightDecay, eps = epsilon
+        let c1 = 1 - powf(b1, Float(p.step)), c2 = 1 - powf(b2, Float(p.step))
+        let stepSize = learningRate / c1
+        let invSqrtC2 = 1 / c2.squareRoot()
+        for i in 0..<n {
+            let gi = g[i] + wd * w[i]
+            m[i] = b1 * m[i] + (1 - b1) * gi
+            v[i] = b2 * v[i] + (1 - b2) * gi * gi
+            w[i] -= stepSize * m[i] / (v[i].squareRoot() * invSqrtC2 + eps)
+        }
+    }
+}

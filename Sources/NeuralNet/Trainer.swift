@@ -1,0 +1,229 @@
+import TensorCore
+
+/// Samples laid out for training: `count` rows of `width` features, one label each.
+public struct Samples: Sendable {
+    public var features: [Float]
+    public var labels: [Int32]
+    public var width: Int
+    public var count: Int { labels.count }
+
+    public init(features: [Float], labels: [Int32], width: Int) {
+        self.features = features
+        self.labels = labels
+        self.width = width
+    }
+}
+
+public struct EpochStats: Sendable, Equatable {
+    public var epoch: Int
+    public var loss: Double
+    public var accuracy: Double
+    public var validationLoss: Double?
+    public var validationAccuracy: Double?
+    public var seconds: Double
+    public var learningRate: Float
+}
+
+public struct BatchProgress: Sendable {
+    public var epoch: Int
+    public var epochs: Int
+    public var batch: Int
+    public var batches: Int
+    public var runningLoss: Double
+}
+
+public enum TrainOutcome: Sendable, Equatable {
+    case completed
+    case interrupted(epoch: Int, batch: Int)
+    case diverged(epoch: Int, batch: Int)
+    case stoppedEarly(epoch: Int)
+}
+
+public struct TrainConfig: Sendable {
+    public var epochs: Int
+    public var batchSize: Int
+    public var shuffle: Bool = true
+    /// Multiply the learning rate by `stepGamma` every `stepSize` epochs (0 = constant).
+    public var stepSize: Int = 0
+    public var stepGamma: Float = 0.1
+    /// Stop when validation accuracy has not improved for this many epochs (0 = never).
+    public var patience: Int = 0
+
+    public init(epochs: Int, batchSize: Int) {
+        self.epochs = epochs
+        self.batchSize = batchSize
+    }
+}
+
+public struct Evaluation: Sendable {
+    public var loss: Double
+    public var accuracy: Double
+    public var predictions: [Int32]
+    public init(loss: Double, accuracy: Double, predictions: [Int32]) {
+        self.loss = loss
+        self.accuracy = accuracy
+        self.predictions = predictions
+    }
+}
+
+/// Mini-batch training loop: shuffle, gather, forward, loss, backward, step. Buffers are allocated once.
+public final class Trainer {
+    public let model: Sequential
+    public let loss: LossFunction
+    public let optimizer: Optimizer
+    private let batchInput = Matrix(rows: 0, cols: 0)
+    private let batchLabels = Matrix(rows: 0, cols: 0)
+    private var labelBuffer: [Int32] = []
+    private let gradOutput = Matrix(rows: 0, cols: 0)
+
+    public init(model: Sequential, loss: LossFunction, optimizer: Optimizer) {
+        self.model = model
+        self.loss = loss
+        self.optimizer = optimizer
+    }
+
+    /// Trains in place. `shouldStop` is polled once per batch (Ctrl-C); a non-finite loss restores the
+    /// weights from the start of the epoch and stops.
+    public func train(_ data: Samples, validation: Samples?, config: TrainConfig, rng: inout SeededRandom,
+                      epochOffset: Int = 0,
+                      onBatch: (BatchProgress) -> Void = { _ in }, onEpoch: (EpochStats) -> Void,
+                      shouldStop: () -> Bool = { false }) -> TrainOutcome {
+        let n = data.count, width = data.width
+        guard n > 0, config.batchSize > 0 else { return .completed }
+        let batches = (n + config.batchSize - 1) / config.batchSize
+        var order = Array(0..<n)
+        if labelBuffer.count < config.batchSize { labelBuffer = [Int32](repeating: 0, count: config.batchSize) }
+        let baseRate = optimizer.learningRate
+        var bestValidation = -1.0
+        var epochsWithoutImprovement = 0
+        model.zeroGrad()
+
+        for e in 0..<config.epochs {
+            let epoch = epochOffset + e + 1
+            if config.stepSize > 0 {
+                optimizer.learningRate = baseRate * powf(config.stepGamma, Float(e / config.stepSize))
+            }
+            let start = Clock.now
+            let snapshot = model.snapshot()
+            if config.shuffle { rng.shuffle(&order) }
+            var lossSum = 0.0
+            var correct = 0
+            var seen = 0
+            var outcome: TrainOutcome?
+            data.features.withUnsafeBufferPointer { features in
+                data.labels.withUnsafeBufferPointer { labels in
+                    labelBuffer.withUnsafeMutableBufferPointer { batchLabels in
+                        guard let featureBase = features.baseAddress, let labelsOut = batchLabels.baseAddress else { return }
+                        for b in 0..<batches {
+                            if shouldStop() { outcome = .interrupted(epoch: epoch, batch: b); return }
+                            let lo = b * config.batchSize, hi = min(n, lo + config.batchSize)
+                            let size = hi - lo
+                            batchInput.resize(rows: size, cols: width)
+                            for (r, i) in order[lo..<hi].enumerated() {
+                                (batchInput.data + r * width).update(from: featureBase + i * width, count: width)
+                                labelsOut[r] = labels[i]
+                            }
+                            let out = model.forward(batchInput, training: true)
+                            let result = loss.evaluate(output: out, labels: labelsOut,
+                                                       probabilities: model.endsInSoftmax, grad: gradOutput)
+                            if !result.lossSum.isFinite {
+                                model.restore(snapshot)
+                                outcome = .diverged(epoch: epoch, batch: b + 1)
+                                return
+                            }
+                            model.backward(gradOutput)
+                            optimizer.step(model.parameters)
+                            lossSum += result.lossSum
+                            correct += result.correct
+                            seen += size
+                            onBatch(BatchProgress(epoch: epoch, epochs: epochOffset + config.epochs, batch: b + 1,
+                                                  batches: batches, runningLoss: lossSum / Double(seen)))
+                        }
+                    }
+                }
+            }
+            if let outcome { model.zeroGrad(); return outcome }
+            var stats = EpochStats(epoch: epoch, loss: lossSum / Double(max(seen, 1)),
+                                   accuracy: Double(correct) / Double(max(seen, 1)), validationLoss: nil,
+                                   validationAccuracy: nil, seconds: 0, learningRate: optimizer.learningRate)
+            if let validation, validation.count > 0 {
+                let v = evaluate(validation)
+                stats.validationLoss = v.loss
+                stats.validationAccuracy = v.accuracy
+            }
+            stats.seconds = Clock.now - start
+            onEpoch(stats)
+            if config.patience > 0, let acc = stats.validationAccuracy {
+                if acc > bestValidation { bestValidation = acc; epochsWithoutImprovement = 0 }
+                else {
+                    epochsWithoutImprovement += 1
+                    if epochsWithoutImprovement >= config.patience { return .stoppedEarly(epoch: epoch) }
+                }
+            }
+        }
+        return .completed
+    }
+
+    /// Loss and accuracy over a whole set, in evaluation mode, in batches of 1,000.
+    public func evaluate(_ data: Samples) -> Evaluation {
+        Evaluator.evaluate(model, data, loss: loss)
+    }
+}
+
+public enum Evaluator {
+    public static func evaluate(_ model: Sequential, _ data: Samples, loss: LossFunction) -> Evaluation {
+        let n = data.count, width = data.width
+        var predictions = [Int32](repeating: 0, count: n)
+        var lossSum = 0.0
+        var correct = 0
+        let chunk = 1000
+        data.features.withUnsafeBufferPointer { features in
+            data.labels.withUnsafeBufferPointer { labels in
+                guard let fBase = features.baseAddress, let lBase = labels.baseAddress else { return }
+                var lo = 0
+                while lo < n {
+                    let hi = min(n, lo + chunk)
+                    // Wrap the rows in place: no copy of the evaluation set.
+                    let view = Matrix(rows: hi - lo, cols: width)
+                    view.data.update(from: fBase + lo * width, count: (hi - lo) * width)
+                    let out = model.forward(view, training: false)
+                    let r = loss.evaluate(output: out, labels: lBase + lo, probabilities: model.endsInSoftmax, grad: nil)
+                    lossSum += r.lossSum
+                    correct += r.correct
+                    for i in 0..<(hi - lo) {
+                        predictions[lo + i] = Int32(predictedClass(out.data + i * out.cols, out.cols))
+                    }
+                    lo = hi
+                }
+            }
+        }
+        return Evaluation(loss: lossSum / Double(max(n, 1)), accuracy: Double(correct) / Double(max(n, 1)),
+                          predictions: predictions)
+    }
+
+    /// Model outputs for one sample (probabilities when `softmax` is set and the model ends in logits).
+    public static func outputs(_ model: Sequential, features: ArraySlice<Float>, softmax: Bool) -> [Float] {
+        let x = Matrix(rows: 1, cols: features.count, values: Array(features))
+        let out = model.forward(x, training: false)
+        var result = out.array
+        if softmax && !model.endsInSoftmax && result.count > 1 {
+            result.withUnsafeMutableBufferPointer { buf in
+                guard let base = buf.baseAddress else { return }
+                softmaxRow(base, base, count: buf.count)
+            }
+        }
+        return result
+    }
+}
+
+/// Monotonic seconds, without Foundation.
+public enum Clock {
+    public static var now: Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+    }
+}
+#if canImport(Glibc)
+import Glibc
+#endif

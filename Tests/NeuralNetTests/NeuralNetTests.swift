@@ -1,0 +1,221 @@
+import XCTest
+import TensorCore
+@testable import NeuralNet
+
+/// Checks a layer's backward against central finite differences of L = Σ f(x) ∘ R, for the input gradient and
+/// every parameter gradient. Done in Float32, so the tolerance is loose but still catches any wrong formula.
+private func checkLayer(_ layer: Layer, inputWidth: Int, batch: Int = 3, seed: UInt64 = 3,
+                        file: StaticString = #filePath, line: UInt = #line) {
+    var rng = SeededRandom(seed: seed)
+    let x = Matrix(rows: batch, cols: inputWidth)
+    // Keep inputs away from ReLU kinks so the finite difference is well defined.
+    for i in 0..<x.count { var v = Float(rng.normal()); if abs(v) < 0.05 { v += 0.1 }; x.data[i] = v }
+    guard case .success(let outWidth) = layer.outputWidth(for: inputWidth) else { return XCTFail("width", file: file, line: line) }
+    let r = Matrix(rows: batch, cols: outWidth)
+    for i in 0..<r.count { r.data[i] = Float(rng.normal()) }
+    func objective() -> Double {
+        let y = layer.forward(x, training: false)
+        var s = 0.0
+        for i in 0..<y.count { s += Double(y.data[i]) * Double(r.data[i]) }
+        return s
+    }
+    for p in layer.parameters { p.zeroGrad() }
+    _ = layer.forward(x, training: false)
+    guard let dx = layer.backward(r, needInputGradient: true)?.clone() else { return XCTFail("no input gradient", file: file, line: line) }
+    let eps: Float = 1e-2
+    func numeric(_ ptr: UnsafeMutablePointer<Float>) -> Double {
+        let original = ptr.pointee
+        ptr.pointee = original + eps; let plus = objective()
+        ptr.pointee = original - eps; let minus = objective()
+        ptr.pointee = original
+        return (plus - minus) / (2 * Double(eps))
+    }
+    for i in 0..<x.count {
+        let n = numeric(x.data + i)
+        XCTAssertEqual(Double(dx.data[i]), n, accuracy: 2e-2 * max(1, abs(n)), "\(layer.spec) dx[\(i)]", file: file, line: line)
+    }
+    for p in layer.parameters {
+        for i in 0..<p.value.count {
+            let n = numeric(p.value.data + i)
+            XCTAssertEqual(Double(p.grad.data[i]), n, accuracy: 2e-2 * max(1, abs(n)), "\(layer.spec) d\(p.name)[\(i)]", file: file, line: line)
+        }
+    }
+}
+
+final class LayerGradientTests: XCTestCase {
+    func testLinear() {
+        var rng = SeededRandom(seed: 1)
+        checkLayer(Linear(inputs: 5, outputs: 4, initialisation: .pytorch, rng: &rng), inputWidth: 5)
+        checkLayer(Linear(inputs: 3, outputs: 1, initialisation: .xavier, rng: &rng), inputWidth: 3)
+    }
+    func testActivations() {
+        for f: Activation.Function in [.relu, .sigmoid, .tanh, .leakyReLU(alpha: 0.1), .elu(alpha: 1)] {
+            checkLayer(Activation(f), inputWidth: 6)
+        }
+    }
+    func testSoftmax() { checkLayer(Softmax(), inputWidth: 5) }
+    func testDropoutIsIdentityInEvaluation() {
+        let d = Dropout(probability: 0.5, seed: 1)
+        checkLayer(d, inputWidth: 4)
+        let x = Matrix(rows: 100, cols: 100, repeating: 1)
+        let y = d.forward(x, training: true)
+        let kept = (0..<y.count).filter { y.data[$0] != 0 }.count
+        XCTAssertEqual(Double(kept) / 10000, 0.5, accuracy: 0.03)
+        XCTAssertTrue((0..<y.count).allSatisfy { y.data[$0] == 0 || y.data[$0] == 2 })
+    }
+}
+
+final class LossTests: XCTestCase {
+    private func checkLoss(_ loss: LossFunction, classes: Int, probabilities: Bool = false) {
+        var rng = SeededRandom(seed: 9)
+        let batch = 4
+        let s = Matrix(rows: batch, cols: classes)
+        for i in 0..<s.count { s.data[i] = probabilities ? Float(rng.uniform(0.1, 1)) : Float(rng.normal()) }
+        let labels: [Int32] = (0..<batch).map { Int32($0 % max(classes, 2)) }.map { classes == 1 ? $0 % 2 : $0 }
+        let grad = Matrix(rows: 0, cols: 0)
+        labels.withUnsafeBufferPointer { l in
+            _ = loss.evaluate(output: s, labels: l.baseAddress!, probabilities: probabilities, grad: grad)
+            for i in 0..<s.count {
+                let original = s.data[i], eps: Float = 1e-3
+                s.data[i] = original + eps
+                let plus = loss.evaluate(output: s, labels: l.baseAddress!, probabilities: probabilities, grad: nil).lossSum
+                s.data[i] = original - eps
+                let minus = loss.evaluate(output: s, labels: l.baseAddress!, probabilities: probabilities, grad: nil).lossSum
+                s.data[i] = original
+                let numeric = (plus - minus) / (2 * Double(eps)) / Double(batch)
+                XCTAssertEqual(Double(grad.data[i]), numeric, accuracy: 1e-2 * max(1, abs(numeric)), "\(loss) [\(i)]")
+            }
+        }
+    }
+    func testCrossEntropyGradient() { checkLoss(.crossEntropy, classes: 5) }
+    func testCrossEntropyOnProbabilitiesGradient() { checkLoss(.crossEntropy, classes: 3, probabilities: true) }
+    func testMSEGradient() { checkLoss(.mse, classes: 4); checkLoss(.mse, classes: 1) }
+    func testHingeGradient() { checkLoss(.hinge, classes: 4) }
+
+    func testCrossEntropyKnownValue() {
+        // Uniform logits over 10 classes: loss = ln 10.
+        let s = Matrix(rows: 1, cols: 10)
+        let r = [Int32(3)].withUnsafeBufferPointer { LossFunction.crossEntropy.evaluate(output: s, labels: $0.baseAddress!, probabilities: false, grad: nil) }
+        XCTAssertEqual(r.lossSum, log(10), accuracy: 1e-6)
+    }
+
+    /// The lecture's SVM example (cs231n): scores [3.2, 5.1, -1.7] for class 0 give loss 2.9.
+    func testHingeKnownValue() {
+        let s = Matrix(rows: 1, cols: 3, values: [3.2, 5.1, -1.7])
+        let r = [Int32(0)].withUnsafeBufferPointer { LossFunction.hinge.evaluate(output: s, labels: $0.baseAddress!, probabilities: false, grad: nil) }
+        XCTAssertEqual(r.lossSum, 2.9, accuracy: 1e-5)
+    }
+}
+
+final class OptimizerTests: XCTestCase {
+    private func parameter(_ w: [Float], grad g: [Float]) -> Parameter {
+        let p = Parameter(name: "w", value: Matrix(rows: 1, cols: w.count, values: w))
+        for i in 0..<g.count { p.grad.data[i] = g[i] }
+        return p
+    }
+
+    /// PyTorch: torch.optim.SGD([w], lr=0.1, momentum=0.9) with grad 1 twice: w = 1 - 0.1 - 0.19 = 0.71.
+    func testSGDMomentumMatchesPyTorch() {
+        let p = parameter([1], grad: [1])
+        let sgd = SGD(learningRate: 0.1, momentum: 0.9)
+        sgd.step([p])
+        XCTAssertEqual(p.value.data[0], 0.9, accuracy: 1e-6)
+        XCTAssertEqual(p.grad.data[0], 0, "step clears the gradient")
+        p.grad.data[0] = 1
+        sgd.step([p])
+        XCTAssertEqual(p.value.data[0], 0.71, accuracy: 1e-6)
+    }
+
+    func testNesterovAndWeightDecay() {
+        let p = parameter([1], grad: [1])
+        SGD(learningRate: 0.1, momentum: 0.9, nesterov: true, weightDecay: 0.5).step([p])
+        // g = 1 + 0.5 = 1.5; v = 1.5; w = 1 - 0.1 * (1.5 + 0.9 * 1.5) = 0.715
+        XCTAssertEqual(p.value.data[0], 0.715, accuracy: 1e-6)
+    }
+
+    /// Adam's first step moves every weight by lr in the direction opposite to its gradient's sign.
+    func testAdamFirstStep() {
+        let p = parameter([1, 1], grad: [0.3, -2])
+        Adam(learningRate: 0.01).step([p])
+        XCTAssertEqual(p.value.data[0], 0.99, accuracy: 1e-5)
+        XCTAssertEqual(p.value.data[1], 1.01, accuracy: 1e-5)
+    }
+}
+
+final class ModelTests: XCTestCase {
+    private func mlp(_ sizes: [Int], seed: UInt64 = 1) -> Sequential {
+        var rng = SeededRandom(seed: seed)
+        let m = Sequential(name: "m")
+        for i in 0..<(sizes.count - 1) {
+            _ = m.append(Linear(inputs: sizes[i], outputs: sizes[i + 1], rng: &rng))
+            if i < sizes.count - 2 { _ = m.append(Activation(.relu)) }
+        }
+        return m
+    }
+
+    func testLectureParameterCounts() {
+        XCTAssertEqual(mlp([3, 4, 2]).parameterCount, 26)
+        XCTAssertEqual(mlp([3, 4, 4, 1]).parameterCount, 41)
+        XCTAssertEqual(mlp([784, 128, 64, 10]).parameterCount, 109_386)
+    }
+
+    func testMismatchedLayerIsRejected() {
+        var rng = SeededRandom(seed: 1)
+        let m = mlp([4, 3])
+        guard case .failure(let e) = m.append(Linear(inputs: 5, outputs: 2, rng: &rng)) else { return XCTFail() }
+        XCTAssertEqual(e.message, "linear 5 2 expects 5 inputs but receives 3")
+    }
+
+    func testWholeModelGradientCheck() {
+        var rng = SeededRandom(seed: 5)
+        let m = Sequential(name: "g")
+        _ = m.append(Linear(inputs: 4, outputs: 5, initialisation: .xavier, rng: &rng))
+        _ = m.append(Activation(.tanh))
+        _ = m.append(Linear(inputs: 5, outputs: 3, initialisation: .xavier, rng: &rng))
+        let x = Matrix(rows: 6, cols: 4)
+        for i in 0..<x.count { x.data[i] = Float(rng.normal()) }
+        let entries = GradientCheck.run(m, loss: .crossEntropy, input: x, labels: [0, 1, 2, 0, 1, 2])
+        XCTAssertEqual(entries.count, 4)
+        for e in entries { XCTAssertLessThan(e.relativeError, 0.05, "\(e.layerSpec) \(e.parameter)") }
+    }
+
+    /// Two Gaussian blobs: a small MLP reaches near-perfect accuracy, deterministically for a seed.
+    func testTrainingConvergesAndIsDeterministic() {
+        func run() -> (Double, [Float]) {
+            var rng = SeededRandom(seed: 11)
+            var features: [Float] = [], labels: [Int32] = []
+            for i in 0..<400 {
+                let c = i % 2
+                features += [Float(rng.normal() * 0.5 + (c == 0 ? -1.5 : 1.5)), Float(rng.normal() * 0.5)]
+                labels.append(Int32(c))
+            }
+            let m = mlp([2, 8, 2], seed: 3)
+            let trainer = Trainer(model: m, loss: .crossEntropy, optimizer: SGD(learningRate: 0.1, momentum: 0.9))
+            var stats: [EpochStats] = []
+            let outcome = trainer.train(Samples(features: features, labels: labels, width: 2), validation: nil,
+                                        config: TrainConfig(epochs: 5, batchSize: 16), rng: &rng, onEpoch: { stats.append($0) })
+            XCTAssertEqual(outcome, .completed)
+            XCTAssertEqual(stats.count, 5)
+            XCTAssertLessThan(stats[4].loss, stats[0].loss)
+            return (trainer.evaluate(Samples(features: features, labels: labels, width: 2)).accuracy, m.parameters[0].value.array)
+        }
+        let (acc, w1) = run()
+        let (_, w2) = run()
+        XCTAssertGreaterThan(acc, 0.97)
+        XCTAssertEqual(w1, w2)
+    }
+
+    func testDivergenceRestoresWeightsAndInterruptStops() {
+        var rng = SeededRandom(seed: 2)
+        let m = mlp([2, 4, 2])
+        let before = m.snapshot()
+        let data = Samples(features: [3e38, 3e38, -3e38, 3e38], labels: [0, 1], width: 2)
+        let trainer = Trainer(model: m, loss: .crossEntropy, optimizer: SGD(learningRate: 100))
+        let outcome = trainer.train(data, validation: nil, config: TrainConfig(epochs: 3, batchSize: 1), rng: &rng, onEpoch: { _ in })
+        guard case .diverged = outcome else { return XCTFail("expected divergence, got \(outcome)") }
+        XCTAssertEqual(m.snapshot(), before)
+        let stopped = trainer.train(Samples(features: [0, 1, 1, 0], labels: [0, 1], width: 2), validation: nil,
+                                    config: TrainConfig(epochs: 1, batchSize: 1), rng: &rng, onEpoch: { _ in }, shouldStop: { true })
+        XCTAssertEqual(stopped, .interrupted(epoch: 1, batch: 0))
+    }
+}
