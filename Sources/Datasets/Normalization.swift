@@ -1,0 +1,64 @@
+/// How raw feature values (0...255 pixels for image sets) are scaled before training.
+public enum Normalization: Sendable, Equatable {
+    /// Raw values.
+    case none
+    /// x / 255, into 0...1.
+    case unit
+    /// (x / 255 - mean) / std; MNIST's usual constants are `mnistStandard`.
+    case standard(mean: Float, std: Float)
+
+    /// The per-pixel mean and standard deviation of the MNIST training set (after x/255).
+    public static let mnistStandard = Normalization.standard(mean: 0.1307, std: 0.3081)
+
+    /// Rescales `data.features` to this normalisation. The current `data.normalization` is undone
+    /// first, so applying `.unit` after `.standard` (or `.none` to get raw pixels back) is safe.
+    public func apply(to data: inout LabeledData) {
+        let previous = data.normalization
+        guard previous != self else { return }
+        // Composition of two affine maps is affine: new = scale * old + shift.
+        let (undoScale, undoShift) = previous.inverseCoefficients
+        let (scale, shift) = coefficients
+        let totalScale = scale * undoScale
+        let totalShift = scale * undoShift + shift
+        data.features.withUnsafeMutableBufferPointer { values in
+            for i in values.indices {
+                values[i] = values[i] * totalScale + totalShift
+            }
+        }
+        data.normalization = self
+    }
+
+    /// Maps a raw value (0...255) to the normalised scale.
+    public func normalize(_ raw: Float) -> Float {
+        let (scale, shift) = coefficients
+        return raw * scale + shift
+    }
+
+    /// Maps a normalised value back to the raw scale (0...255 for pixels), e.g. for drawing.
+    public func denormalize(_ value: Float) -> Float {
+        let (scale, shift) = inverseCoefficients
+        return value * scale + shift
+    }
+
+    /// normalised = raw * scale + shift
+    private var coefficients: (scale: Float, shift: Float) {
+        switch self {
+        case .none: return (1, 0)
+        case .unit: return (1 / 255, 0)
+        case let .standard(mean, std):
+            let safeStd = std == 0 ? 1 : std  // a zero std would turn every pixel into inf
+            return (1 / (255 * safeStd), -mean / safeStd)
+        }
+    }
+
+    /// raw = normalised * scale + shift
+    private var inverseCoefficients: (scale: Float, shift: Float) {
+        switch self {
+        case .none: return (1, 0)
+        case .unit: return (255, 0)
+        case let .standard(mean, std):
+            let safeStd = std == 0 ? 1 : std
+            return (255 * safeStd, 255 * mean)
+        }
+    }
+}
