@@ -1,5 +1,6 @@
 // swift-tools-version:6.0
 import PackageDescription
+import Foundation
 
 // Hot loops are written against unsafe buffers; AVX2+FMA (haswell) codegen is available on every machine we target.
 let fast: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-target-cpu", "haswell"])]
@@ -30,7 +31,14 @@ let package = Package(
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "TensorCore"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TensorCore"]),
         .testTarget(name: "ChartsTests", dependencies: ["Charts"], resources: [.copy("Snapshots")]),
-        .testTarget(name: "TranscriptTests", dependencies: ["Transcript"]),
+        .testTarget(name: "TranscriptTests", dependencies: ["Transcript"], exclude: ["Golden"]),
         .testTarget(name: "ScriptTests", dependencies: ["Script", "REPL"]),
     ]
 )
+
+// The libFuzzer target exists only when asked for (scripts/fuzz.sh sets NNLAB_FUZZ=1): it has no `main` of its
+// own, libFuzzer provides it under `swift build --sanitize fuzzer`, so a plain build must not try to link it.
+if ProcessInfo.processInfo.environment["NNLAB_FUZZ"] != nil {
+    package.targets.append(.executableTarget(name: "nnlab-fuzz", dependencies: ["Script"], path: "Fuzz/nnlab-fuzz",
+                                             swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
+}

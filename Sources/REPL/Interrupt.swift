@@ -1,0 +1,54 @@
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Set by the SIGINT handler, read by the REPL and by training loops. An atomic is lock-free, so touching
+/// it from a signal handler is async-signal-safe.
+private let interruptRequested = Atomic<Bool>(false)
+
+/// The SIGINT handler: records the request; a second Ctrl-C before the first was handled (a command
+/// that never polls) falls back to the default action, so the user can always get out.
+private let handleInterrupt: @convention(c) (Int32) -> Void = { signalNumber in
+    if interruptRequested.exchange(true, ordering: .sequentiallyConsistent) {
+        signal(signalNumber, SIG_DFL)
+        raise(signalNumber)
+    }
+}
+
+/// Ctrl-C handling shared by the prompt and long-running commands: instead of killing the process,
+/// SIGINT sets a flag that the REPL and training loops poll.
+public enum Interrupt {
+    /// Installs our own SIGINT handler (sigaction). SA_RESTART keeps ordinary reads and writes from
+    /// failing with EINTR; the interactive prompt waits in pselect, which a signal always interrupts.
+    public static func install() {
+        // Touch the global first: its lazy initialisation must not happen inside the signal handler.
+        _ = interruptRequested.load(ordering: .relaxed)
+        var action = sigaction()
+        #if canImport(Glibc)
+        action.__sigaction_handler.sa_handler = handleInterrupt
+        #else
+        action.__sigaction_u.__sa_handler = handleInterrupt
+        #endif
+        sigemptyset(&action.sa_mask)
+        action.sa_flags = SA_RESTART
+        sigaction(SIGINT, &action, nil)
+    }
+
+    /// True after Ctrl-C until `clear()`; poll it once per training batch and stop early when set.
+    public static var isRequested: Bool {
+        interruptRequested.load(ordering: .sequentiallyConsistent)
+    }
+
+    /// Marks the interrupt as handled. The REPL clears before and after each evaluation.
+    public static func clear() {
+        interruptRequested.store(false, ordering: .sequentiallyConsistent)
+    }
+
+    /// Sets the flag as Ctrl-C would (for tests and for code that wants to cancel a running command).
+    public static func request() {
+        interruptRequested.store(true, ordering: .sequentiallyConsistent)
+    }
+}

@@ -1,0 +1,168 @@
+// The record of one script run, as a student submits it: a header (tool version, seed, data checksums)
+// and the cells with their source and text output. Rendering lives in one file per format.
+
+/// The sha256 of a data file the run read, so a teacher can tell which data set was used.
+public struct DataChecksum: Sendable, Equatable {
+    public var file: String
+    public var sha256: String
+
+    public init(file: String, sha256: String) {
+        self.file = file
+        self.sha256 = sha256
+    }
+}
+
+/// What a transcript records about the run as a whole.
+public struct TranscriptHeader: Sendable, Equatable {
+    public var tool: String = "nnlab"
+    public var version: String
+    /// The script path as the user gave it on the command line.
+    public var script: String
+    public var seed: UInt64?
+    public var data: [DataChecksum]
+    /// False for `--no-timing`: nothing time-dependent is written, so equal runs give equal bytes.
+    public var timing: Bool
+    /// ISO 8601 date of the run; written only when `timing` is true.
+    public var startedAt: String?
+
+    public init(version: String, script: String, seed: UInt64?, data: [DataChecksum], timing: Bool,
+                startedAt: String? = nil) {
+        self.version = version
+        self.script = script
+        self.seed = seed
+        self.data = data
+        self.timing = timing
+        self.startedAt = startedAt
+    }
+
+    /// The start date when it may be written (timing on and a date known), nil otherwise.
+    var writableStartDate: String? { timing ? startedAt : nil }
+}
+
+public enum CellKind: Sendable, Equatable {
+    case code, markdown
+}
+
+/// An error a cell stopped with.
+public struct CellError: Sendable, Equatable {
+    /// Error class, e.g. "ScriptError" (the notebook's `ename`).
+    public var name: String
+    /// The first line the user saw, e.g. "lab.nnl:12:7: error: unknown command 'trian'" (the notebook's `evalue`).
+    public var message: String
+    /// Lines shown under the message: the quoted source line, the caret, a "did you mean" hint.
+    public var traceback: [String]
+
+    public init(name: String, message: String, traceback: [String]) {
+        self.name = name
+        self.message = message
+        self.traceback = traceback
+    }
+
+    /// What the terminal showed for this error: the message, then the traceback lines (ANSI removed).
+    public var displayLines: [String] {
+        ([message] + traceback).map(TerminalText.clean)
+    }
+}
+
+/// One cell of the script (Jupytext "percent" cells) with what it printed.
+public struct TranscriptCell: Sendable, Equatable {
+    public var kind: CellKind
+    /// From `# %% Title`.
+    public var title: String?
+    public var source: String
+    /// All text the cell printed, charts included; may contain ANSI and `\r` redraws (cleaned when rendered).
+    public var output: String
+    public var error: CellError?
+    public var executionCount: Int?
+
+    public init(kind: CellKind, title: String? = nil, source: String, output: String = "",
+                error: CellError? = nil, executionCount: Int? = nil) {
+        self.kind = kind
+        self.title = title
+        self.source = source
+        self.output = output
+        self.error = error
+        self.executionCount = executionCount
+    }
+}
+
+public enum TranscriptFormat: String, Sendable, CaseIterable {
+    case notebook = "ipynb", markdown = "md", text = "txt"
+
+    /// The format named by the path's extension (case-insensitive); nil when it is none of ours.
+    public init?(path: String) {
+        let fileName = path.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? path
+        // A leading dot marks a hidden file, not an extension: ".ipynb" alone has no extension.
+        guard let dot = fileName.lastIndex(of: "."), dot != fileName.startIndex else { return nil }
+        let fileExtension = fileName[fileName.index(after: dot)...].lowercased()
+        self.init(rawValue: fileExtension)
+    }
+}
+
+public enum TranscriptError: Error, Equatable, CustomStringConvertible {
+    case unknownFormat(path: String)
+    case writeFailed(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .unknownFormat(let path):
+            let known = TranscriptFormat.allCases.map { "." + $0.rawValue }.joined(separator: ", ")
+            return "cannot write transcript '\(path)': unknown extension (use \(known))"
+        case .writeFailed(let path, let reason):
+            return "cannot write transcript '\(path)': \(reason)"
+        }
+    }
+}
+
+public struct Transcript: Sendable, Equatable {
+    public var header: TranscriptHeader
+    public var cells: [TranscriptCell]
+
+    public init(header: TranscriptHeader, cells: [TranscriptCell] = []) {
+        self.header = header
+        self.cells = cells
+    }
+
+    public mutating func append(_ cell: TranscriptCell) {
+        cells.append(cell)
+    }
+
+    public func render(_ format: TranscriptFormat) -> String {
+        switch format {
+        case .notebook: return NotebookRenderer.render(self)
+        case .markdown: return MarkdownRenderer.render(self)
+        case .text: return PlainTextRenderer.render(self)
+        }
+    }
+
+    /// Writes the transcript in the format named by the extension; the file appears whole or not at all.
+    public func write(to path: String) throws {
+        guard let format = TranscriptFormat(path: path) else {
+            throw TranscriptError.unknownFormat(path: path)
+        }
+        try AtomicFile.write(render(format), to: path)
+    }
+}
+
+/// Splits text into lines that keep their "\n" (the last one keeps none), as Jupyter stores multi-line strings.
+func jupyterLines(_ text: String) -> [String] {
+    var lines: [String] = []
+    var current = ""
+    for scalar in text.unicodeScalars {
+        current.unicodeScalars.append(scalar)
+        if scalar == "\n" {
+            lines.append(current)
+            current = ""
+        }
+    }
+    if !current.isEmpty { lines.append(current) }
+    return lines
+}
+
+/// Splits text into lines without terminators; a trailing "\n" does not start an extra empty line.
+func displayLines(_ text: String) -> [String] {
+    jupyterLines(text).map { line in
+        // Compare scalars: "\r\n" is a single Character, so String.hasSuffix("\n") would miss it.
+        line.unicodeScalars.last == "\n" ? String(line.unicodeScalars.dropLast()) : line
+    }
+}

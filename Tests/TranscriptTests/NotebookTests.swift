@@ -1,0 +1,122 @@
+import Foundation
+import XCTest
+import Transcript
+
+final class NotebookTests: XCTestCase {
+    func testNotebookValidatesWithNbformat() throws {
+        let directory = try TranscriptFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for (name, transcript) in [("lab", TranscriptFixtures.lab()), ("lab-timing", TranscriptFixtures.lab(timing: true)),
+                                   ("tricky", TranscriptFixtures.tricky()),
+                                   ("empty", Transcript(header: TranscriptHeader(version: "1", script: "e.nnl", seed: nil,
+                                                                                data: [], timing: false)))] {
+            let path = directory.appendingPathComponent("\(name).ipynb").path
+            try transcript.write(to: path)
+            try assertValidNotebook(at: path)
+        }
+    }
+
+    func testJSONEscapingRoundTrips() throws {
+        let transcript = TranscriptFixtures.tricky()
+        let json = try parse(transcript.render(.notebook))
+        let metadata = try XCTUnwrap(json["metadata"] as? [String: Any])
+        let run = try XCTUnwrap(metadata["nnlab"] as? [String: Any])
+        XCTAssertEqual(run["script"] as? String, transcript.header.script)
+        XCTAssertEqual(run["version"] as? String, transcript.header.version)
+        XCTAssertEqual((run["seed"] as? NSNumber)?.uint64Value, UInt64.max)
+        XCTAssertEqual(run["startedAt"] as? String, "2025-01-15T09:30:00Z")
+        XCTAssertEqual(run["timing"] as? Bool, true)
+
+        let cells = try XCTUnwrap(json["cells"] as? [[String: Any]])
+        XCTAssertEqual(cells.count, transcript.cells.count)
+        for (cell, original) in zip(cells, transcript.cells) {
+            XCTAssertEqual(joined(cell["source"]), original.source)
+        }
+        let firstOutputs = try XCTUnwrap(cells[0]["outputs"] as? [[String: Any]])
+        XCTAssertEqual(joined(firstOutputs.first?["text"]), TerminalText.clean(transcript.cells[0].output))
+        XCTAssertEqual((cells[0]["metadata"] as? [String: Any])?["title"] as? String, "Tab\tand \"quote\"")
+        let errorOutput = try XCTUnwrap((cells[2]["outputs"] as? [[String: Any]])?.first)
+        XCTAssertEqual(errorOutput["ename"] as? String, "Bad\"Name")
+        XCTAssertEqual(errorOutput["evalue"] as? String, "m\\n")
+    }
+
+    func testNotebookStructure() throws {
+        let json = try parse(TranscriptFixtures.lab().render(.notebook))
+        XCTAssertEqual(json["nbformat"] as? Int, 4)
+        XCTAssertEqual(json["nbformat_minor"] as? Int, 5)
+        let metadata = try XCTUnwrap(json["metadata"] as? [String: Any])
+        let kernelspec = try XCTUnwrap(metadata["kernelspec"] as? [String: Any])
+        XCTAssertEqual(kernelspec["name"] as? String, "nnlab")
+        XCTAssertEqual((metadata["language_info"] as? [String: Any])?["file_extension"] as? String, ".nnl")
+        let run = try XCTUnwrap(metadata["nnlab"] as? [String: Any])
+        XCTAssertNil(run["startedAt"], "no start date without timing")
+        let data = try XCTUnwrap(run["data"] as? [[String: Any]])
+        XCTAssertEqual(data.first?["file"] as? String, "train-images-idx3-ubyte.gz")
+
+        let cells = try XCTUnwrap(json["cells"] as? [[String: Any]])
+        XCTAssertEqual(cells.map { $0["id"] as? String }, ["cell-1", "cell-2", "cell-3", "cell-4", "cell-5"])
+        XCTAssertEqual(cells[0]["cell_type"] as? String, "markdown")
+        XCTAssertNil(cells[0]["outputs"])
+        XCTAssertNil(cells[0]["execution_count"])
+        XCTAssertEqual(cells.dropFirst().map { $0["execution_count"] as? Int }, [1, 2, 3, 4])
+        // Lines keep their "\n" except the last, as Jupyter stores them.
+        XCTAssertEqual(cells[2]["source"] as? [String], ["for lr in [0.1, 0.01]\n", "  train epochs=1\n", "end"])
+        let sweepOutputs = try XCTUnwrap(cells[2]["outputs"] as? [[String: Any]])
+        XCTAssertEqual(sweepOutputs.first?["text"] as? [String], ["[#####] 100%\n", "epoch 1 loss 0.52 acc 0.871\n"])
+        let typoOutputs = try XCTUnwrap(cells[4]["outputs"] as? [[String: Any]])
+        XCTAssertEqual(typoOutputs.count, 1, "no stream output for an empty output")
+        XCTAssertEqual(typoOutputs.first?["output_type"] as? String, "error")
+        XCTAssertEqual(typoOutputs.first?["traceback"] as? [String],
+                       ["lab.nnl:12:1: error: unknown command 'trian'", "  trian epochs=1", "  ^~~~~",
+                        "did you mean 'train'?"])
+    }
+
+    // MARK: - Helpers
+
+    private func parse(_ text: String) throws -> [String: Any] {
+        let object = try JSONSerialization.jsonObject(with: Data(text.utf8))
+        return try XCTUnwrap(object as? [String: Any])
+    }
+
+    private func joined(_ lines: Any?) -> String? {
+        (lines as? [String])?.joined()
+    }
+
+    /// Runs Python's nbformat validator; a missing nbformat is a failure, not a skip, so CI cannot pass silently.
+    private func assertValidNotebook(at path: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let probe = try runPython(["-c", "import nbformat"])
+        guard probe.status == 0 else {
+            XCTFail("Python's nbformat is needed to validate notebooks: run `python3 -m pip install nbformat`\n"
+                    + probe.output, file: file, line: line)
+            return
+        }
+        let validation = try runPython([
+            "-c", "import nbformat,sys; nb=nbformat.read(sys.argv[1], as_version=4); nbformat.validate(nb)", path,
+        ])
+        XCTAssertEqual(validation.status, 0, "nbformat rejected \(path):\n\(validation.output)", file: file, line: line)
+        // Jupyter re-saving the notebook should change nothing, so students' diffs stay clean.
+        let resave = try runPython([
+            "-c", """
+            import nbformat,sys
+            text = open(sys.argv[1], encoding="utf-8").read()
+            sys.exit(0 if nbformat.writes(nbformat.reads(text, as_version=4)) + "\\n" == text else 1)
+            """, path,
+        ])
+        XCTAssertEqual(resave.status, 0, "nbformat would re-save \(path) differently:\n\(resave.output)",
+                       file: file, line: line)
+    }
+
+    private func runPython(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3"] + arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        // Read before waiting so a chatty child cannot block on a full pipe.
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+    }
+}

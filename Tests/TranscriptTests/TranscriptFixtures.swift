@@ -1,0 +1,90 @@
+import Foundation
+import XCTest
+import Transcript
+
+/// Small transcripts that exercise every part of the renderers: titles, markdown, multi-line sources,
+/// ANSI colour, progress redraws, errors, backticks in output, and text that needs JSON escaping.
+enum TranscriptFixtures {
+    static func lab(timing: Bool = false) -> Transcript {
+        let header = TranscriptHeader(
+            version: "0.1.0", script: "scripts/lab1-mnist.nnl", seed: 42,
+            data: [
+                DataChecksum(file: "train-images-idx3-ubyte.gz",
+                             sha256: "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609"),
+                DataChecksum(file: "t10k-labels-idx1-ubyte.gz",
+                             sha256: "67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5"),
+            ],
+            timing: timing, startedAt: "2025-01-15T09:30:00Z")
+        return Transcript(header: header, cells: [
+            TranscriptCell(kind: .markdown, source: "# Lab 1: MNIST\n\nWe train a *small* MLP.\n"),
+            TranscriptCell(kind: .code, title: "Setup", source: "seed 42\nload mnist train=1000\n",
+                           output: "\u{1B}[32mloaded\u{1B}[0m 1000 training images\n", executionCount: 1),
+            TranscriptCell(kind: .code, title: "Sweep",
+                           source: "for lr in [0.1, 0.01]\n  train epochs=1\nend",
+                           output: "\r[##   ] 40%\r[#####] 100%\nepoch 1 loss 0.52 acc 0.871\n",
+                           executionCount: 2),
+            TranscriptCell(kind: .code, source: "print \"```\"", output: "```\n", executionCount: 3),
+            TranscriptCell(kind: .code, title: "Typo", source: "trian epochs=1",
+                           error: CellError(name: "ScriptError",
+                                            message: "lab.nnl:12:1: error: unknown command 'trian'",
+                                            traceback: ["  trian epochs=1", "  ^~~~~", "did you mean 'train'?"]),
+                           executionCount: 4),
+        ])
+    }
+
+    /// A transcript whose strings need every kind of JSON escaping.
+    static func tricky() -> Transcript {
+        let header = TranscriptHeader(version: "0.1.0-\"beta\"", script: "dir\\with \"quotes\"/läb ⣿.nnl",
+                                      seed: UInt64.max, data: [], timing: true, startedAt: "2025-01-15T09:30:00Z")
+        return Transcript(header: header, cells: [
+            TranscriptCell(kind: .code, title: "Tab\tand \"quote\"",
+                           source: "print \"a\\tb\"\r\nprint 'ünï ⣿ 😀'\n\u{01}\u{1F}\u{7F}",
+                           output: "a\tb\nünï ⣿ 😀\n\u{0C}form\u{08}\u{08}\n", executionCount: nil),
+            TranscriptCell(kind: .markdown, source: "**bold** \\ back\\slash"),
+            TranscriptCell(kind: .code, source: "", error: CellError(name: "Bad\"Name", message: "m\\n", traceback: [])),
+        ])
+    }
+
+    static var goldenDirectory: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
+    }
+
+    /// Compares `actual` with the stored golden file. NNLAB_RECORD_GOLDEN=1 re-records; a missing golden
+    /// is recorded and the test fails so the new file gets reviewed.
+    static func assertMatchesGolden(_ actual: String, named name: String,
+                                    file: StaticString = #filePath, line: UInt = #line) {
+        let url = goldenDirectory.appendingPathComponent(name)
+        let recording = ProcessInfo.processInfo.environment["NNLAB_RECORD_GOLDEN"] == "1"
+        let existing = try? String(contentsOf: url, encoding: .utf8)
+        if recording || existing == nil {
+            do {
+                try FileManager.default.createDirectory(at: goldenDirectory, withIntermediateDirectories: true)
+                try Data(actual.utf8).write(to: url)
+            } catch {
+                XCTFail("could not record golden \(url.path): \(error)", file: file, line: line)
+                return
+            }
+            if existing == nil && !recording {
+                XCTFail("golden \(name) was missing; recorded it at \(url.path) — review it and rerun",
+                        file: file, line: line)
+            }
+            return
+        }
+        if actual != existing {
+            XCTFail("""
+                \(name) differs from its golden (rerun with NNLAB_RECORD_GOLDEN=1 to re-record if intended):
+                --- expected
+                \(existing ?? "")
+                --- actual
+                \(actual)
+                """, file: file, line: line)
+        }
+    }
+
+    static func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory
+            .appendingPathComponent("nnlab-transcript-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}
