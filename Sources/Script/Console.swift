@@ -1,0 +1,65 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where command output goes: the terminal (unless silenced) and a capture buffer that becomes the current
+/// cell's output in a transcript. Progress redraws are terminal-only and never captured.
+public final class Console {
+    public var echo: Bool
+    public private(set) var captured = ""
+    public let isTerminal: Bool
+    private var transientShown = false
+
+    public init(echo: Bool = true, isTerminal: Bool? = nil) {
+        self.echo = echo
+        self.isTerminal = isTerminal ?? (isatty(STDOUT_FILENO) == 1)
+    }
+
+    public func write(_ text: String) {
+        clearTransient()
+        captured += text
+        if echo { Console.writeAll(STDOUT_FILENO, text) }
+    }
+
+    public func line(_ text: String = "") { write(text + "\n") }
+
+    /// A progress line redrawn in place; shown only on a terminal.
+    public func transient(_ text: String) {
+        guard echo, isTerminal else { return }
+        Console.writeAll(STDOUT_FILENO, "\r\u{1B}[2K" + text)
+        transientShown = true
+    }
+
+    public func clearTransient() {
+        guard transientShown else { return }
+        Console.writeAll(STDOUT_FILENO, "\r\u{1B}[2K")
+        transientShown = false
+    }
+
+    /// Unbuffered write of the whole text (retrying short writes), so stdout and stderr interleave in order.
+    public static func writeAll(_ fd: Int32, _ text: String) {
+        var bytes = Array(text.utf8)
+        var offset = 0
+        bytes.withUnsafeMutableBytes { raw in
+            guard let base = raw.baseAddress else { return }
+            while offset < raw.count {
+                let n = Glibc.write(fd, base + offset, raw.count - offset)
+                if n <= 0 { if n < 0 && errno == EINTR { continue }; return }
+                offset += n
+            }
+        }
+        _ = bytes
+    }
+
+    /// Returns and resets what was captured since the last call.
+    public func takeCaptured() -> String {
+        defer { captured = "" }
+        return captured
+    }
+
+    /// Errors go to stderr on the terminal, and into the capture like any output.
+    public func error(_ text: String) {
+        clearTransient()
+        if echo { Console.writeAll(STDERR_FILENO, text) }
+    }
+}

@@ -1,0 +1,278 @@
+import TensorCore
+import NeuralNet
+import Datasets
+import Charts
+
+/// One model of the session with what training it needs.
+public final class ModelState {
+    public let name: String
+    public var network: Sequential
+    public var loss: LossFunction = .crossEntropy
+    public var optimizer: Optimizer = SGD(learningRate: 0.01)
+    public var optimizerChosen = false
+    public var history: [EpochStats] = []
+    /// Running training loss sampled during training: (epoch position, loss), for fine-grained loss curves.
+    public var lossCurve: [(Double, Double)] = []
+    public var trainer: Trainer?
+    /// A k-nearest-neighbour model has no layers: it keeps the training set.
+    public var knn: KNearestNeighbours?
+
+    init(name: String) {
+        self.name = name
+        network = Sequential(name: name)
+    }
+
+    func trainerForCurrentSetup() -> Trainer {
+        if let t = trainer, t.loss == loss, t.optimizer === optimizer, t.model === network { return t }
+        let t = Trainer(model: network, loss: loss, optimizer: optimizer)
+        trainer = t
+        return t
+    }
+
+    func resetTraining() {
+        history = []
+        lossCurve = []
+        trainer = nil
+        if optimizerChosen {
+            // Fresh optimizer state (momentum buffers) for a fresh network, same settings.
+            optimizer = Interpreter.copy(optimizer)
+        }
+    }
+}
+
+/// Executes statements against a session: data, models, variables and settings.
+public final class Interpreter {
+    public static let version = "0.1.0"
+
+    public let console: Console
+    /// Polled once per training batch; the REPL wires it to Ctrl-C.
+    public var shouldStop: () -> Bool = { false }
+    /// False for reproducible transcripts (`--no-timing`): no durations in the output.
+    public var showTiming = true
+    public var chartOptions: ChartOptions
+    public var asciiCharts: Bool
+    public var widthOverride: Int?
+    public private(set) var finished = false
+
+    // Session state.
+    var variables: [String: Value] = [:]
+    public private(set) var seed: UInt64 = 0
+    public private(set) var seedWasSet = false
+    var rng = SeededRandom(seed: 0)
+    var train: LabeledData?
+    var test: LabeledData?
+    var validation: LabeledData?
+    var dataDescription: String?
+    var normalization: Normalization = .none
+    /// sha256 of each data file loaded, for transcript headers.
+    public private(set) var dataChecksums: [(file: String, sha256: String)] = []
+    var models: [String: ModelState] = [:]
+    var modelOrder: [String] = []
+    var current: ModelState?
+    /// Set by `record start`: transcript of the interactive session.
+    var recording: Recording?
+
+    public init(console: Console = Console(), ascii: Bool = false) {
+        self.console = console
+        asciiCharts = ascii
+        chartOptions = ChartOptions.fromEnvironment(asciiOverride: ascii)
+    }
+
+    // MARK: running statements
+
+    /// Runs statements in order; stops at the first error and throws it.
+    public func execute(_ statements: [Statement]) throws(ScriptError) {
+        for statement in statements {
+            try execute(statement)
+            if finished { return }
+        }
+    }
+
+    func execute(_ statement: Statement) throws(ScriptError) {
+        switch statement {
+        case .assign(let name, let location, let expr):
+            if Commands.table[name] != nil && !["data", "model"].contains(name) {
+                // Allowed, but a variable named like a command is confusing in argument position.
+                _ = location
+            }
+            variables[name] = try evaluate(expr)
+        case .loop(let variable, _, let sequenceExpr, let body):
+            let sequence = try evaluate(sequenceExpr)
+            guard case .list(let items) = sequence else {
+                throw ScriptError("'for' needs a list to loop over, found \(sequence.typeName) '\(sequence)'",
+                                  at: sequenceExpr.location, hint: "e.g. for lr in [0.1, 0.01, 0.001]")
+            }
+            let saved = variables[variable]
+            defer { variables[variable] = saved }
+            for item in items {
+                variables[variable] = item
+                try execute(body)
+                if finished { return }
+            }
+        case .command(let name, let nameLocation, let arguments):
+            guard let spec = Commands.table[name] else {
+                throw ScriptError("unknown command '\(name)'", at: nameLocation,
+                                  hint: Diagnostic.didYouMean(name, Commands.names) ?? "type 'help' for the list of commands")
+            }
+            var positional: [LocatedValue] = []
+            var options: [String: LocatedValue] = [:]
+            var keyLocations: [String: SourceLocation] = [:]
+            var end = nameLocation
+            for argument in arguments {
+                let value = try evaluate(argument.value)
+                let loc = argument.value.location
+                end = loc
+                if let key = argument.key {
+                    let keyLoc = argument.keyLocation ?? loc
+                    guard spec.keys.contains(key) else {
+                        let hint = Diagnostic.didYouMean(key, spec.keys)
+                            ?? (spec.keys.isEmpty ? "'\(name)' takes no options" : "options of '\(name)': \(spec.keys.joined(separator: ", "))")
+                        throw ScriptError("unknown option '\(key)' for '\(name)'", at: keyLoc, hint: hint)
+                    }
+                    if options[key] != nil {
+                        throw ScriptError("option '\(key)' given twice", at: keyLoc)
+                    }
+                    options[key] = LocatedValue(value: value, location: loc)
+                    keyLocations[key] = keyLoc
+                } else {
+                    positional.append(LocatedValue(value: value, location: loc))
+                }
+            }
+            end.column += end.length
+            end.length = 1
+            let invocation = Invocation(name: name, location: nameLocation, positional: positional, options: options,
+                                        optionKeyLocations: keyLocations, endLocation: end)
+            try spec.run(self, invocation)
+        }
+    }
+
+    func evaluate(_ expr: Expr) throws(ScriptError) -> Value {
+        switch expr {
+        case .number(let v, _): return .number(v)
+        case .string(let s, let loc): return .string(try interpolate(s, at: loc))
+        case .name(let n, _): return variables[n] ?? .symbol(n)
+        case .list(let items, _):
+            var values: [Value] = []
+            for item in items { values.append(try evaluate(item)) }
+            return .list(values)
+        case .negate(let inner, let loc):
+            let v = try evaluate(inner)
+            guard case .number(let x) = v else {
+                throw ScriptError("cannot negate \(v.typeName) '\(v)'", at: loc)
+            }
+            return .number(-x)
+        case .binary(let op, let l, let r, let loc):
+            let a = try evaluate(l), b = try evaluate(r)
+            switch (a, b) {
+            case (.number(let x), .number(let y)):
+                let result: Double
+                switch op {
+                case "+": result = x + y
+                case "-": result = x - y
+                case "*": result = x * y
+                default:
+                    guard y != 0 else { throw ScriptError("division by zero", at: loc) }
+                    result = x / y
+                }
+                guard result.isFinite else { throw ScriptError("result is too large", at: loc) }
+                return .number(result)
+            case (.list(let x), .list(let y)) where op == "+":
+                return .list(x + y)
+            case (.string, _) where op == "+", (_, .string) where op == "+":
+                return .string(a.description + b.description)
+            default:
+                throw ScriptError("cannot apply '\(op)' to \(a.typeName) '\(a)' and \(b.typeName) '\(b)'", at: loc)
+            }
+        }
+    }
+
+    /// "{name}" inside strings is replaced by the variable's value.
+    func interpolate(_ s: String, at loc: SourceLocation) throws(ScriptError) -> String {
+        guard s.contains("{") else { return s }
+        var out = ""
+        var rest = Substring(s)
+        while let open = rest.firstIndex(of: "{") {
+            out += rest[..<open]
+            guard let close = rest[open...].firstIndex(of: "}") else { out += rest[open...]; return out }
+            let name = String(rest[rest.index(after: open)..<close])
+            if let v = variables[name] { out += v.description } else if Parser.isIdentifier(name) {
+                throw ScriptError("unknown variable '\(name)' in string", at: loc,
+                                  hint: Diagnostic.didYouMean(name, Array(variables.keys)) ?? "define it with: let \(name) = ...")
+            } else { out += rest[open...close] }
+            rest = rest[rest.index(after: close)...]
+        }
+        return out + rest
+    }
+
+    // MARK: state helpers used by commands
+
+    func setSeed(_ value: UInt64) {
+        seed = value
+        seedWasSet = true
+        rng = SeededRandom(seed: value)
+    }
+
+    /// A seed for a new component, drawn from the session generator so the whole run follows `seed`.
+    func nextSeed() -> UInt64 { rng.next() }
+
+    func finish() { finished = true }
+
+    func requireModel(_ inv: Invocation) throws(ScriptError) -> ModelState {
+        guard let m = current else {
+            throw ScriptError("no model yet", at: inv.location, hint: "create one with 'mlp 784 128 64 10' or 'model NAME' and 'layer ...'")
+        }
+        return m
+    }
+
+    func requireTrainingData(_ inv: Invocation) throws(ScriptError) -> LabeledData {
+        guard let t = train else {
+            throw ScriptError("no data loaded", at: inv.location, hint: "load some first, e.g. 'load mnist'")
+        }
+        return t
+    }
+
+    func addModel(named name: String) -> ModelState {
+        let m = ModelState(name: name)
+        if models[name] == nil { modelOrder.append(name) }
+        models[name] = m
+        current = m
+        return m
+    }
+
+    func recordChecksums(_ files: [(name: String, sha256: String)]) {
+        for f in files where !dataChecksums.contains(where: { $0.file == f.name }) {
+            dataChecksums.append((f.name, f.sha256))
+        }
+    }
+
+    var options: ChartOptions {
+        var o = ChartOptions.fromEnvironment(asciiOverride: asciiCharts, widthOverride: widthOverride)
+        if !console.isTerminal { o.color = false }
+        return o
+    }
+
+    static func copy(_ optimizer: Optimizer) -> Optimizer {
+        if let s = optimizer as? SGD {
+            return SGD(learningRate: s.learningRate, momentum: s.momentum, nesterov: s.nesterov, weightDecay: s.weightDecay)
+        }
+        if let a = optimizer as? Adam {
+            return Adam(learningRate: a.learningRate, beta1: a.beta1, beta2: a.beta2, epsilon: a.epsilon, weightDecay: a.weightDecay)
+        }
+        return optimizer
+    }
+
+    /// Words for tab completion: commands, then the subcommands and keys of the command being typed.
+    public func completions(line: String, word: String) -> [String] {
+        let words = line.split(separator: " ").map(String.init)
+        let typingFirst = words.isEmpty || (words.count == 1 && !line.hasSuffix(" "))
+        var candidates: [String]
+        if typingFirst {
+            candidates = Commands.names
+        } else if let spec = Commands.table[words[0]] {
+            candidates = spec.completions + spec.keys.map { $0 + "=" } + modelOrder
+        } else {
+            candidates = []
+        }
+        return candidates.filter { $0.hasPrefix(word) }.sorted()
+    }
+}

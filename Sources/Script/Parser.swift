@@ -1,0 +1,254 @@
+/// Recursive-descent parser (match/consume/check/advance, as in Crafting Interpreters). One error per
+/// statement: on an error the parser records it and skips to the next separator (`synchronize`).
+public struct Parser {
+    private let tokens: [Token]
+    private var current = 0
+    public private(set) var errors: [ScriptError] = []
+    /// Set when input ended inside an unfinished construct (`for` without `end`): the REPL asks for more.
+    public private(set) var needsMoreInput = false
+
+    public init(tokens: [Token]) { self.tokens = tokens }
+
+    /// Tokenizes and parses; returns the statements or the errors found (lexer errors stop at the first).
+    public static func parse(_ source: String, firstLine: Int = 1) -> (statements: [Statement], errors: [ScriptError], incomplete: Bool) {
+        var lexer = Lexer(source, firstLine: firstLine)
+        let tokens: [Token]
+        do { tokens = try lexer.tokenize() } catch { return ([], [error], false) }
+        var parser = Parser(tokens: tokens)
+        let statements = parser.program()
+        return (statements, parser.errors, parser.needsMoreInput)
+    }
+
+    // program := { separator } { statement { separator } }
+    public mutating func program() -> [Statement] {
+        var statements: [Statement] = []
+        while true {
+            skipSeparators()
+            if isAtEnd { break }
+            do {
+                statements.append(try statement())
+            } catch {
+                errors.append(error)
+                synchronize()
+            }
+        }
+        return statements
+    }
+
+    // statement := let | for | command
+    private mutating func statement() throws(ScriptError) -> Statement {
+        let token = peek
+        guard case .word(let word) = token.kind else {
+            if case .symbol("=") = token.kind {
+                throw ScriptError("expected a command before '='", at: token.location)
+            }
+            throw ScriptError("expected a command, found \(describe(token))", at: token.location)
+        }
+        switch word {
+        case "let": return try letStatement()
+        case "for": return try forStatement()
+        case "end":
+            throw ScriptError("'end' without a matching 'for'", at: token.location)
+        default: return try command()
+        }
+    }
+
+    // let := 'let' WORD '=' expr
+    private mutating func letStatement() throws(ScriptError) -> Statement {
+        advance()
+        let nameToken = peek
+        guard case .word(let name) = nameToken.kind else {
+            throw ScriptError("expected a variable name after 'let', found \(describe(nameToken))", at: nameToken.location)
+        }
+        guard Parser.isIdentifier(name) else {
+            throw ScriptError("'\(name)' is not a valid variable name", at: nameToken.location,
+                              hint: "names start with a letter or '_' and contain letters, digits and '_'")
+        }
+        advance()
+        try consume("=", "expected '=' after 'let \(name)'")
+        let value = try expression()
+        try expectEndOfStatement()
+        return .assign(name: name, nameLocation: nameToken.location, value: value)
+    }
+
+    // for := 'for' WORD 'in' expr separator { statement } 'end'
+    private mutating func forStatement() throws(ScriptError) -> Statement {
+        let forToken = advance()
+        let nameToken = peek
+        guard case .word(let name) = nameToken.kind, Parser.isIdentifier(name) else {
+            throw ScriptError("expected a loop variable after 'for', found \(describe(nameToken))", at: nameToken.location)
+        }
+        advance()
+        guard case .word("in") = peek.kind else {
+            throw ScriptError("expected 'in' after 'for \(name)', found \(describe(peek))", at: peek.location)
+        }
+        advance()
+        let sequence = try expression()
+        var body: [Statement] = []
+        while true {
+            skipSeparators()
+            if isAtEnd {
+                needsMoreInput = true
+                throw ScriptError("'for' loop is missing its 'end'", at: forToken.location)
+            }
+            if case .word("end") = peek.kind {
+                advance()
+                try expectEndOfStatement()
+                break
+            }
+            do {
+                body.append(try statement())
+            } catch {
+                errors.append(error)
+                synchronize()
+            }
+        }
+        return .loop(variable: name, variableLocation: nameToken.location, sequence: sequence, body: body)
+    }
+
+    // command := WORD { argument } ; argument := WORD '=' expr | expr
+    private mutating func command() throws(ScriptError) -> Statement {
+        let nameToken = advance()
+        guard case .word(let name) = nameToken.kind else { throw ScriptError("expected a command", at: nameToken.location) }
+        var arguments: [Argument] = []
+        while !isStatementEnd {
+            if case .word(let key) = peek.kind, case .symbol("=") = peek(1).kind {
+                let keyToken = advance()
+                advance()
+                if isStatementEnd {
+                    throw ScriptError("missing value after '\(key)='", at: keyToken.location)
+                }
+                arguments.append(Argument(key: key, keyLocation: keyToken.location, value: try argumentExpression()))
+            } else if case .symbol("=") = peek.kind {
+                throw ScriptError("expected a key before '='", at: peek.location, hint: "options are written key=value, e.g. epochs=5")
+            } else {
+                arguments.append(Argument(key: nil, keyLocation: nil, value: try argumentExpression()))
+            }
+        }
+        return .command(name: name, nameLocation: nameToken.location, arguments: arguments)
+    }
+
+    /// In argument position, `3 -4` is two arguments: an operator with space before it and none after starts
+    /// a new (negative) argument.
+    private mutating func argumentExpression() throws(ScriptError) -> Expr {
+        try expression(inArguments: true)
+    }
+
+    // expr := term { ('+'|'-') term }
+    private mutating func expression(inArguments: Bool = false) throws(ScriptError) -> Expr {
+        var left = try term(inArguments)
+        while case .symbol(let op) = peek.kind, op == "+" || op == "-" {
+            if inArguments && peek.spaceBefore && !peek(1).spaceBefore { break }
+            let opToken = advance()
+            let right = try term(inArguments)
+            left = .binary(op, left, right, opToken.location)
+        }
+        return left
+    }
+
+    // term := unary { ('*'|'/') unary }
+    private mutating func term(_ inArguments: Bool) throws(ScriptError) -> Expr {
+        var left = try unary()
+        while case .symbol(let op) = peek.kind, op == "*" || op == "/" {
+            let opToken = advance()
+            let right = try unary()
+            left = .binary(op, left, right, opToken.location)
+        }
+        return left
+    }
+
+    // unary := '-' unary | primary
+    private mutating func unary() throws(ScriptError) -> Expr {
+        if case .symbol("-") = peek.kind {
+            let minus = advance()
+            return .negate(try unary(), minus.location)
+        }
+        return try primary()
+    }
+
+    // primary := NUMBER | STRING | WORD | '[' [ expr { ',' expr } ] ']' | '(' expr ')'
+    private mutating func primary() throws(ScriptError) -> Expr {
+        let token = peek
+        switch token.kind {
+        case .number(let v): advance(); return .number(v, token.location)
+        case .string(let s): advance(); return .string(s, token.location)
+        case .word(let w): advance(); return .name(w, token.location)
+        case .symbol("["):
+            advance()
+            var items: [Expr] = []
+            skipNewlines()
+            if case .symbol("]") = peek.kind { advance(); return .list([], token.location) }
+            while true {
+                items.append(try expression())
+                skipNewlines()
+                if case .symbol(",") = peek.kind { advance(); skipNewlines(); continue }
+                if case .symbol("]") = peek.kind { advance(); break }
+                if isAtEnd { needsMoreInput = true }
+                throw ScriptError("expected ',' or ']' in list, found \(describe(peek))", at: peek.location,
+                                  hint: "the list starts here: line \(token.location.line), column \(token.location.column)")
+            }
+            return .list(items, token.location)
+        case .symbol("("):
+            advance()
+            let inner = try expression()
+            try consume(")", "expected ')'")
+            return inner
+        default:
+            throw ScriptError("expected a value, found \(describe(token))", at: token.location)
+        }
+    }
+
+    // MARK: helpers
+
+    static func isIdentifier(_ s: String) -> Bool {
+        guard let first = s.first, first.isLetter || first == "_" else { return false }
+        return s.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }
+    }
+
+    private var peek: Token { tokens[min(current, tokens.count - 1)] }
+    private func peek(_ offset: Int) -> Token { tokens[min(current + offset, tokens.count - 1)] }
+    private var isAtEnd: Bool { if case .end = peek.kind { return true }; return false }
+    private var isStatementEnd: Bool {
+        switch peek.kind { case .separator, .end: return true; default: return false }
+    }
+
+    @discardableResult
+    private mutating func advance() -> Token {
+        let t = peek
+        if !isAtEnd { current += 1 }
+        return t
+    }
+
+    private mutating func consume(_ symbol: Character, _ message: String) throws(ScriptError) {
+        guard case .symbol(symbol) = peek.kind else {
+            throw ScriptError("\(message), found \(describe(peek))", at: peek.location)
+        }
+        advance()
+    }
+
+    private mutating func expectEndOfStatement() throws(ScriptError) {
+        guard isStatementEnd else {
+            throw ScriptError("unexpected \(describe(peek)) at end of statement", at: peek.location)
+        }
+    }
+
+    private mutating func skipSeparators() { while case .separator = peek.kind { advance() } }
+    private mutating func skipNewlines() { while case .separator = peek.kind, peek.text == "\n" { advance() } }
+
+    /// Panic mode: skip to the start of the next statement.
+    private mutating func synchronize() {
+        while !isAtEnd {
+            if case .separator = peek.kind { return }
+            advance()
+        }
+    }
+
+    private func describe(_ t: Token) -> String {
+        switch t.kind {
+        case .end: return "end of input"
+        case .separator: return t.text == ";" ? "';'" : "end of line"
+        case .string: return "string \(t.text)"
+        default: return "'\(t.text)'"
+        }
+    }
+}

@@ -1,0 +1,190 @@
+import Foundation
+import Transcript
+
+/// Running whole scripts (cell by cell, with an optional transcript) and interactive input.
+public struct RunOptions: Sendable {
+    public var transcriptPath: String?
+    public var timing = true
+    public var allowErrors = false
+    public init(transcriptPath: String? = nil, timing: Bool = true, allowErrors: Bool = false) {
+        self.transcriptPath = transcriptPath
+        self.timing = timing
+        self.allowErrors = allowErrors
+    }
+}
+
+/// The transcript being written by `record start`, one cell per input.
+final class Recording {
+    let path: String
+    var transcript: Transcript
+    var count = 0
+    init(path: String, transcript: Transcript) {
+        self.path = path
+        self.transcript = transcript
+    }
+}
+
+public enum InteractiveStatus: Sendable { case complete, needsMoreInput }
+
+extension Interpreter {
+    public func header(script: String) -> TranscriptHeader {
+        TranscriptHeader(version: Interpreter.version, script: script, seed: seedWasSet ? seed : nil,
+                         data: dataChecksums.map { DataChecksum(file: $0.file, sha256: $0.sha256) }, timing: showTiming,
+                         startedAt: showTiming ? ISO8601DateFormatter().string(from: Date()) : nil)
+    }
+
+    /// Runs a script file. Returns the process exit code: 0, 1 for an error, 130 when interrupted.
+    public func runScript(path: String, options: RunOptions) -> Int32 {
+        showTiming = options.timing
+        guard let data = FileManager.default.contents(atPath: path) else {
+            console.error("nnlab: error: cannot read script '\(path)': no such file or not readable\n")
+            return 1
+        }
+        guard let source = String(data: data, encoding: .utf8) else {
+            console.error("nnlab: error: \(path) is not UTF-8 text\n")
+            return 1
+        }
+        if let t = options.transcriptPath, TranscriptFormat(path: t) == nil {
+            console.error("nnlab: error: transcript '\(t)': unknown format; use a .ipynb, .md or .txt file name\n")
+            return 1
+        }
+        let (status, cells) = runSource(source, file: path, allowErrors: options.allowErrors)
+        if let t = options.transcriptPath {
+            let transcript = Transcript(header: header(script: path), cells: cells)
+            do {
+                try transcript.write(to: t)
+                console.error("transcript written to \(t)\n")
+            } catch {
+                console.error("nnlab: error: cannot write transcript '\(t)': \(error)\n")
+                return status == 0 ? 1 : status
+            }
+        }
+        return status
+    }
+
+    /// Runs every cell of `source`; returns the exit status and the transcript cells.
+    public func runSource(_ source: String, file: String, allowErrors: Bool = false) -> (Int32, [TranscriptCell]) {
+        let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
+        var cells: [TranscriptCell] = []
+        var status: Int32 = 0
+        var count = 0
+        for cell in CellSplitter.split(source) {
+            if cell.kind == .markdown {
+                cells.append(TranscriptCell(kind: .markdown, title: cell.title, source: cell.source))
+                continue
+            }
+            count += 1
+            _ = console.takeCaptured()
+            var cellError: CellError?
+            let parsed = Parser.parse(cell.source, firstLine: cell.firstLine)
+            var errors = parsed.errors
+            if errors.isEmpty {
+                do { try execute(parsed.statements) } catch { errors = [error] }
+            }
+            var output = console.takeCaptured()
+            if !errors.isEmpty {
+                let rendered = errors.map { Diagnostic.render($0, file: file, sourceLines: lines) }.joined()
+                console.error(rendered)
+                let first = errors[0]
+                cellError = CellError(name: first.isInterrupt ? "KeyboardInterrupt" : "ScriptError",
+                                      message: first.isInterrupt ? first.message : rendered.split(separator: "\n").first.map(String.init) ?? first.message,
+                                      traceback: rendered.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).filter { !$0.isEmpty })
+                status = first.isInterrupt ? 130 : 1
+                _ = output
+            }
+            output = TerminalText.clean(output)
+            cells.append(TranscriptCell(kind: .code, title: cell.title, source: cell.source, output: output, error: cellError,
+                                        executionCount: count))
+            if finished { break }
+            if cellError != nil && (!allowErrors || status == 130) { break }
+        }
+        return (status, cells)
+    }
+
+    /// Evaluates one interactive input (possibly several lines). Errors are printed, never thrown: the
+    /// session goes on. `firstLine` numbers the lines across a piped session.
+    /// `atEndOfInput` reports an unfinished `for` as an error instead of asking for more.
+    public func runInteractive(_ input: String, file: String = "<stdin>", firstLine: Int = 1,
+                               atEndOfInput: Bool = false) -> (InteractiveStatus, hadError: Bool) {
+        let parsed = Parser.parse(input, firstLine: firstLine)
+        if parsed.incomplete && !atEndOfInput { return (.needsMoreInput, false) }
+        let lines = Array(repeating: Substring(""), count: max(0, firstLine - 1)) + input.split(separator: "\n", omittingEmptySubsequences: false)
+        _ = console.takeCaptured()
+        var errors = parsed.errors
+        if errors.isEmpty {
+            do { try execute(parsed.statements) } catch { errors = [error] }
+        }
+        let output = console.takeCaptured()
+        var cellError: CellError?
+        if let first = errors.first {
+            if first.isInterrupt {
+                cellError = CellError(name: "KeyboardInterrupt", message: first.message, traceback: [first.message])
+            } else {
+                let rendered = errors.map { Diagnostic.render($0, file: file, sourceLines: lines) }.joined()
+                console.error(rendered)
+                cellError = CellError(name: "ScriptError", message: rendered.split(separator: "\n").first.map(String.init) ?? first.message,
+                                      traceback: rendered.split(separator: "\n").map(String.init))
+            }
+        }
+        record(input: input, output: output, error: cellError)
+        return (.complete, errors.contains { !$0.isInterrupt })
+    }
+
+    private func record(input: String, output: String, error: CellError?) {
+        guard let r = recording else { return }
+        let trimmed = input.trimmingSpaces
+        if trimmed.hasPrefix("record ") || trimmed.isEmpty { return }
+        r.count += 1
+        r.transcript.cells.append(TranscriptCell(kind: .code, source: input, output: TerminalText.clean(output), error: error,
+                                                 executionCount: r.count))
+        r.transcript.header = header(script: r.transcript.header.script)
+        // Written after every input so nothing is lost if the session ends abruptly.
+        try? r.transcript.write(to: r.path)
+    }
+}
+
+enum RecordCommands {
+    static let specs: [CommandSpec] = [
+        CommandSpec(name: "record", usage: "record start FILE | record stop",
+                    summary: "record this session as a transcript (.ipynb, .md or .txt), one cell per input",
+                    completions: ["start", "stop"], group: "general") { s, inv throws(ScriptError) in
+            let what = try inv.word(0, "record action", choices: ["start", "stop"], usage: "record start FILE | record stop")
+            if what == "stop" {
+                try inv.expectAtMost(1, usage: "record stop")
+                guard let r = s.recording else { throw ScriptError("not recording", at: inv.location, hint: "start with: record start lab.ipynb") }
+                do { try r.transcript.write(to: r.path) } catch {
+                    throw ScriptError("cannot write \(r.path): \(error)", at: inv.location)
+                }
+                s.recording = nil
+                s.console.line("recorded \(r.count) cell\(r.count == 1 ? "" : "s") to \(r.path)")
+                return
+            }
+            try inv.expectAtMost(2, usage: "record start FILE")
+            let pathArg = try inv.require(1, "a file name ending in .ipynb, .md or .txt", usage: "record start FILE")
+            let path = pathArg.value.description
+            guard TranscriptFormat(path: path) != nil else {
+                throw ScriptError("unknown transcript format for '\(path)'", at: pathArg.location, hint: "use a .ipynb, .md or .txt file name")
+            }
+            if s.recording != nil { throw ScriptError("already recording", at: inv.location, hint: "stop first with: record stop") }
+            let r = Recording(path: path, transcript: Transcript(header: s.header(script: "interactive session")))
+            do { try r.transcript.write(to: path) } catch {
+                throw ScriptError("cannot write \(path): \(error)", at: pathArg.location)
+            }
+            s.recording = r
+            s.console.line("recording to \(path); 'record stop' to finish")
+        },
+    ]
+}
+
+extension Interpreter {
+    /// Writes a transcript of already-run cells; returns 0 or 1.
+    public func writeTranscript(cells: [TranscriptCell], script: String, to path: String) -> Int32 {
+        do {
+            try Transcript(header: header(script: script), cells: cells).write(to: path)
+            return 0
+        } catch {
+            console.error("nnlab: error: cannot write transcript '\(path)': \(error)\n")
+            return 1
+        }
+    }
+}
