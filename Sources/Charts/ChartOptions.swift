@@ -1,0 +1,93 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// How a chart is drawn: its size in terminal cells and which glyphs and colours the terminal can show.
+public struct ChartOptions: Sendable, Equatable {
+    /// Total columns available for the chart, labels included (default 72).
+    public var width: Int
+    /// Rows of the plot area itself, without title, frame and tick lines (default 12).
+    public var height: Int
+    /// Braille dots, blocks and shades when true; pure 7-bit ASCII when false.
+    public var unicode: Bool
+    /// ANSI colour codes; only ever true on a TTY without NO_COLOR (the caller decides).
+    public var color: Bool
+
+    public init(width: Int = 72, height: Int = 12, unicode: Bool = true, color: Bool = false) {
+        self.width = width
+        self.height = height
+        self.unicode = unicode
+        self.color = color
+    }
+
+    /// Charts never get narrower or shorter than this, so frames, ticks and legends always have room.
+    public static let minimumWidth = 30
+    public static let minimumHeight = 3
+    /// Caps protect against absurd requests such as `set width=1e9`.
+    public static let maximumWidth = 1000
+    public static let maximumHeight = 500
+
+    /// Width used when stdout is not a terminal and COLUMNS is unset, so piped output is reproducible.
+    public static let defaultWidth = 72
+
+    /// From the environment: COLUMNS or ioctl(TIOCGWINSZ) on stdout for width, LANG/LC_ALL/LC_CTYPE containing
+    /// UTF-8 for unicode, isatty(stdout) && NO_COLOR unset for color. `asciiOverride` forces ASCII.
+    public static func fromEnvironment(asciiOverride: Bool = false, widthOverride: Int? = nil) -> ChartOptions {
+        let width = widthOverride ?? columnsFromEnvironment() ?? terminalColumns() ?? defaultWidth
+        let unicode = !asciiOverride && localeIsUTF8(environment: environmentValue)
+        let color = stdoutIsTerminal() && colorAllowed(environment: environmentValue)
+        return ChartOptions(width: width, height: 12, unicode: unicode, color: color)
+    }
+
+    /// POSIX precedence: the first non-empty of LC_ALL, LC_CTYPE, LANG names the character set.
+    static func localeIsUTF8(environment: (String) -> String?) -> Bool {
+        for name in ["LC_ALL", "LC_CTYPE", "LANG"] {
+            guard let value = environment(name), !value.isEmpty else { continue }
+            let lowered = value.lowercased()
+            return lowered.contains("utf-8") || lowered.contains("utf8")
+        }
+        return false
+    }
+
+    /// NO_COLOR (https://no-color.org) wins when set to anything non-empty; a dumb terminal cannot show colour.
+    static func colorAllowed(environment: (String) -> String?) -> Bool {
+        if let noColor = environment("NO_COLOR"), !noColor.isEmpty { return false }
+        if environment("TERM") == "dumb" { return false }
+        return true
+    }
+
+    private static func environmentValue(_ name: String) -> String? {
+        guard let pointer = getenv(name) else { return nil }
+        return String(cString: pointer)
+    }
+
+    private static func columnsFromEnvironment() -> Int? {
+        guard let text = environmentValue("COLUMNS"), let columns = Int(text), columns > 0 else { return nil }
+        return columns
+    }
+
+    private static func terminalColumns() -> Int? {
+        #if canImport(Glibc) || canImport(Musl) || canImport(Darwin)
+        var size = winsize()
+        let result = withUnsafeMutablePointer(to: &size) { pointer in
+            ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), UnsafeMutableRawPointer(pointer))
+        }
+        guard result == 0, size.ws_col > 0 else { return nil }
+        return Int(size.ws_col)
+        #else
+        return nil
+        #endif
+    }
+
+    private static func stdoutIsTerminal() -> Bool {
+        #if canImport(Glibc) || canImport(Musl) || canImport(Darwin)
+        return isatty(STDOUT_FILENO) == 1
+        #else
+        return false
+        #endif
+    }
+}

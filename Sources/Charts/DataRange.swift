@@ -1,0 +1,71 @@
+/// Ranges computed from the finite values only, widened when degenerate, rounded to readable limits.
+enum DataRange {
+    /// Smallest and largest finite value, or nil when there is none.
+    static func finiteBounds<S: Sequence>(_ values: S) -> (lower: Double, upper: Double)? where S.Element == Double {
+        var lower = Double.infinity
+        var upper = -Double.infinity
+        for value in values where value.isFinite {
+            lower = min(lower, value)
+            upper = max(upper, value)
+        }
+        return lower <= upper ? (lower, upper) : nil
+    }
+
+    /// A constant series still needs a non-empty range to map onto rows: widen by 10% of its value (or 1).
+    static func widenedIfDegenerate(_ lower: Double, _ upper: Double) -> (lower: Double, upper: Double) {
+        guard upper > lower else {
+            let delta = lower == 0 ? 1 : abs(lower) * 0.1
+            return (lower - delta, upper + delta)
+        }
+        // Ranges wider than the largest Double cannot be divided into pixels; halve the reach.
+        if !(upper - lower).isFinite { return (lower / 2, upper / 2) }
+        return (lower, upper)
+    }
+
+    /// Limits rounded outward to one digit below the span's magnitude (0.049...2.31 becomes 0...2.4),
+    /// so tick labels are short; the change is at most a few percent of the span.
+    static func niceLimits(_ lower: Double, _ upper: Double) -> (lower: Double, upper: Double) {
+        let (low, high) = widenedIfDegenerate(lower, upper)
+        let span = high - low
+        guard span.isFinite, span > 0 else { return (low, high) }
+        let step = pow10(decimalExponent(span) - 1)
+        guard step.isFinite, step > 0 else { return (low, high) }
+        let niceLow = (low / step).rounded(.down) * step
+        let niceHigh = (high / step).rounded(.up) * step
+        guard niceLow.isFinite, niceHigh.isFinite, niceHigh > niceLow, (niceHigh - niceLow).isFinite else { return (low, high) }
+        return (niceLow, niceHigh)
+    }
+
+    /// Converts a coordinate to an index, refusing NaN/Inf (Int(Double.nan) would trap) and clamping
+    /// anything outside `bounds`.
+    static func index(_ value: Double, clampedTo bounds: ClosedRange<Int>) -> Int? {
+        guard value.isFinite else { return nil }
+        if value <= Double(bounds.lowerBound) { return bounds.lowerBound }
+        if value >= Double(bounds.upperBound) { return bounds.upperBound }
+        return Int(value)
+    }
+
+    // Pure-stdlib powers and logarithms of ten, enough for choosing tick steps.
+    static func pow10(_ exponent: Int) -> Double {
+        // Beyond these the result is not representable; saying so keeps callers' loops finite.
+        if exponent > 308 { return .infinity }
+        if exponent < -323 { return 0 }
+        var result = 1.0
+        if exponent >= 0 {
+            for _ in 0..<exponent { result *= 10 }
+        } else {
+            for _ in 0..<(-exponent) { result /= 10 }
+        }
+        return result
+    }
+
+    /// floor(log10(value)) for positive finite values.
+    static func decimalExponent(_ value: Double) -> Int {
+        guard value > 0, value.isFinite else { return 0 }
+        // Exponent from the binary representation, then refine so 10^result <= value < 10^(result+1).
+        var exponent = Int((Double(value.exponent) * 0.30102999566398120).rounded(.down))
+        while pow10(exponent) > value { exponent -= 1 }
+        while pow10(exponent + 1) <= value { exponent += 1 }
+        return exponent
+    }
+}

@@ -1,0 +1,82 @@
+extension Chart {
+    /// 2-D decision regions: `classAt(x, y)` gives a class index per cell centre over the ranges; points drawn
+    /// on top with one glyph per class (e.g. o and x; regions as light shading ░▒ / ASCII . and :). Legend below.
+    ///
+    /// One character cell is one sample of `classAt`, so the boundary is as fine as the chart is large.
+    /// Points outside the ranges or with NaN/Inf coordinates are skipped; where two points share a cell the
+    /// later one shows. Non-finite range bounds are replaced by the points' finite range.
+    public static func regions(xRange: ClosedRange<Double>, yRange: ClosedRange<Double>, classAt: (Double, Double) -> Int,
+                               points: [(x: Double, y: Double, label: Int)], classNames: [String], title: String? = nil,
+                               options: ChartOptions) -> String {
+        let style = ChartStyle(options)
+        guard let xLimits = regionLimits(xRange, fallback: points.map(\.x)),
+              let yLimits = regionLimits(yRange, fallback: points.map(\.y)) else {
+            return nothingToPlot("the ranges are not finite and there are no finite points")
+        }
+        let rows = style.height
+        var frame = PlotFrame()
+        frame.title = title.map { style.clean($0) }
+        frame.leftLabels = AxisTicks.yTickLabels(lower: yLimits.lower, upper: yLimits.upper, rows: rows, middleRow: (rows - 1) / 2)
+        let columns = max(frame.bodyWidth(fittingTotal: style.width), 1)
+
+        let regionGlyphs = style.unicode ? ["░", " ", "▒", "▓"] : [".", " ", ":", "="]
+        let markers = ["o", "x", "+", "*", "#", "@"]
+        func wrapped(_ index: Int, _ count: Int) -> Int { ((index % count) + count) % count }
+
+        // Cells hold (glyph, colour) so points can overwrite regions before the rows are painted.
+        var cells: [[(glyph: String, sgr: String)]] = (0..<rows).map { row in
+            let y = yLimits.upper - (Double(row) + 0.5) / Double(rows) * (yLimits.upper - yLimits.lower)
+            return (0..<columns).map { column in
+                let x = xLimits.lower + (Double(column) + 0.5) / Double(columns) * (xLimits.upper - xLimits.lower)
+                let region = classAt(x, y)
+                return (regionGlyphs[wrapped(region, regionGlyphs.count)], "2;" + style.seriesColor(wrapped(region, ChartStyle.seriesColors.count)))
+            }
+        }
+        var observedClasses = 0
+        for point in points where point.x.isFinite && point.y.isFinite {
+            observedClasses = max(observedClasses, point.label + 1)
+            guard point.x >= xLimits.lower, point.x <= xLimits.upper, point.y >= yLimits.lower, point.y <= yLimits.upper else { continue }
+            let columnPosition = (point.x - xLimits.lower) / (xLimits.upper - xLimits.lower) * Double(columns)
+            let rowPosition = (yLimits.upper - point.y) / (yLimits.upper - yLimits.lower) * Double(rows)
+            guard let column = DataRange.index(columnPosition.rounded(.down), clampedTo: 0...(columns - 1)),
+                  let row = DataRange.index(rowPosition.rounded(.down), clampedTo: 0...(rows - 1)) else { continue }
+            cells[row][column] = (markers[wrapped(point.label, markers.count)], "1;" + style.seriesColor(wrapped(point.label, ChartStyle.seriesColors.count)))
+        }
+        let body = cells.map { row in
+            // Neighbouring cells of one colour share a single escape sequence.
+            var line = "", run = "", runColor = ""
+            for cell in row {
+                if cell.sgr != runColor {
+                    line += style.paint(run, runColor)
+                    run = ""
+                    runColor = cell.sgr
+                }
+                run += cell.glyph
+            }
+            return line + style.paint(run, runColor)
+        }
+
+        frame.footerLines = [.underBody(AxisTicks.xTickLine(lower: xLimits.lower, upper: xLimits.upper, bodyWidth: columns))]
+        let classCount = classNames.isEmpty ? max(observedClasses, 1) : classNames.count
+        let legend = (0..<classCount).map { index -> String in
+            let name = style.label(index < classNames.count ? classNames[index] : "class \(index)", limit: 24)
+            let swatch = style.paint(String(repeating: regionGlyphs[index % regionGlyphs.count], count: 2), "2;" + style.seriesColor(index))
+            let marker = style.paint(markers[index % markers.count], "1;" + style.seriesColor(index))
+            return swatch + " " + marker + " " + name
+        }
+        for line in wrapEntries(legend, width: style.width, ellipsis: style.ellipsis) {
+            frame.footerLines.append(TextLayout.displayWidth(line) <= columns ? .centeredOnBody(line) : .fromLeftEdge(line))
+        }
+        return TextLayout.joinLines(frame.render(body: body, bodyWidth: columns, style: style))
+    }
+
+    private static func regionLimits(_ range: ClosedRange<Double>, fallback: [Double]) -> (lower: Double, upper: Double)? {
+        var lower = range.lowerBound, upper = range.upperBound
+        if !lower.isFinite || !upper.isFinite {
+            guard let bounds = DataRange.finiteBounds(fallback) else { return nil }
+            if !lower.isFinite { lower = bounds.lower }
+            if !upper.isFinite { upper = bounds.upper }
+        }
+        return upper > lower ? (lower, upper) : DataRange.widenedIfDegenerate(min(lower, upper), min(lower, upper))
+    }
+}
