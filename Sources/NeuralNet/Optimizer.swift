@@ -3,20 +3,18 @@ import TensorCore
 import Glibc
 #endif
 
-/// An optimizer is one per-parameter update rule; `step` applies it to every parameter and clears the
-/// gradients for the next batch.
+/// An optimizer is one per-parameter update rule; `step` applies it to every parameter. Each rule also clears
+/// the gradient in the same pass (backward adds into it), so the step reads and writes each array once.
 public protocol Optimizer: AnyObject {
     var learningRate: Float { get set }
     var spec: String { get }
+    /// Updates the parameter from its gradient, leaving the gradient zeroed.
     func update(_ parameter: Parameter)
 }
 
 extension Optimizer {
     public func step(_ parameters: [Parameter]) {
-        for p in parameters {
-            update(p)
-            p.zeroGrad()
-        }
+        for p in parameters { update(p) }
     }
 }
 
@@ -41,25 +39,29 @@ public final class SGD: Optimizer {
 
     public func update(_ p: Parameter) {
         let n = p.value.count, w = p.value.data, g = p.grad.data
-        let lr = learningRate, mu = momentum, wd = weightDecay
-        if wd != 0 { for i in 0..<n { g[i] += wd * w[i] } }
-        guard mu != 0 else {
-            for i in 0..<n { w[i] -= lr * g[i] }
+        let lr = learningRate, wd = weightDecay
+        guard momentum != 0 else {
+            for i in 0..<n { w[i] -= lr * (g[i] + wd * w[i]); g[i] = 0 }
             return
         }
-        if p.slots.isEmpty {
-            let v = Matrix(rows: p.value.rows, cols: p.value.cols)
-            v.data.update(from: g, count: n)
-            p.slots = [v]
-        } else {
-            let v = p.slots[0].data
-            for i in 0..<n { v[i] = mu * v[i] + g[i] }
-        }
-        let v = p.slots[0].data
+        // PyTorch starts the buffer at the first gradient: v₁ = g₁, which is μ·0 + g₁ with a zero buffer.
+        if p.slots.isEmpty { p.slots = [Matrix(rows: p.value.rows, cols: p.value.cols)] }
+        let v = p.slots[0].data, mu = momentum
         if nesterov {
-            for i in 0..<n { w[i] -= lr * (g[i] + mu * v[i]) }
+            for i in 0..<n {
+                let gi = g[i] + wd * w[i]
+                let vi = mu * v[i] + gi
+                v[i] = vi
+                w[i] -= lr * (gi + mu * vi)
+                g[i] = 0
+            }
         } else {
-            for i in 0..<n { w[i] -= lr * v[i] }
+            for i in 0..<n {
+                let vi = mu * v[i] + g[i] + wd * w[i]
+                v[i] = vi
+                w[i] -= lr * vi
+                g[i] = 0
+            }
         }
     }
 }
@@ -100,6 +102,7 @@ public final class Adam: Optimizer {
             m[i] = b1 * m[i] + (1 - b1) * gi
             v[i] = b2 * v[i] + (1 - b2) * gi * gi
             w[i] -= stepSize * m[i] / (v[i].squareRoot() * invSqrtC2 + eps)
+            g[i] = 0
         }
     }
 }

@@ -60,6 +60,14 @@ public final class Sequential {
         return h
     }
 
+    /// Forward pass from a sparse batch; nil when the first layer is not linear (the caller goes dense).
+    public func forward(sparse x: SparseBatch, training: Bool) -> Matrix? {
+        guard let first = layers.first as? Linear else { return nil }
+        var h = first.forward(sparse: x)
+        for layer in layers.dropFirst() { h = layer.forward(h, training: training) }
+        return h
+    }
+
     /// Back-propagates dLoss/dOutput through every layer. The first layer's input gradient is not needed
     /// (its input is data), which saves a third of that layer's work.
     public func backward(_ gradOutput: Matrix) {

@@ -5,12 +5,15 @@ public struct Samples: Sendable {
     public var features: [Float]
     public var labels: [Int32]
     public var width: Int
+    /// The same features in sparse form, when the caller has it (built once per data set).
+    public var sparse: SparseRows?
     public var count: Int { labels.count }
 
-    public init(features: [Float], labels: [Int32], width: Int) {
+    public init(features: [Float], labels: [Int32], width: Int, sparse: SparseRows? = nil) {
         self.features = features
         self.labels = labels
         self.width = width
+        self.sparse = sparse
     }
 }
 
@@ -94,6 +97,12 @@ public final class Trainer {
         var order = Array(0..<n)
         if labelBuffer.count < config.batchSize { labelBuffer = [Int32](repeating: 0, count: config.batchSize) }
         let baseRate = optimizer.learningRate
+        // Mostly-background inputs (MNIST) go through the first layer in sparse form: same numbers, ~5x less work.
+        var sparse: SparseBatch?
+        if model.layers.first is Linear, let rows = data.sparse ?? SparseRows.make(features: data.features, width: width),
+           rows.count == n, rows.width == width {
+            sparse = SparseBatch(rows)
+        }
         var bestValidation = -1.0
         var epochsWithoutImprovement = 0
         model.zeroGrad()
@@ -118,12 +127,18 @@ public final class Trainer {
                             if shouldStop() { outcome = .interrupted(epoch: epoch, batch: b); return }
                             let lo = b * config.batchSize, hi = min(n, lo + config.batchSize)
                             let size = hi - lo
-                            batchInput.resize(rows: size, cols: width)
-                            for (r, i) in order[lo..<hi].enumerated() {
-                                (batchInput.data + r * width).update(from: featureBase + i * width, count: width)
-                                labelsOut[r] = labels[i]
+                            for (r, i) in order[lo..<hi].enumerated() { labelsOut[r] = labels[i] }
+                            let out: Matrix
+                            if let sparse, let o = { sparse.select(order[lo..<hi])
+                                                     return model.forward(sparse: sparse, training: true) }() {
+                                out = o
+                            } else {
+                                batchInput.resize(rows: size, cols: width)
+                                for (r, i) in order[lo..<hi].enumerated() {
+                                    (batchInput.data + r * width).update(from: featureBase + i * width, count: width)
+                                }
+                                out = model.forward(batchInput, training: true)
                             }
-                            let out = model.forward(batchInput, training: true)
                             let result = loss.evaluate(output: out, labels: labelsOut,
                                                        probabilities: model.endsInSoftmax, grad: gradOutput)
                             if !result.lossSum.isFinite {

@@ -48,6 +48,10 @@ enum GeneralCommands {
         },
         CommandSpec(name: "print", usage: "print VALUE...", summary: "print values (strings, numbers, variables, lists)",
                     group: "general") { session, inv throws(ScriptError) in
+            var budget = Value.maxSize
+            for arg in inv.positional where !arg.value.fits(&budget) {
+                throw ScriptError("too much to print: more than \(grouped(Value.maxSize)) characters or list items", at: arg.location)
+            }
             session.console.line(inv.positional.map(\.value.description).joined(separator: " "))
         },
         CommandSpec(name: "set", usage: "set width=N ascii=true|false timing=true|false",

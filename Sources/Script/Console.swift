@@ -57,9 +57,13 @@ public final class Console {
         return captured
     }
 
-    /// Errors go to stderr on the terminal, and into the capture like any output.
+    /// Also receives every error text exactly as rendered, echo or not (tests and embedders read it here).
+    public var errorSink: ((String) -> Void)?
+
+    /// Errors go to stderr on the terminal, and to `errorSink`.
     public func error(_ text: String) {
         clearTransient()
+        errorSink?(text)
         if echo { Console.writeAll(STDERR_FILENO, text) }
     }
 }

@@ -32,7 +32,8 @@ enum DataCommands {
             var order = Array(0..<train.count)
             var rng = SeededRandom(seed: s.nextSeed())
             rng.shuffle(&order)
-            let valCount = Int((Double(train.count) * fraction).rounded())
+            // At least one sample stays for training: an empty set breaks knn, plot boundary, distance...
+            let valCount = min(train.count - 1, Int((Double(train.count) * fraction).rounded()))
             if valCount == 0 {
                 s.train = train
                 s.validation = nil
@@ -124,7 +125,8 @@ enum DataCommands {
             let ratio = try inv.number("ratio", default: 0.5, range: 0.1...0.9)
             guard let set = ToySet(rawValue: kind) else { return }
             let all = ToyData.make(set, count: n, noise: noise, seed: s.nextSeed())
-            let trainCount = Int((Double(n) * ratio).rounded())
+            // Both sets keep at least one point (n=4 ratio=0.9 would otherwise leave no test set).
+            let trainCount = min(n - 1, max(1, Int((Double(n) * ratio).rounded())))
             let train = all.subset(0..<trainCount)
             let test = all.subset(trainCount..<n)
             s.normalization = .none

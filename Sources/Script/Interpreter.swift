@@ -59,7 +59,11 @@ public final class Interpreter {
     public private(set) var seed: UInt64 = 0
     public private(set) var seedWasSet = false
     var rng = SeededRandom(seed: 0)
-    var train: LabeledData?
+    var train: LabeledData? {
+        didSet { trainSparse = nil }
+    }
+    /// The training set in sparse form, built on the first `train` after the data change.
+    private var trainSparse: SparseRows??
     var test: LabeledData?
     var validation: LabeledData?
     var dataDescription: String?
@@ -105,6 +109,8 @@ public final class Interpreter {
             let saved = variables[variable]
             defer { variables[variable] = saved }
             for item in items {
+                // Ctrl-C also ends a long sweep between iterations, not only inside 'train'.
+                if shouldStop() { throw ScriptError.interrupted }
                 variables[variable] = item
                 try execute(body)
                 if finished { return }
@@ -149,12 +155,12 @@ public final class Interpreter {
     func evaluate(_ expr: Expr) throws(ScriptError) -> Value {
         switch expr {
         case .number(let v, _): return .number(v)
-        case .string(let s, let loc): return .string(try interpolate(s, at: loc))
+        case .string(let s, let loc): return try bounded(.string(try interpolate(s, at: loc)), at: loc)
         case .name(let n, _): return variables[n] ?? .symbol(n)
         case .list(let items, _):
             var values: [Value] = []
             for item in items { values.append(try evaluate(item)) }
-            return .list(values)
+            return try bounded(.list(values), at: expr.location)
         case .negate(let inner, let loc):
             let v = try evaluate(inner)
             guard case .number(let x) = v else {
@@ -177,13 +183,23 @@ public final class Interpreter {
                 guard result.isFinite else { throw ScriptError("result is too large", at: loc) }
                 return .number(result)
             case (.list(let x), .list(let y)) where op == "+":
-                return .list(x + y)
+                return try bounded(.list(x + y), at: loc)
             case (.string, _) where op == "+", (_, .string) where op == "+":
-                return .string(a.description + b.description)
+                return try bounded(.string(a.description + b.description), at: loc)
             default:
                 throw ScriptError("cannot apply '\(op)' to \(a.typeName) '\(a)' and \(b.typeName) '\(b)'", at: loc)
             }
         }
+    }
+
+    /// A loop that doubles a string or nests a list would otherwise exhaust memory (or the stack, when printed).
+    func bounded(_ value: Value, at loc: SourceLocation) throws(ScriptError) -> Value {
+        var budget = Value.maxSize
+        guard value.fits(&budget) else {
+            throw ScriptError("value is too large: more than \(grouped(Value.maxSize)) characters or list items, or lists nested more than \(Value.maxDepth) deep",
+                              at: loc)
+        }
+        return value
     }
 
     /// "{name}" inside strings is replaced by the variable's value.
@@ -216,6 +232,12 @@ public final class Interpreter {
     func nextSeed() -> UInt64 { rng.next() }
 
     func finish() { finished = true }
+
+    /// The training set as the trainer takes it, with its sparse form (computed once per data set).
+    func trainingSamples(_ d: LabeledData) -> Samples {
+        if trainSparse == nil { trainSparse = .some(SparseRows.make(features: d.features, width: d.featureCount)) }
+        return Samples(features: d.features, labels: d.labels, width: d.featureCount, sparse: trainSparse ?? nil)
+    }
 
     func requireModel(_ inv: Invocation) throws(ScriptError) -> ModelState {
         guard let m = current else {

@@ -46,7 +46,9 @@ public struct Invocation {
                               at: arg.location)
         }
         if choices.contains(text) { return text }
-        throw ScriptError("unknown \(what) '\(text)'", at: arg.location,
+        // "what to load" reads as a verb: "cannot load 'imagenet'", not "unknown what to load 'imagenet'".
+        let message = what.hasPrefix("what to ") ? "cannot \(what.dropFirst(8)) '\(text)'" : "unknown \(what) '\(text)'"
+        throw ScriptError(message, at: arg.location,
                           hint: Diagnostic.didYouMean(text, choices) ?? "expected one of: \(choices.joined(separator: ", "))")
     }
 

@@ -37,9 +37,12 @@ public struct Lexer {
     private mutating func advance() -> Character {
         let c = chars[index]
         index += 1
-        if c == "\n" { line += 1; column = 1 } else { column += 1 }
+        if Lexer.isNewline(c) { line += 1; column = 1 } else { column += 1 }
         return c
     }
+
+    /// "\r\n" is one Character in Swift: a script saved on Windows must not read as one long line.
+    static func isNewline(_ c: Character) -> Bool { c == "\n" || c == "\r\n" }
 
     static func isWordStart(_ c: Character) -> Bool { c.isLetter || c == "_" || c == "~" }
     static func isWordChar(_ c: Character) -> Bool { c.isLetter || c.isNumber || c == "_" || c == "." || c == "/" || c == "~" }
@@ -51,12 +54,12 @@ public struct Lexer {
             let start = SourceLocation(line: line, column: column)
             if c == " " || c == "\t" || c == "\r" { _ = advance(); spaceBefore = true; continue }
             if c == "#" {
-                while let n = peek(), n != "\n" { _ = advance() }
+                while let n = peek(), !Lexer.isNewline(n) { _ = advance() }
                 continue
             }
-            if c == "\n" || c == ";" {
+            if Lexer.isNewline(c) || c == ";" {
                 _ = advance()
-                tokens.append(Token(kind: .separator, location: start, spaceBefore: spaceBefore, text: String(c)))
+                tokens.append(Token(kind: .separator, location: start, spaceBefore: spaceBefore, text: c == ";" ? ";" : "\n"))
                 spaceBefore = true
                 continue
             }
@@ -67,11 +70,13 @@ public struct Lexer {
             } else if c == "\"" || c == "'" {
                 kind = try string(quote: c, start: start)
             } else if Lexer.isWordStart(c) || (c == "." || c == "/") && (peek(1).map { Lexer.isWordChar($0) } ?? false) && spaceBefore {
-                // A word; '-' joins words (fashion-mnist) when a letter follows it.
+                // A word; '-' joins words (fashion-mnist) when a letter follows it, and digits too in what is
+                // already a path (runs/lr-0.01/model.safetensors), where `x-1` stays a subtraction.
                 var text = ""
                 while let n = peek() {
                     if Lexer.isWordChar(n) { text.append(advance()) }
-                    else if n == "-", let after = peek(1), after.isLetter, !text.isEmpty { text.append(advance()) }
+                    else if n == "-", let after = peek(1), !text.isEmpty,
+                            after.isLetter || after.isNumber && (text.contains("/") || text.contains(".")) { text.append(advance()) }
                     else { break }
                 }
                 kind = .word(text)
@@ -116,7 +121,7 @@ public struct Lexer {
         _ = advance()
         var text = ""
         while true {
-            guard let c = peek(), c != "\n" else {
+            guard let c = peek(), !Lexer.isNewline(c) else {
                 throw ScriptError("unterminated string", at: start, hint: "close it with \(quote) on the same line")
             }
             _ = advance()

@@ -156,6 +156,10 @@ enum ModelCommands {
         let defaultInit: Linear.Initialisation = .pytorch
         let initialisation = try initialisation(inv, default: defaultInit)
         let name = try inv.string("name") ?? s.current?.name ?? "mlp"
+        guard Parser.isIdentifier(name) else {
+            throw ScriptError("'\(name)' is not a valid model name", at: inv.options["name"]?.location ?? inv.location,
+                              hint: "use letters, digits and '_'")
+        }
         let previous = s.models[name]
         let m = s.addModel(named: name)
         if let previous {

@@ -6,6 +6,15 @@ public struct Parser {
     public private(set) var errors: [ScriptError] = []
     /// Set when input ended inside an unfinished construct (`for` without `end`): the REPL asks for more.
     public private(set) var needsMoreInput = false
+    /// Deeper nesting ("((((...", or thousands of '+' in a row) would overflow the stack while the
+    /// expression is parsed, evaluated or freed; no real script comes near it.
+    public static let maxExpressionDepth = 100
+    /// Open '(', '[' and unary '-' around the current token, and the depth of the expression just parsed.
+    private var nesting = 0
+    private var lastDepth = 0
+    /// Loops inside loops; each level costs stack when parsed, run and freed.
+    public static let maxLoopNesting = 32
+    private var loopNesting = 0
 
     public init(tokens: [Token]) { self.tokens = tokens }
 
@@ -37,6 +46,7 @@ public struct Parser {
 
     // statement := let | for | command
     private mutating func statement() throws(ScriptError) -> Statement {
+        nesting = 0
         let token = peek
         guard case .word(let word) = token.kind else {
             if case .symbol("=") = token.kind {
@@ -75,15 +85,19 @@ public struct Parser {
     private mutating func forStatement() throws(ScriptError) -> Statement {
         let forToken = advance()
         let nameToken = peek
-        guard case .word(let name) = nameToken.kind, Parser.isIdentifier(name) else {
-            throw ScriptError("expected a loop variable after 'for', found \(describe(nameToken))", at: nameToken.location)
+        loopNesting += 1
+        defer { loopNesting -= 1 }
+        let name: String, sequence: Expr
+        do throws(ScriptError) {
+            if loopNesting > Parser.maxLoopNesting {
+                throw ScriptError("loops are nested too deeply (more than \(Parser.maxLoopNesting) levels)", at: forToken.location)
+            }
+            (name, sequence) = try forHeader()
+        } catch {
+            // The broken loop still owns its body and 'end': skip them, or that 'end' is reported again.
+            skipLoopBody()
+            throw error
         }
-        advance()
-        guard case .word("in") = peek.kind else {
-            throw ScriptError("expected 'in' after 'for \(name)', found \(describe(peek))", at: peek.location)
-        }
-        advance()
-        let sequence = try expression()
         var body: [Statement] = []
         while true {
             skipSeparators()
@@ -104,6 +118,37 @@ public struct Parser {
             }
         }
         return .loop(variable: name, variableLocation: nameToken.location, sequence: sequence, body: body)
+    }
+
+    // header := WORD 'in' expr
+    private mutating func forHeader() throws(ScriptError) -> (String, Expr) {
+        let nameToken = peek
+        guard case .word(let name) = nameToken.kind, Parser.isIdentifier(name) else {
+            throw ScriptError("expected a loop variable after 'for', found \(describe(nameToken))", at: nameToken.location)
+        }
+        advance()
+        guard case .word("in") = peek.kind else {
+            throw ScriptError("expected 'in' after 'for \(name)', found \(describe(peek))", at: peek.location)
+        }
+        advance()
+        return (name, try expression())
+    }
+
+    /// Skips to just after the 'end' that closes the current loop (nested loops included), or to the end of input.
+    private mutating func skipLoopBody() {
+        var open = 1
+        synchronize()
+        while true {
+            skipSeparators()
+            if isAtEnd { return }
+            if case .word("for") = peek.kind { open += 1 }
+            if case .word("end") = peek.kind {
+                open -= 1
+                if open == 0 { advance(); return }
+            }
+            advance()
+            synchronize()
+        }
     }
 
     // command := WORD { argument } ; argument := WORD '=' expr | expr
@@ -137,23 +182,29 @@ public struct Parser {
     // expr := term { ('+'|'-') term }
     private mutating func expression(inArguments: Bool = false) throws(ScriptError) -> Expr {
         var left = try term(inArguments)
+        var depth = lastDepth
         while case .symbol(let op) = peek.kind, op == "+" || op == "-" {
             if inArguments && peek.spaceBefore && !peek(1).spaceBefore { break }
             let opToken = advance()
             let right = try term(inArguments)
+            depth = try deeper(max(depth, lastDepth), at: opToken)
             left = .binary(op, left, right, opToken.location)
         }
+        lastDepth = depth
         return left
     }
 
     // term := unary { ('*'|'/') unary }
     private mutating func term(_ inArguments: Bool) throws(ScriptError) -> Expr {
         var left = try unary()
+        var depth = lastDepth
         while case .symbol(let op) = peek.kind, op == "*" || op == "/" {
             let opToken = advance()
             let right = try unary()
+            depth = try deeper(max(depth, lastDepth), at: opToken)
             left = .binary(op, left, right, opToken.location)
         }
+        lastDepth = depth
         return left
     }
 
@@ -161,7 +212,11 @@ public struct Parser {
     private mutating func unary() throws(ScriptError) -> Expr {
         if case .symbol("-") = peek.kind {
             let minus = advance()
-            return .negate(try unary(), minus.location)
+            try open(minus)
+            defer { nesting -= 1 }
+            let inner = try unary()
+            lastDepth = try deeper(lastDepth, at: minus)
+            return .negate(inner, minus.location)
         }
         return try primary()
     }
@@ -169,17 +224,22 @@ public struct Parser {
     // primary := NUMBER | STRING | WORD | '[' [ expr { ',' expr } ] ']' | '(' expr ')'
     private mutating func primary() throws(ScriptError) -> Expr {
         let token = peek
+        lastDepth = 1
         switch token.kind {
         case .number(let v): advance(); return .number(v, token.location)
         case .string(let s): advance(); return .string(s, token.location)
         case .word(let w): advance(); return .name(w, token.location)
         case .symbol("["):
             advance()
+            try open(token)
+            defer { nesting -= 1 }
             var items: [Expr] = []
+            var depth = 1
             skipNewlines()
             if case .symbol("]") = peek.kind { advance(); return .list([], token.location) }
             while true {
                 items.append(try expression())
+                depth = max(depth, lastDepth + 1)
                 skipNewlines()
                 if case .symbol(",") = peek.kind { advance(); skipNewlines(); continue }
                 if case .symbol("]") = peek.kind { advance(); break }
@@ -187,9 +247,12 @@ public struct Parser {
                 throw ScriptError("expected ',' or ']' in list, found \(describe(peek))", at: peek.location,
                                   hint: "the list starts here: line \(token.location.line), column \(token.location.column)")
             }
+            lastDepth = try deeper(depth - 1, at: token)
             return .list(items, token.location)
         case .symbol("("):
             advance()
+            try open(token)
+            defer { nesting -= 1 }
             let inner = try expression()
             try consume(")", "expected ')'")
             return inner
@@ -203,6 +266,24 @@ public struct Parser {
     static func isIdentifier(_ s: String) -> Bool {
         guard let first = s.first, first.isLetter || first == "_" else { return false }
         return s.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }
+    }
+
+    /// Enters a '(', '[' or unary '-'; `nesting` goes back down when the caller's scope ends (a `defer` there).
+    private mutating func open(_ token: Token) throws(ScriptError) {
+        nesting += 1
+        if nesting > Parser.maxExpressionDepth {
+            throw ScriptError("expression is nested too deeply (more than \(Parser.maxExpressionDepth) levels)", at: token.location,
+                              hint: "split it with 'let' into smaller steps")
+        }
+    }
+
+    /// The depth of a node one level above `depth`, if that is still allowed.
+    private func deeper(_ depth: Int, at token: Token) throws(ScriptError) -> Int {
+        guard depth < Parser.maxExpressionDepth else {
+            throw ScriptError("expression is nested too deeply (more than \(Parser.maxExpressionDepth) levels)", at: token.location,
+                              hint: "split it with 'let' into smaller steps")
+        }
+        return depth + 1
     }
 
     private var peek: Token { tokens[min(current, tokens.count - 1)] }

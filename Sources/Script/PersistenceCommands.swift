@@ -34,9 +34,15 @@ enum PersistenceCommands {
         for (i, layer) in m.network.layers.enumerated() {
             for p in layer.parameters {
                 let bytes = p.value.count * 4
-                let shape = p.name == "bias" ? [p.value.cols] : [p.value.rows, p.value.cols]
+                var shape = p.name == "bias" ? [p.value.cols] : [p.value.rows, p.value.cols]
+                var values = p.value.array
+                if layer is Linear, p.name == "weight" {
+                    // nnlab keeps W as in x out; PyTorch's nn.Linear.weight is out x in.
+                    shape = [p.value.cols, p.value.rows]
+                    values = transposed(values, rows: p.value.rows, cols: p.value.cols)
+                }
                 header["\(i).\(p.name)"] = ["dtype": "F32", "shape": shape, "data_offsets": [offset, offset + bytes]]
-                blobs.append(p.value.array)
+                blobs.append(values)
                 offset += bytes
             }
         }
@@ -73,6 +79,12 @@ enum PersistenceCommands {
     }
 
     struct LoadError: Error { var message: String }
+
+    static func transposed(_ v: [Float], rows: Int, cols: Int) -> [Float] {
+        var out = [Float](repeating: 0, count: v.count)
+        for r in 0..<rows { for c in 0..<cols { out[c * rows + r] = v[r * cols + c] } }
+        return out
+    }
 
     static func loadModel(_ s: Interpreter, _ inv: Invocation) throws(ScriptError) {
         try inv.expectAtMost(2, usage: "load model PATH")
@@ -116,14 +128,22 @@ enum PersistenceCommands {
             func option(_ key: String, _ d: Float) -> Float {
                 words.compactMap { w -> Float? in w.hasPrefix(key + "=") ? Float(w.dropFirst(key.count + 1)) : nil }.first ?? d
             }
+            // A file can claim any sizes: check the total before allocating, as 'layer' and 'mlp' do.
+            func ensureRoom(_ a: Int, _ b: Int) throws {
+                if m.network.parameterCount + a * b + b > ModelCommands.maxParameters {
+                    throw LoadError(message: "layer \(i): '\(spec)' would make the model larger than \(grouped(ModelCommands.maxParameters)) parameters")
+                }
+            }
             switch kind {
             case "linear":
                 guard words.count == 3, let a = Int(words[1]), let b = Int(words[2]), (1...ModelCommands.maxWidth).contains(a),
                       (1...ModelCommands.maxWidth).contains(b) else { throw LoadError(message: "layer \(i): bad description '\(spec)'") }
+                try ensureRoom(a, b)
                 layer = Linear(inputs: a, outputs: b, rng: &rng)
             case "linear_classifier":
                 guard words.count >= 3, let a = Int(words[1]), let b = Int(words[2]), (1...ModelCommands.maxWidth).contains(a),
                       (1...1000).contains(b) else { throw LoadError(message: "layer \(i): bad description '\(spec)'") }
+                try ensureRoom(a + 1, b)
                 layer = BiasTrickLinear(inputs: a, classes: b, rng: &rng)
             case "relu", "sigmoid", "tanh": layer = Activation(ModelCommands.activation(named: kind, alpha: 0.1))
             case "leaky_relu": layer = Activation(.leakyReLU(alpha: option("alpha", 0.1)))
@@ -138,20 +158,35 @@ enum PersistenceCommands {
                 guard let entry = header[key] as? [String: Any] else { throw LoadError(message: "missing tensor '\(key)'") }
                 guard entry["dtype"] as? String == "F32" else { throw LoadError(message: "tensor '\(key)': only F32 is supported") }
                 let shape = (entry["shape"] as? [Int]) ?? []
-                guard shape.reduce(1, *) == p.value.count else {
-                    throw LoadError(message: "tensor '\(key)' has shape \(shape) but layer '\(spec)' needs \(p.value.rows)x\(p.value.cols)")
+                // The shape as written by 'save model' (Linear weights are stored out x in, as PyTorch does).
+                let expected = p.name == "bias" ? [p.value.cols]
+                    : layer is Linear && p.name == "weight" ? [p.value.cols, p.value.rows] : [p.value.rows, p.value.cols]
+                var elements = 1
+                for d in shape {
+                    let (product, overflow) = elements.multipliedReportingOverflow(by: d)
+                    elements = overflow || d < 0 ? -1 : product
+                    if elements < 0 { break }
                 }
-                guard let offsets = entry["data_offsets"] as? [Int], offsets.count == 2, offsets[0] >= 0,
-                      offsets[1] - offsets[0] == p.value.count * 4, headerEnd + offsets[1] <= bytes.count else {
+                guard elements == p.value.count else {
+                    throw LoadError(message: "tensor '\(key)' has shape \(shape) but layer '\(spec)' needs \(expected)")
+                }
+                // Compared without adding, so that offsets near Int.max cannot overflow.
+                guard let offsets = entry["data_offsets"] as? [Int], offsets.count == 2, offsets[0] >= 0, offsets[1] >= offsets[0],
+                      offsets[1] - offsets[0] == p.value.count * 4, offsets[1] <= bytes.count - headerEnd else {
                     throw LoadError(message: "tensor '\(key)': data offsets are outside the file or do not match its shape")
                 }
                 let start = headerEnd + offsets[0]
+                var values = [Float](repeating: 0, count: p.value.count)
                 bytes.withUnsafeBytes { raw in
-                    for j in 0..<p.value.count {
+                    for j in 0..<values.count {
                         let bits = raw.loadUnaligned(fromByteOffset: start + 4 * j, as: UInt32.self)
-                        p.value.data[j] = Float(bitPattern: UInt32(littleEndian: bits))
+                        values[j] = Float(bitPattern: UInt32(littleEndian: bits))
                     }
                 }
+                if layer is Linear, p.name == "weight" {
+                    values = transposed(values, rows: p.value.cols, cols: p.value.rows)
+                }
+                for j in 0..<values.count { p.value.data[j] = values[j] }
             }
         }
         if let lossName = meta["loss"], let loss = LossFunction(rawValue: lossName) { m.loss = loss }

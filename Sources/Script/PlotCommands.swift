@@ -82,7 +82,7 @@ enum PlotCommands {
             if let l = m.network.layers.first as? BiasTrickLinear, m.network.layers.count == 1 {
                 templates = (0..<l.classes).map { l.template($0) }
             } else if let l = m.network.layers.first as? Linear, m.network.layers.count == 1 {
-                templates = (0..<l.outputs).map { Array(UnsafeBufferPointer(start: l.weight.value.data + $0 * l.inputs, count: l.inputs)) }
+                templates = (0..<l.outputs).map { c in (0..<l.inputs).map { l.weightAt(input: $0, output: c) } }
             } else {
                 throw ScriptError("templates are the weights of a linear classifier; model '\(m.name)' has \(m.network.layers.count) layers",
                                   at: inv.location, hint: "create one with 'linear loss=softmax' and train it")

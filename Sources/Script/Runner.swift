@@ -64,6 +64,8 @@ extension Interpreter {
 
     /// Runs every cell of `source`; returns the exit status and the transcript cells.
     public func runSource(_ source: String, file: String, allowErrors: Bool = false) -> (Int32, [TranscriptCell]) {
+        // Windows line endings: "\r\n" is a single Character, which splitting on "\n" would not see.
+        let source = source.replacingOccurrences(of: "\r\n", with: "\n")
         let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
         var cells: [TranscriptCell] = []
         var status: Int32 = 0
@@ -106,6 +108,7 @@ extension Interpreter {
     /// `atEndOfInput` reports an unfinished `for` as an error instead of asking for more.
     public func runInteractive(_ input: String, file: String = "<stdin>", firstLine: Int = 1,
                                atEndOfInput: Bool = false) -> (InteractiveStatus, hadError: Bool) {
+        let input = input.replacingOccurrences(of: "\r\n", with: "\n")
         let parsed = Parser.parse(input, firstLine: firstLine)
         if parsed.incomplete && !atEndOfInput { return (.needsMoreInput, false) }
         let lines = Array(repeating: Substring(""), count: max(0, firstLine - 1)) + input.split(separator: "\n", omittingEmptySubsequences: false)

@@ -24,8 +24,9 @@ enum TrainCommands {
             let decay = Float(try inv.number("weight_decay", default: 0, range: 0...1))
             if kind == "sgd" {
                 try DataCommands.only(inv, ["lr", "momentum", "nesterov", "weight_decay"], for: "optimizer sgd")
-                let lr = Float(try inv.number("lr", default: 0.01, range: 1e-12...1e6))
+                // The sign first, as for adam: "lr must be positive" says more than the allowed range.
                 try positiveLearningRate(inv)
+                let lr = Float(try inv.number("lr", default: 0.01, range: 1e-12...1e6))
                 let momentum = Float(try inv.number("momentum", default: 0, range: 0...0.9999))
                 let nesterov = try inv.bool("nesterov", default: false)
                 if nesterov && momentum == 0 {
@@ -117,7 +118,7 @@ enum TrainCommands {
         let start = Clock.now
         var curve: [(Double, Double)] = []
         let curveEvery = max(1, batches / 20)
-        let outcome = trainer.train(samples(data), validation: s.validation.map(samples), config: config, rng: &s.rng,
+        let outcome = trainer.train(s.trainingSamples(data), validation: s.validation.map(samples), config: config, rng: &s.rng,
                                     epochOffset: m.history.count,
             onBatch: { p in
                 if p.batch % curveEvery == 0 || p.batch == p.batches {

@@ -1,1 +1,176 @@
-print("nnlab-bench: placeholder")
+// nnlab-bench: release-mode figures for nnlab against its peers (numpy, PyTorch if installed), measured in the
+// same run on the same CPU. Prints a table with ratios; `--json FILE` also writes the raw numbers.
+//
+//   swift build -c release && .build/release/nnlab-bench [--epochs 5] [--no-peer] [--no-knn] [--json FILE]
+import Foundation
+import Datasets
+import NeuralNet
+import TensorCore
+
+struct Options {
+    var epochs = 5
+    var peer = true
+    var knn = true
+    var json: String?
+    var peerEpochs = 2
+}
+
+var options = Options()
+var args = Array(CommandLine.arguments.dropFirst())
+while let a = args.first {
+    args.removeFirst()
+    switch a {
+    case "--epochs": options.epochs = Int(args.first ?? "") ?? 5; if !args.isEmpty { args.removeFirst() }
+    case "--peer-epochs": options.peerEpochs = Int(args.first ?? "") ?? 2; if !args.isEmpty { args.removeFirst() }
+    case "--no-peer": options.peer = false
+    case "--no-knn": options.knn = false
+    case "--json": options.json = args.first; if !args.isEmpty { args.removeFirst() }
+    default:
+        print("usage: nnlab-bench [--epochs N] [--peer-epochs N] [--no-peer] [--no-knn] [--json FILE]")
+        exit(a == "--help" ? 0 : 2)
+    }
+}
+
+func log(_ s: String) { FileHandle.standardError.write(Data((s + "\n").utf8)) }
+func median(_ xs: [Double]) -> Double { let s = xs.sorted(); return s.isEmpty ? .nan : s[s.count / 2] }
+func f(_ x: Double?, _ digits: Int = 3) -> String { x.map { String(format: "%.\(digits)f", $0) } ?? "-" }
+
+var results: [String: Any] = [:]
+let env = ProcessInfo.processInfo.environment
+results["openblas_coretype"] = env["OPENBLAS_CORETYPE"] ?? NSNull()
+results["openblas_l2_size"] = env["OPENBLAS_L2_SIZE"] ?? NSNull()
+
+// 1. Loading MNIST from the cache (fetches it first if needed, outside the timing).
+_ = try? ImageSetLoader.load(.mnist, log: log)
+var start = Clock.now
+let mnist: LoadedImageSet
+do { mnist = try ImageSetLoader.load(.mnist) } catch { log("nnlab-bench: cannot load MNIST: \(error)"); exit(1) }
+let loadSeconds = Clock.now - start
+results["mnist_load_s"] = loadSeconds
+var train = mnist.train, test = mnist.test
+Normalization.mnistStandard.apply(to: &train)
+Normalization.mnistStandard.apply(to: &test)
+
+// 2. The lab MLP: 784-128-64-10 ReLU, cross-entropy, SGD lr 0.01 momentum 0.9, batch 64.
+var rng = SeededRandom(seed: 42)
+let model = Sequential(name: "mlp")
+for (i, (a, b)) in [(784, 128), (128, 64), (64, 10)].enumerated() {
+    _ = model.append(Linear(inputs: a, outputs: b, rng: &rng))
+    if i < 2 { _ = model.append(Activation(.relu)) }
+}
+let trainer = Trainer(model: model, loss: .crossEntropy, optimizer: SGD(learningRate: 0.01, momentum: 0.9))
+let samples = Samples(features: train.features, labels: train.labels, width: 784,
+                      sparse: SparseRows.make(features: train.features, width: 784))
+var epochTimes: [Double] = []
+log("training the lab MLP for \(options.epochs) epochs...")
+_ = trainer.train(samples, validation: nil, config: TrainConfig(epochs: options.epochs, batchSize: 64), rng: &rng,
+                  onEpoch: { e in epochTimes.append(e.seconds); log("  epoch \(e.epoch): \(f(e.seconds)) s, loss \(f(e.loss, 4))") })
+let testAccuracy = trainer.evaluate(Samples(features: test.features, labels: test.labels, width: 784)).accuracy
+let secondsPerEpoch = median(epochTimes)
+// Dense-equivalent work of one epoch: forward 2·B·Σ(in·out), backward twice that minus the first layer's input
+// gradient. The sparse first layer does less arithmetic than this; the figure says what a dense engine must do.
+let parameterProducts: Double = 784 * 128 + 128 * 64 + 64 * 10
+let firstLayerProducts: Double = 784 * 128
+let flopPerSample: Double = 2 * parameterProducts * 3 - 2 * firstLayerProducts
+let gflopPerEpoch = flopPerSample * 60_000 / 1e9
+results["nnlab_mlp_s_per_epoch"] = secondsPerEpoch
+results["nnlab_mlp_test_acc"] = testAccuracy
+results["nnlab_mlp_epochs"] = options.epochs
+results["mlp_dense_gflop_per_epoch"] = gflopPerEpoch
+
+// 3. kNN, L2, k = 1, the full test set against the full training set, raw pixels.
+var knnSeconds: Double?
+var knnAccuracy: Double?
+if options.knn {
+    log("kNN L2 k=1 on 10,000 test images...")
+    let raw = mnist.train, rawTest = mnist.test
+    start = Clock.now
+    let knn = KNearestNeighbours(k: 1, distance: .l2, train: Samples(features: raw.features, labels: raw.labels, width: 784), classCount: 10)
+    if let predictions = knn.predict(rawTest.features, count: rawTest.count) {
+        knnSeconds = Clock.now - start
+        knnAccuracy = Double(zip(predictions, rawTest.labels).filter { $0 == $1 }.count) / Double(rawTest.count)
+    }
+    results["nnlab_knn_l2_k1_s"] = knnSeconds ?? NSNull()
+    results["nnlab_knn_k1_acc"] = knnAccuracy ?? NSNull()
+}
+
+// 4. Start-up and peak memory, measured on the nnlab executable next to this one.
+let exe = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("nnlab").path
+func run(_ path: String, _ arguments: [String], python: Bool = false) -> (seconds: Double, maxRSSKB: Int, output: String)? {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: path)
+    p.arguments = arguments
+    let pipe = Pipe()
+    p.standardOutput = pipe
+    p.standardError = python ? FileHandle.standardError : FileHandle.nullDevice
+    let t0 = Clock.now
+    do { try p.run() } catch { return nil }
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    let elapsed = Clock.now - t0
+    var usage = rusage()
+    getrusage(RUSAGE_CHILDREN.rawValue, &usage)
+    return (elapsed, usage.ru_maxrss, String(decoding: data, as: UTF8.self))
+}
+var startupSeconds: Double?
+var trainRSSMB: Double?
+if FileManager.default.isExecutableFile(atPath: exe) {
+    var times: [Double] = []
+    for _ in 0..<11 { if let r = run(exe, ["-c", "help"]) { times.append(r.seconds) } }
+    startupSeconds = median(times)
+    // ru_maxrss of children is the largest so far; the training run is by far the largest.
+    if let r = run(exe, ["--no-timing", "-c", "seed 1; load mnist; mlp 784 128 64 10; optimizer sgd lr=0.01 momentum=0.9; train epochs=1"]) {
+        trainRSSMB = Double(r.maxRSSKB) / 1024
+    }
+    results["nnlab_startup_help_s"] = startupSeconds ?? NSNull()
+    results["nnlab_train_rss_mb"] = trainRSSMB ?? NSNull()
+}
+
+// 5. The peers, in the same run.
+nonisolated(unsafe) var peer: [String: Any] = [:]
+if options.peer {
+    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("scripts/peer_bench.py").path
+    let dataDir = ImageSetLoader.defaultDataDirectory + "/mnist"
+    log("running the numpy/PyTorch peer (scripts/peer_bench.py)...")
+    var peerArgs = [script, "--data", dataDir, "--epochs", String(options.peerEpochs)]
+    if !options.knn { peerArgs.append("--skip-knn") }
+    if let r = run("/usr/bin/env", ["python3"] + peerArgs, python: true),
+       let last = r.output.split(separator: "\n").last,
+       let obj = try? JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any] {
+        peer = obj
+        results["peer"] = obj
+    } else {
+        log("peer benchmark failed or printed no JSON (is numpy installed? python3 -m pip install numpy)")
+    }
+}
+
+func num(_ key: String) -> Double? { (peer[key] as? NSNumber)?.doubleValue }
+func ratio(_ ours: Double?, _ theirs: Double?) -> String {
+    guard let a = ours, let b = theirs, b > 0 else { return "-" }
+    return String(format: "%.2fx", a / b)
+}
+
+var cpu = "unknown CPU"
+if let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+   let line = info.split(separator: "\n").first(where: { $0.hasPrefix("model name") }) {
+    cpu = line.split(separator: ":").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? cpu
+}
+print("nnlab-bench — \(cpu), \(ProcessInfo.processInfo.activeProcessorCount) vCPUs, OpenBLAS 1 thread, OPENBLAS_CORETYPE=\(env["OPENBLAS_CORETYPE"] ?? "(unset)")")
+print("")
+print("figure                                   nnlab        peer (numpy / torch)        nnlab/peer")
+print("MLP s/epoch (784-128-64-10, b64)         \(f(secondsPerEpoch).padding(toLength: 12, withPad: " ", startingAt: 0)) numpy \(f(num("numpy_mlp_s_per_epoch")).padding(toLength: 7, withPad: " ", startingAt: 0)) torch \(f(num("torch_preloaded_s_per_epoch")).padding(toLength: 7, withPad: " ", startingAt: 0))  \(ratio(secondsPerEpoch, num("numpy_mlp_s_per_epoch"))) numpy, \(ratio(secondsPerEpoch, num("torch_preloaded_s_per_epoch"))) torch")
+print("  torch notebook way (DataLoader) s/epoch                  \(f(num("torch_notebook_s_per_epoch")))                     \(ratio(secondsPerEpoch, num("torch_notebook_s_per_epoch")))")
+print("MLP test accuracy                        \(f(testAccuracy * 100, 2))%       numpy \(f(num("numpy_mlp_test_acc").map { $0 * 100 }, 2))% (\(peer["numpy_mlp_epochs"] ?? "-") ep) torch \(f(num("torch_preloaded_test_acc").map { $0 * 100 }, 2))%")
+print("  after \(options.epochs) epochs; dense-equivalent \(f(gflopPerEpoch, 1)) GFLOP/epoch = \(f(gflopPerEpoch / secondsPerEpoch, 1)) GFLOP/s effective (CPU fp32 limit ~576)")
+if options.knn {
+    print("kNN L2 k=1, 10k test x 60k train, s     \(f(knnSeconds, 2).padding(toLength: 12, withPad: " ", startingAt: 0)) numpy \(f(num("numpy_knn_l2_k1_s"), 2))                      \(ratio(knnSeconds, num("numpy_knn_l2_k1_s")))")
+    print("  accuracy k=1                           \(f(knnAccuracy.map { $0 * 100 }, 2))%       numpy \(f(num("numpy_knn_k1_acc").map { $0 * 100 }, 2))%")
+}
+print("start-up: nnlab -c help, s               \(f(startupSeconds))        import torch \(f(num("torch_import_s")))")
+print("MNIST load from cache (70,000 images), s \(f(loadSeconds))")
+print("peak RSS training the lab MLP, MB        \(f(trainRSSMB, 0))          numpy \(f(num("numpy_train_rss_mb"), 0))  torch \(f(num("torch_train_rss_mb"), 0))")
+
+if let path = options.json, let data = try? JSONSerialization.data(withJSONObject: results, options: [.prettyPrinted, .sortedKeys]) {
+    try? data.write(to: URL(fileURLWithPath: path))
+}

@@ -219,3 +219,45 @@ final class ModelTests: XCTestCase {
         XCTAssertEqual(stopped, .interrupted(epoch: 1, batch: 0))
     }
 }
+
+final class SparseInputTests: XCTestCase {
+    /// The sparse first-layer path must give the dense path's outputs and weight gradients, for a zero and a
+    /// non-zero background (standardised MNIST has -0.4242).
+    func testSparseForwardAndBackwardMatchDense() {
+        for background: Float in [0, -0.4242] {
+            var rng = SeededRandom(seed: 4)
+            let width = 30, batch = 5, out = 70  // 70 = one 64-wide tile, then the scalar tail
+            var features = [Float](repeating: background, count: 20 * width)
+            for i in features.indices where rng.uniform() < 0.2 { features[i] = Float(rng.uniform(-1, 2)) }
+            let dense = Linear(inputs: width, outputs: out, rng: &rng)
+            let sparseLayer = Linear(inputs: width, outputs: out, rng: &rng)
+            sparseLayer.weight.value.copy(from: dense.weight.value)
+            sparseLayer.bias.value.copy(from: dense.bias.value)
+            let indices = [3, 17, 0, 9, 12]
+            let x = Matrix(rows: batch, cols: width)
+            for (r, i) in indices.enumerated() { for k in 0..<width { x[r, k] = features[i * width + k] } }
+            let rows = SparseRows.make(features: features, width: width)!
+            XCTAssertEqual(rows.background, background)
+            let sb = SparseBatch(rows)
+            sb.select(indices[...])
+            let yd = dense.forward(x, training: true).array
+            let ys = sparseLayer.forward(sparse: sb).array
+            for i in yd.indices { XCTAssertEqual(yd[i], ys[i], accuracy: 1e-4, "y[\(i)] background \(background)") }
+            let g = Matrix(rows: batch, cols: out)
+            for i in 0..<g.count { g.data[i] = Float(rng.normal()) }
+            _ = dense.backward(g, needInputGradient: false)
+            _ = sparseLayer.backward(g, needInputGradient: false)
+            for i in 0..<dense.weight.grad.count {
+                XCTAssertEqual(dense.weight.grad.data[i], sparseLayer.weight.grad.data[i], accuracy: 1e-4, "dW[\(i)]")
+            }
+            XCTAssertEqual(dense.bias.grad.array, sparseLayer.bias.grad.array)
+        }
+    }
+
+    func testBackgroundDetection() {
+        let data: [Float] = [0, 0, 0, 5, 0, 0, 0, 0, 1, 0]
+        let (value, density) = data.withUnsafeBufferPointer { SparseRows.background(of: $0, width: 5) }
+        XCTAssertEqual(value, 0)
+        XCTAssertEqual(density, 0.2, accuracy: 1e-9)
+    }
+}
