@@ -32,7 +32,7 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TensorCore"]),
         .testTarget(name: "ChartsTests", dependencies: ["Charts"], resources: [.copy("Snapshots")]),
         .testTarget(name: "TranscriptTests", dependencies: ["Transcript"], exclude: ["Golden"]),
-        .testTarget(name: "ScriptTests", dependencies: ["Script", "REPL"]),
+        .testTarget(name: "ScriptTests", dependencies: ["Script", "REPL", "Transcript"], exclude: ["Golden"]),
     ]
 )
 

@@ -50,8 +50,8 @@ public final class Activation: Layer {
     public var kind: String { function.name }
     public var spec: String {
         switch function {
-        case .leakyReLU(let a): "leaky_relu alpha=\(a)"
-        case .elu(let a): "elu alpha=\(a)"
+        case .leakyReLU(let a): "leaky_relu alpha=\(short(a))"
+        case .elu(let a): "elu alpha=\(short(a))"
         default: function.name
         }
     }
@@ -145,7 +145,7 @@ public final class Dropout: Layer {
         rng = SeededRandom(seed: seed)
     }
     public var kind: String { "dropout" }
-    public var spec: String { "dropout p=\(probability)" }
+    public var spec: String { "dropout p=\(short(probability))" }
     public var parameters: [Parameter] { [] }
     public func outputWidth(for inputWidth: Int) -> Result<Int, LayerError> { .success(inputWidth) }
 

@@ -34,7 +34,7 @@ public final class SGD: Optimizer {
     }
 
     public var spec: String {
-        "sgd lr=\(learningRate) momentum=\(momentum) nesterov=\(nesterov) weight_decay=\(weightDecay)"
+        "sgd lr=\(short(learningRate)) momentum=\(short(momentum)) nesterov=\(nesterov) weight_decay=\(short(weightDecay))"
     }
 
     public func update(_ p: Parameter) {
@@ -84,7 +84,7 @@ public final class Adam: Optimizer {
         self.weightDecay = weightDecay
     }
 
-    public var spec: String { "adam lr=\(learningRate) beta1=\(beta1) beta2=\(beta2) weight_decay=\(weightDecay)" }
+    public var spec: String { "adam lr=\(short(learningRate)) beta1=\(short(beta1)) beta2=\(short(beta2)) weight_decay=\(short(weightDecay))" }
 
     public func update(_ p: Parameter) {
         if p.slots.count < 2 {
@@ -105,4 +105,10 @@ public final class Adam: Optimizer {
             g[i] = 0
         }
     }
+}
+
+/// 0.0 -> "0", 0.01 -> "0.01": how a user would write the value in a script.
+func short(_ x: Float) -> String {
+    let text = "\(x)"
+    return text.hasSuffix(".0") ? String(text.dropLast(2)) : text
 }

@@ -23,6 +23,9 @@ public final class Console {
 
     public func line(_ text: String = "") { write(text + "\n") }
 
+    /// A multi-line block such as a chart, always ending with a newline.
+    public func chart(_ text: String) { write(text.hasSuffix("\n") ? text : text + "\n") }
+
     /// A progress line redrawn in place; shown only on a terminal.
     public func transient(_ text: String) {
         guard echo, isTerminal else { return }

@@ -112,7 +112,9 @@ enum DataCommands {
             normalization.apply(to: &train)
             if var t = test { normalization.apply(to: &t); test = t }
             s.normalization = normalization
-            if let sum = try? SHA256.hex(file: path) { s.recordChecksums([(name: lastComponent(path), sha256: sum)]) }
+            for file in [path] + ((try inv.string("test")).map { [$0] } ?? []) {
+                if let sum = try? SHA256.hex(file: file) { s.recordChecksums([(name: lastComponent(file), sha256: sum)]) }
+            }
             install(s, train: train, test: test, description: lastComponent(path))
             s.console.line("loaded \(path): \(grouped(train.count)) rows, \(train.featureCount) features, \(train.classNames.count) classes"
                            + (test.map { ", test \(grouped($0.count)) rows" } ?? ""))
@@ -194,7 +196,7 @@ enum DataCommands {
         case .standard(let mean, let std): s.console.line("  normalized: (x/255 - \(mean)) / \(std)")
         }
         let counts = train.classCounts().map(Double.init)
-        s.console.write(Chart.bars(labels: train.classNames, values: counts, title: "training samples per class",
+        s.console.chart(Chart.bars(labels: train.classNames, values: counts, title: "training samples per class",
                                    valueFormat: "%.0f", options: s.options))
     }
 
@@ -243,11 +245,11 @@ enum DataCommands {
             let pixels = Array(data.features[(i * w)..<((i + 1) * w)])
             let label = data.classNames[Int(data.labels[i])]
             if what == "image" {
-                s.console.write(Chart.image(pixels, width: shape.cols, height: shape.rows,
+                s.console.chart(Chart.image(pixels, width: shape.cols, height: shape.rows,
                                             caption: "#\(i): label \(label)", options: s.options))
             } else {
                 s.console.line("#\(i): label \(label), pixel values 0-255")
-                s.console.write(Chart.numberGrid(rawPixels(s, pixels[...]).map { $0.rounded() }, width: shape.cols, height: shape.rows))
+                s.console.chart(Chart.numberGrid(rawPixels(s, pixels[...]).map { $0.rounded() }, width: shape.cols, height: shape.rows))
             }
         default:
             let n = try inv.optionalInt(1, "a number of samples", range: 1...100, default: 10)
@@ -258,7 +260,7 @@ enum DataCommands {
                 images.append(Array(data.features[(i * w)..<((i + 1) * w)]))
                 captions.append("#\(i): \(data.classNames[Int(data.labels[i])])")
             }
-            s.console.write(Chart.imageGrid(images, width: shape.cols, height: shape.rows, captions: captions, options: s.options))
+            s.console.chart(Chart.imageGrid(images, width: shape.cols, height: shape.rows, captions: captions, options: s.options))
         }
     }
 }

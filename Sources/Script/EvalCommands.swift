@@ -29,10 +29,10 @@ enum EvalCommands {
             let predicted = probabilities.indices.max(by: { probabilities[$0] < probabilities[$1] }) ?? 0
             let label = Int(data.labels[i])
             if let shape = data.imageShape {
-                s.console.write(Chart.image(Array(features), width: shape.cols, height: shape.rows,
+                s.console.chart(Chart.image(Array(features), width: shape.cols, height: shape.rows,
                                             caption: "#\(i): label \(data.classNames[label])", options: s.options))
             }
-            s.console.write(Chart.bars(labels: data.classNames, values: probabilities.map(Double.init),
+            s.console.chart(Chart.bars(labels: data.classNames, values: probabilities.map(Double.init),
                                        title: "P(class | image #\(i))", valueFormat: "%.3f", highlight: predicted, options: s.options))
             s.console.line("predicted \(data.classNames[predicted]) (\(percent(Double(probabilities[predicted])))), true label \(data.classNames[label]): \(predicted == label ? "correct" : "wrong")")
         },
@@ -44,7 +44,7 @@ enum EvalCommands {
             let k = data.classNames.count
             var matrix = [[Double]](repeating: [Double](repeating: 0, count: k), count: k)
             for (p, l) in zip(e.predictions, data.labels) { matrix[Int(l)][Int(p)] += 1 }
-            s.console.write(Chart.heatmap(matrix, rowLabels: data.classNames, columnLabels: data.classNames,
+            s.console.chart(Chart.heatmap(matrix, rowLabels: data.classNames, columnLabels: data.classNames,
                                           title: "confusion matrix (\(grouped(data.count)) samples, accuracy \(percent(e.accuracy)))",
                                           rowTitle: "true", columnTitle: "predicted", showValues: true, options: s.options))
             var pairs: [(Int, Int, Int)] = []
@@ -64,7 +64,7 @@ enum EvalCommands {
             for (p, l) in zip(e.predictions, data.labels) { total[Int(l)] += 1; if p == l { right[Int(l)] += 1 } }
             let acc = (0..<k).map { total[$0] == 0 ? 0 : Double(right[$0]) / Double(total[$0]) }
             let worst = acc.indices.min(by: { acc[$0] < acc[$1] })
-            s.console.write(Chart.bars(labels: data.classNames, values: acc.map { $0 * 100 }, title: "accuracy per class (%)",
+            s.console.chart(Chart.bars(labels: data.classNames, values: acc.map { $0 * 100 }, title: "accuracy per class (%)",
                                        valueFormat: "%.2f", highlight: worst, options: s.options))
         },
         CommandSpec(name: "mistakes", usage: "mistakes [N=8] [set=test]", summary: "misclassified images with true and predicted labels",
@@ -81,7 +81,7 @@ enum EvalCommands {
             }
             let w = data.featureCount
             let shown = Array(wrong.prefix(n))
-            s.console.write(Chart.imageGrid(shown.map { Array(data.features[($0 * w)..<(($0 + 1) * w)]) }, width: shape.cols, height: shape.rows,
+            s.console.chart(Chart.imageGrid(shown.map { Array(data.features[($0 * w)..<(($0 + 1) * w)]) }, width: shape.cols, height: shape.rows,
                                             captions: shown.map { "#\($0) \(data.classNames[Int(data.labels[$0])])→\(data.classNames[Int(e.predictions[$0])])" },
                                             options: s.options))
         },

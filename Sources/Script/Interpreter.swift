@@ -53,6 +53,8 @@ public final class Interpreter {
     public var asciiCharts: Bool
     public var widthOverride: Int?
     public private(set) var finished = false
+    /// What the last interactive input printed.
+    public internal(set) var lastOutput = ""
 
     // Session state.
     var variables: [String: Value] = [:]
@@ -267,7 +269,15 @@ public final class Interpreter {
         }
     }
 
+    /// Fixed chart settings regardless of terminal and locale (tests, reproducible transcripts).
+    public var fixedChartOptions: ChartOptions?
+
     var options: ChartOptions {
+        if var fixed = fixedChartOptions {
+            if let w = widthOverride { fixed.width = w }
+            if asciiCharts { fixed.unicode = false }
+            return fixed
+        }
         var o = ChartOptions.fromEnvironment(asciiOverride: asciiCharts, widthOverride: widthOverride)
         if !console.isTerminal { o.color = false }
         return o

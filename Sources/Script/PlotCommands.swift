@@ -41,13 +41,13 @@ enum PlotCommands {
                 if m.lossCurve.isEmpty { series = [Series(name: "train loss", x: epochs, y: m.history.map(\.loss))] }
                 let val = m.history.compactMap(\.validationLoss)
                 if val.count == m.history.count { series.append(Series(name: "validation loss", x: epochs, y: val)) }
-                s.console.write(Chart.line(series, title: "loss", xLabel: "epoch", yLabel: m.loss.rawValue, options: options))
+                s.console.chart(Chart.line(series, title: "loss", xLabel: "epoch", yLabel: m.loss.rawValue, options: options))
             }
             if kind != "loss" {
                 var series = [Series(name: "train acc %", x: epochs, y: m.history.map { $0.accuracy * 100 })]
                 let val = m.history.compactMap(\.validationAccuracy)
                 if val.count == m.history.count { series.append(Series(name: "validation acc %", x: epochs, y: val.map { $0 * 100 })) }
-                s.console.write(Chart.line(series, title: "accuracy", xLabel: "epoch", yLabel: "%", options: options))
+                s.console.chart(Chart.line(series, title: "accuracy", xLabel: "epoch", yLabel: "%", options: options))
             }
         case "activation":
             let names = ["relu", "sigmoid", "tanh", "leaky_relu", "elu"]
@@ -59,7 +59,7 @@ enum PlotCommands {
                 let f = ModelCommands.activation(named: name, alpha: name == "elu" ? 1 : 0.1)
                 return Series(name: name, x: xs, y: xs.map { Double(f(Float($0))) })
             }
-            s.console.write(Chart.line(series, title: "activation functions", xLabel: "x", yLabel: "f(x)", options: options))
+            s.console.chart(Chart.line(series, title: "activation functions", xLabel: "x", yLabel: "f(x)", options: options))
         case "weights":
             try inv.expectAtMost(2, usage: "plot weights L")
             let m = try s.requireModel(inv)
@@ -72,7 +72,7 @@ enum PlotCommands {
                 throw ScriptError("layer \(l) (\(layer.spec)) has no weights", at: inv.positional[1].location,
                                   hint: "layers with weights: \(withWeights.map { String($0.offset + 1) }.joined(separator: ", "))")
             }
-            s.console.write(Chart.histogram(w.value.array.map(Double.init), bins: 30,
+            s.console.chart(Chart.histogram(w.value.array.map(Double.init), bins: 30,
                                             title: "layer \(l) (\(layer.spec)) weights, n=\(grouped(w.value.count))", options: options))
         case "templates":
             try inv.expectAtMost(1, usage: "plot templates")
@@ -90,7 +90,7 @@ enum PlotCommands {
             guard let shape = data.imageShape, shape.rows * shape.cols == templates.first?.count else {
                 throw ScriptError("the data are not images, so the weights cannot be drawn as templates", at: inv.location)
             }
-            s.console.write(Chart.imageGrid(templates, width: shape.cols, height: shape.rows,
+            s.console.chart(Chart.imageGrid(templates, width: shape.cols, height: shape.rows,
                                             captions: data.classNames.map { "class \($0)" }, options: options))
         default:
             try inv.expectAtMost(1, usage: "plot boundary")
@@ -109,7 +109,7 @@ enum PlotCommands {
             let pad = 0.5
             let net = m.network
             let points = (0..<data.count).map { (x: Double(data.features[2 * $0]), y: Double(data.features[2 * $0 + 1]), label: Int(data.labels[$0])) }
-            s.console.write(Chart.regions(xRange: (xr.0 - pad)...(xr.1 + pad), yRange: (yr.0 - pad)...(yr.1 + pad),
+            s.console.chart(Chart.regions(xRange: (xr.0 - pad)...(xr.1 + pad), yRange: (yr.0 - pad)...(yr.1 + pad),
                                           classAt: { x, y in
                                               let out = Evaluator.outputs(net, features: [Float(x), Float(y)][...], softmax: false)
                                               return out.count == 1 ? (out[0] > 0.5 ? 1 : 0) : (out.indices.max(by: { out[$0] < out[$1] }) ?? 0)

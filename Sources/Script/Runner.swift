@@ -118,6 +118,7 @@ extension Interpreter {
             do { try execute(parsed.statements) } catch { errors = [error] }
         }
         let output = console.takeCaptured()
+        lastOutput = output
         var cellError: CellError?
         if let first = errors.first {
             if first.isInterrupt {

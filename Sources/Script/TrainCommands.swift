@@ -118,6 +118,9 @@ enum TrainCommands {
         let start = Clock.now
         var curve: [(Double, Double)] = []
         let curveEvery = max(1, batches / 20)
+        // Long runs (toy problems: 100 epochs) print about 20 epoch lines, always the last one.
+        let lineEvery = config.epochs <= 25 ? 1 : (config.epochs + 19) / 20
+        let lastEpoch = m.history.count + config.epochs
         let outcome = trainer.train(s.trainingSamples(data), validation: s.validation.map(samples), config: config, rng: &s.rng,
                                     epochOffset: m.history.count,
             onBatch: { p in
@@ -138,7 +141,9 @@ enum TrainCommands {
                 }
                 if config.stepSize > 0 { line += "  lr \(formatSignificant(Double(e.learningRate), 3))" }
                 if s.showTiming { line += "  \(fixed(e.seconds, 2)) s" }
-                s.console.line(line)
+                if (e.epoch - (lastEpoch - config.epochs)) % lineEvery == 0 || e.epoch == lastEpoch || e.epoch == lastEpoch - config.epochs + 1 {
+                    s.console.line(line)
+                }
             },
             shouldStop: s.shouldStop)
         s.console.clearTransient()

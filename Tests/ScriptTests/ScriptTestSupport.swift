@@ -1,0 +1,83 @@
+import Foundation
+import XCTest
+import Charts
+@testable import Script
+
+/// A scratch directory with small data files the tests write themselves (no network, no MNIST needed).
+final class Scratch {
+    let path: String
+    init() {
+        path = NSTemporaryDirectory() + "nnlab-script-tests-\(UUID().uuidString)"
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+
+    func file(_ name: String) -> String { path + "/" + name }
+
+    @discardableResult
+    func write(_ name: String, _ text: String) -> String {
+        let p = file(name)
+        FileManager.default.createFile(atPath: p, contents: Data(text.utf8))
+        return p
+    }
+
+    /// Two well-separated 2-D blobs (labels 0/1) as CSV with a header: 40 training rows, 20 test rows.
+    func blobs() -> (train: String, test: String) {
+        func rows(_ n: Int, seed: Int) -> String {
+            var lines = ["label,x,y"]
+            var state = UInt64(seed)
+            func next() -> Double {
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                return Double(state >> 11) / Double(1 << 53) - 0.5
+            }
+            for i in 0..<n {
+                let c = i % 2
+                lines.append("\(c),\(String(format: "%.4f", (c == 0 ? -2 : 2) + next())),\(String(format: "%.4f", next()))")
+            }
+            return lines.joined(separator: "\n") + "\n"
+        }
+        return (write("train.csv", rows(40, seed: 1)), write("test.csv", rows(20, seed: 2)))
+    }
+}
+
+/// An interpreter with silent console and fixed chart settings, so output does not depend on the terminal.
+func quietInterpreter(unicode: Bool = true) -> Interpreter {
+    let i = Interpreter(console: Console(echo: false, isTerminal: false))
+    i.fixedChartOptions = ChartOptions(width: 72, height: 10, unicode: unicode, color: false)
+    return i
+}
+
+/// Compares `actual` with Golden/<name>; NNLAB_RECORD_GOLDEN=1 rewrites it. A missing golden is recorded and fails.
+func assertGolden(_ actual: String, _ name: String, file: StaticString = #filePath, line: UInt = #line) {
+    let dir = URL(fileURLWithPath: "\(file)").deletingLastPathComponent().appendingPathComponent("Golden")
+    let url = dir.appendingPathComponent(name)
+    let record = ProcessInfo.processInfo.environment["NNLAB_RECORD_GOLDEN"] == "1"
+    if record || !FileManager.default.fileExists(atPath: url.path) {
+        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try? Data(actual.utf8).write(to: url)
+        if !record { XCTFail("recorded missing golden file \(name); check it and run again", file: file, line: line) }
+        return
+    }
+    let expected = (try? String(contentsOf: url, encoding: .utf8)) ?? ""
+    if expected != actual {
+        let a = actual.split(separator: "\n", omittingEmptySubsequences: false)
+        let e = expected.split(separator: "\n", omittingEmptySubsequences: false)
+        let firstDiff = zip(a, e).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(a.count, e.count)
+        XCTFail("\(name) differs from its golden file at line \(firstDiff + 1):\n  golden: \(firstDiff < e.count ? String(e[firstDiff]) : "<end>")\n  actual: \(firstDiff < a.count ? String(a[firstDiff]) : "<end>")\n(NNLAB_RECORD_GOLDEN=1 to re-record)",
+                file: file, line: line)
+    }
+}
+
+/// Runs a Python snippet; returns (exit status, stdout+stderr).
+func python(_ code: String, _ args: [String] = []) -> (Int32, String) {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    p.arguments = ["python3", "-c", code] + args
+    let pipe = Pipe()
+    p.standardOutput = pipe
+    p.standardError = pipe
+    do { try p.run() } catch { return (127, "cannot run python3: \(error)") }
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+}
