@@ -8,6 +8,7 @@
 # (> 2 GB); the input that caused it is saved under .build-fuzz/artifacts/ — replay it with
 #   .build-fuzz/release/nnlab-fuzz .build-fuzz/artifacts/crash-...
 # and add it to Tests/ScriptTests/FuzzRegressionTests.swift once fixed.
+# Several cores: start more runs with different -seed=N once the first has built; they share the corpus.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

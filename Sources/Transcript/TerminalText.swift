@@ -85,11 +85,12 @@ public enum TerminalText {
         guard index < scalars.count else { return index }
         let final = scalars[index]
         guard (0x40...0x7E).contains(final.value) else { return index }  // malformed: drop what we read
-        let firstNumber = parameters.split(separator: ";").first.flatMap { Int($0) }
+        // Clamped: `ESC[99999999999C` must neither pad a line with that many spaces nor overflow the cursor.
+        let firstNumber = parameters.split(separator: ";").first.flatMap { Int($0) }.map { min($0, LineScreen.maxColumn) }
         switch final {
         case "K": screen.eraseInLine(mode: firstNumber ?? 0)
         case "G": screen.cursor = max(0, (firstNumber ?? 1) - 1)
-        case "C": screen.cursor += max(1, firstNumber ?? 1)
+        case "C": screen.cursor = min(screen.cursor + max(1, firstNumber ?? 1), max(LineScreen.maxColumn, screen.line.count))
         case "D": screen.cursor = max(0, screen.cursor - max(1, firstNumber ?? 1))
         default: break  // colours, vertical moves and the rest change no text on this line
         }
@@ -99,6 +100,8 @@ public enum TerminalText {
 
 /// The line being drawn (with its cursor) plus the lines already finished by "\n".
 private struct LineScreen {
+    /// Cursor moves go no further right than this (or than the text already on the line).
+    static let maxColumn = 10_000
     var finished = String.UnicodeScalarView()
     var line: [Unicode.Scalar] = []
     var cursor = 0

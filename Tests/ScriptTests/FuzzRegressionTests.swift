@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 import Script
 
@@ -141,6 +142,38 @@ final class FuzzRegressionTests: XCTestCase {
                |            ^
 
             """)
+    }
+
+    // MARK: - Found by the fuzzer
+
+    /// .build-fuzz/artifacts/oom-c138eabbcf19beccb4042d485be8907eff05ad71 (after 3.5 million runs): a string with
+    /// raw escape bytes, printed. Cleaning the cell's output for the transcript (TerminalText) moved the cursor
+    /// `ESC[8888888888C` columns right and padded the line with that many spaces: a 2 GB allocation.
+    func testFuzzerOOMCursorMoveInPrintedString() throws {
+        let artifact = """
+            bG9hZCB0b3kgY2lyY2xlIG49ODAKbWxwIDIgMyAyCnByaW50ICeNnW4TExMTMweQ29h/AAAAAAAAAJ6eGyQbGxMTGxMBZRMb
+            WyQmJiYmJiYmJkNDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ56enp6eKlsTExsbJBsbExMbEwFlExtbJCYmJiYmJiYm
+            Q0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQyYmJjYmJiYkJiYmnp6enm49NTAAAAAA
+            AAOgExMTE51uExMTEzcHkNvYfwAAAAAAAAAAAAAAAACenp6enp6eKlsTExsbJBsbExMbEwFlExtbODg4ODg4ODg4OENDQ0ND
+            Q0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0Oenp6enipbExMbGyQbGxMTGxMBZRMbWyQmJiYmJiYmJkNDQ0NDQ0NDQ0NDQ0NDQ0ND
+            Q0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0MmJiY2JiYmJCYmJp6enp5uPTUwAAAAAAADoBMTExOdbhMTExM3B5Db
+            2H8AAAAAAAAAAAAAAAAAnp6enp6enipbExMbGyQbGxMTGxMBZRMbWzg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4
+            ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODg4ODgAnp4mJiY1ZF15IFsbYxsbc2VlZCBoNSATExMTExMT
+            ExMTExMTExMTExMTExMTZ2xlJyBoZWxwCmhlbHAgdGFjaXJjbGVkYW0KIyUlcP///////8T/////
+            """
+        let bytes = try XCTUnwrap(Data(base64Encoded: artifact.filter { !$0.isWhitespace }))
+        let session = Session()
+        let (_, cells) = session.interpreter.runSource(String(decoding: bytes, as: UTF8.self), file: "fuzz.nnl", allowErrors: true)
+        XCTAssertLessThan(cells.map(\.output.count).reduce(0, +), 100_000)
+    }
+
+    /// The same with numbers near Int.max: two moves overflowed the cursor (a trap, not just memory).
+    func testCursorMovesInOutputAreClamped() {
+        let session = Session()
+        let move = "\u{1B}[9223372036854775807C"
+        let (_, cells) = session.interpreter.runSource("print \"x\(move)\(move)y\"", file: "t.nnl")
+        XCTAssertEqual(cells.first?.output, "x" + String(repeating: " ", count: 9_999) + "y\n")
+        XCTAssertEqual(session.errors, "")
     }
 
     // MARK: - Odd bytes
