@@ -210,7 +210,11 @@ enum DataCommands {
     }
 
     static func chooseSet(_ s: Interpreter, _ inv: Invocation, default name: String = "train") throws(ScriptError) -> LabeledData {
-        let which = try inv.choice("set", default: name, choices: ["train", "val", "test"])
+        try dataset(s, inv, try inv.choice("set", default: name, choices: ["train", "val", "test"]))
+    }
+
+    /// The loaded set named train, val or test, or the error saying how to get it.
+    static func dataset(_ s: Interpreter, _ inv: Invocation, _ which: String) throws(ScriptError) -> LabeledData {
         let data: LabeledData?
         switch which {
         case "train": data = s.train

@@ -95,16 +95,7 @@ enum EvalCommands {
     static func modelAndSet(_ s: Interpreter, _ inv: Invocation, _ which: String) throws(ScriptError) -> (ModelState, LabeledData) {
         let m = try s.requireModel(inv)
         _ = try s.requireTrainingData(inv)
-        let data: LabeledData?
-        switch which {
-        case "train": data = s.train
-        case "val": data = s.validation
-        default: data = s.test
-        }
-        guard let d = data else {
-            throw ScriptError(which == "val" ? "no validation set" : "no \(which) set loaded", at: inv.location,
-                              hint: which == "val" ? "make one with 'split val=0.1'" : nil)
-        }
+        let d = try DataCommands.dataset(s, inv, which)
         if m.knn == nil { try TrainCommands.checkFits(m, d, inv) }
         return (m, d)
     }
