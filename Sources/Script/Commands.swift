@@ -14,7 +14,7 @@ public struct CommandSpec: Sendable {
 
 public enum Commands {
     public static let all: [CommandSpec] = GeneralCommands.specs + DataCommands.specs + ModelCommands.specs
-        + PersistenceCommands.specs + RecordCommands.specs + TrainCommands.specs + EvalCommands.specs + PlotCommands.specs
+        + PersistenceCommands.specs + RecordCommands.specs + TrainCommands.specs + EvalCommands.specs + RunCommands.specs + PlotCommands.specs
     public static let table: [String: CommandSpec] = {
         var t: [String: CommandSpec] = [:]
         for s in all { t[s.name] = s }

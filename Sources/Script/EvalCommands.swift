@@ -14,6 +14,7 @@ enum EvalCommands {
             var line = "\(which): accuracy \(percent(e.accuracy)) (\(grouped(correct(e, data)))/\(grouped(data.count)))"
             if m.knn == nil { line += ", loss \(fixed(e.loss, 4))" }
             s.console.line(line)
+            RunCommands.recordEvaluation(s, m, set: which, accuracy: e.accuracy)
         },
         CommandSpec(name: "predict", usage: "predict I [set=test]", summary: "the model's probabilities for one image, as bars",
                     keys: ["set"], group: "evaluation") { s, inv throws(ScriptError) in
@@ -137,6 +138,7 @@ enum EvalCommands {
         var line = "knn k=\(k) distance=\(kind.rawValue): test accuracy \(percent(Double(right) / Double(limit))) (\(grouped(right))/\(grouped(limit)))"
         if s.showTiming { line += " in \(fixed(Clock.now - start, 2)) s" }
         s.console.line(line)
+        RunCommands.recordEvaluation(s, m, set: "test", accuracy: Double(right) / Double(limit))
     }
 
     /// The lecture's example: a 4x4 test image against a training image, L1 = 456.

@@ -16,6 +16,8 @@ public final class ModelState {
     public var trainer: Trainer?
     /// A k-nearest-neighbour model has no layers: it keeps the training set.
     public var knn: KNearestNeighbours?
+    /// Its row in the session's `runs` table; nil until trained or evaluated after being built.
+    var runIndex: Int?
 
     init(name: String) {
         self.name = name
@@ -33,6 +35,7 @@ public final class ModelState {
         history = []
         lossCurve = []
         trainer = nil
+        runIndex = nil
         if optimizerChosen {
             // Fresh optimizer state (momentum buffers) for a fresh network, same settings.
             optimizer = Interpreter.copy(optimizer)
@@ -77,6 +80,10 @@ public final class Interpreter {
     var current: ModelState?
     /// Set by `record start`: transcript of the interactive session.
     var recording: Recording?
+    /// Training runs of the session, for `runs` and `plot runs`.
+    var runs: [RunRecord] = []
+    /// The variables of the enclosing `for` loops, outermost first (labels of sweep runs).
+    var loopBindings: [(name: String, value: Value)] = []
 
     public init(console: Console = Console(), ascii: Bool = false) {
         self.console = console
@@ -109,11 +116,17 @@ public final class Interpreter {
                                   at: sequenceExpr.location, hint: "e.g. for lr in [0.1, 0.01, 0.001]")
             }
             let saved = variables[variable]
-            defer { variables[variable] = saved }
+            let depth = loopBindings.count
+            defer {
+                variables[variable] = saved
+                loopBindings.removeLast(loopBindings.count - depth)
+            }
+            loopBindings.append((variable, .list([])))
             for item in items {
                 // Ctrl-C also ends a long sweep between iterations, not only inside 'train'.
                 if shouldStop() { throw ScriptError.interrupted }
                 variables[variable] = item
+                loopBindings[depth] = (variable, item)
                 try execute(body)
                 if finished { return }
             }

@@ -4,8 +4,8 @@ import Datasets
 import Charts
 
 enum PlotCommands {
-    static let kinds = ["loss", "acc", "history", "activation", "weights", "templates", "boundary"]
-    static let usage = "plot loss|acc|history | activation NAME... | weights L | templates | boundary"
+    static let kinds = ["loss", "acc", "history", "runs", "activation", "weights", "templates", "boundary"]
+    static let usage = "plot loss|acc|history | runs [metric=...] [last=N] | activation NAME... | weights L | templates | boundary"
 
     static let specs: [CommandSpec] = [
         CommandSpec(name: "plot", usage: usage, summary: "charts in the terminal",
@@ -13,12 +13,13 @@ enum PlotCommands {
                     plot loss             training loss over epochs (and validation loss after 'split')
                     plot acc              training and validation accuracy per epoch
                     plot history          loss and accuracy, train vs validation
+                    plot runs             loss curves of the runs overlaid (metric=acc|val_acc; last=N: the last N runs)
                     plot activation relu sigmoid tanh leaky_relu elu   the functions over [-5, 5]
                     plot weights L        histogram of layer L's weights
                     plot templates        a linear classifier's weights as one image per class
                     plot boundary         decision regions of a model trained on 2-D toy data
                     """,
-                    keys: ["height"], completions: kinds + ["relu", "sigmoid", "tanh", "leaky_relu", "elu"],
+                    keys: ["height", "metric", "last"], completions: kinds + ["relu", "sigmoid", "tanh", "leaky_relu", "elu"],
                     group: "plots") { s, inv throws(ScriptError) in
             try plot(s, inv)
         },
@@ -28,7 +29,12 @@ enum PlotCommands {
         let kind = try inv.word(0, "chart", choices: kinds, usage: usage)
         var options = s.options
         options.height = try inv.int("height", default: options.height, range: 4...60)
+        if kind != "runs", inv.options["metric"] != nil || inv.options["last"] != nil {
+            try DataCommands.only(inv, ["height"], for: "plot \(kind)")
+        }
         switch kind {
+        case "runs":
+            try RunCommands.plot(s, inv, options: options)
         case "loss", "acc", "history":
             try inv.expectAtMost(1, usage: "plot \(kind)")
             let m = try s.requireModel(inv)

@@ -45,10 +45,10 @@ enum TrainCommands {
             m.trainer = nil
             s.console.line("optimizer: \(m.optimizer.spec)")
         },
-        CommandSpec(name: "train", usage: "train [epochs=5] [batch=64] [shuffle=true] [step=0 gamma=0.1] [patience=0]",
+        CommandSpec(name: "train", usage: "train [epochs=5] [batch=64] [shuffle=true] [step=0 gamma=0.1] [patience=0] [label=TEXT]",
                     summary: "train the current model; one line per epoch (Ctrl-C stops and keeps the weights)",
-                    details: "step=N gamma=G multiplies the learning rate by G every N epochs.\npatience=N stops when validation accuracy has not improved for N epochs (needs 'split').",
-                    keys: ["epochs", "batch", "shuffle", "step", "gamma", "patience"], group: "training") { s, inv throws(ScriptError) in
+                    details: "step=N gamma=G multiplies the learning rate by G every N epochs.\npatience=N stops when validation accuracy has not improved for N epochs (needs 'split').\nlabel=TEXT names the run in the 'runs' table (default: the sweep's loop variables, else the model name).",
+                    keys: ["epochs", "batch", "shuffle", "step", "gamma", "patience", "label"], group: "training") { s, inv throws(ScriptError) in
             try train(s, inv)
         },
         CommandSpec(name: "gradcheck", usage: "gradcheck [n=8]", summary: "compare backprop with finite differences, per parameter",
@@ -110,7 +110,9 @@ enum TrainCommands {
         if config.patience > 0 && s.validation == nil {
             throw ScriptError("patience= needs a validation set", at: inv.location(of: "patience"), hint: "run 'split val=0.1' first")
         }
+        let label = try inv.string("label")
         let trainer = m.trainerForCurrentSetup()
+        let run = RunCommands.run(of: m, in: s, label: label)
         let totalEpochs = m.history.count + config.epochs
         let batches = (data.count + config.batchSize - 1) / config.batchSize
         let progressEvery = max(1, batches / 50)
@@ -133,6 +135,7 @@ enum TrainCommands {
             },
             onEpoch: { e in
                 m.history.append(e)
+                RunCommands.recordEpoch(s, run, e)
                 m.lossCurve += curve
                 curve = []
                 var line = "epoch \(String(e.epoch).leftPadded(to: String(totalEpochs).count))/\(totalEpochs)  loss \(fixed(e.loss, 4))  acc \(percent(e.accuracy).leftPadded(to: 6))"
@@ -155,11 +158,14 @@ enum TrainCommands {
                 s.console.line("done in \(fixed(elapsed, 2)) s (\(fixed(elapsed / Double(config.epochs), 3)) s/epoch)")
             }
         case .stoppedEarly(let epoch):
+            s.runs[run].note = "early stop"
             s.console.line("early stop after epoch \(epoch): validation accuracy has not improved for \(config.patience) epochs")
         case .interrupted(let epoch, let batch):
+            s.runs[run].note = "interrupted"
             s.console.line("training interrupted in epoch \(epoch) at batch \(batch)/\(batches); the model keeps its current weights")
             throw ScriptError.interrupted
         case .diverged(let epoch, let batch):
+            s.runs[run].note = "diverged"
             throw ScriptError("training diverged in epoch \(epoch), batch \(batch): the loss is not a finite number", at: inv.location,
                               hint: "weights restored to the start of epoch \(epoch); try a smaller learning rate (now \(formatSignificant(Double(m.optimizer.learningRate), 3)))")
         }

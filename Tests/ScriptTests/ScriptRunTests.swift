@@ -124,6 +124,54 @@ final class ScriptRunTests: XCTestCase {
         XCTAssertEqual(i.lastOutput, "lr=0.1 0.1\nlr=0.01 0.11\n-0.78\n")
     }
 
+    func testRunsTableAndOverlaidCurvesOfASweep() throws {
+        let scratch = Scratch()
+        let (train, test) = scratch.blobs()
+        let i = quietInterpreter()
+        i.showTiming = false
+        let (_, hadError) = i.runInteractive("""
+        seed 3
+        load csv "\(train)" test="\(test)"
+        for lr in [0.1, 0.001]
+          mlp 2 4 2 name=sweep
+          optimizer sgd lr=lr momentum=0.9
+          train epochs=3 batch=8
+          eval test
+        end
+        mlp 2 4 2 act=tanh name=other
+        optimizer adam
+        let tag = 3
+        train epochs=2 label="adam {tag}"
+        train epochs=1
+        """)
+        XCTAssertFalse(hadError, i.lastOutput)
+        _ = i.runInteractive("runs")
+        let table = i.lastOutput.split(separator: "\n").map(String.init)
+        guard table.count == 6 else { return XCTFail("expected a 6-line table:\n\(i.lastOutput)") }
+        XCTAssertEqual(table[0], "#  label     model       optimizer                  epochs    loss  train acc  test acc")
+        XCTAssertTrue(table[2].hasPrefix("1  lr=0.1    2-4-2 relu  sgd lr=0.1 momentum=0.9         3  "), table[2])
+        XCTAssertTrue(table[3].hasPrefix("2  lr=0.001  2-4-2 relu  sgd lr=0.001 momentum=0.9       3  "), table[3])
+        // A second 'train' of the same model extends its row: 3 epochs, label kept, no test accuracy yet.
+        XCTAssertTrue(table[4].hasPrefix("3  adam 3    2-4-2 tanh  adam lr=0.001                   3  "), table[4])
+        XCTAssertTrue(table[4].hasSuffix("-"), table[4])
+        XCTAssertTrue(table[5].hasPrefix("best: #1 lr=0.1 (test accuracy "), table[5])
+        XCTAssertTrue(table[2].hasSuffix("100.00%"), "well-separated blobs: \(table[2])")
+
+        _ = i.runInteractive("plot runs last=2")
+        XCTAssertTrue(i.lastOutput.contains("training loss per run"))
+        XCTAssertTrue(i.lastOutput.contains("#2 lr=0.001") && i.lastOutput.contains("#3 adam 3"), i.lastOutput)
+        XCTAssertFalse(i.lastOutput.contains("#1 lr=0.1"), "last=2 leaves the first run out")
+        func errorMessage(_ line: String) -> String {
+            do { try i.execute(Parser.parse(line).statements) } catch { return error.message }
+            return "no error"
+        }
+        XCTAssertEqual(errorMessage("plot runs metric=val_acc"), "no run has validation accuracies")
+        XCTAssertEqual(errorMessage("plot runs lst=2"), "unknown option 'lst' for 'plot'")
+        _ = i.runInteractive("runs clear")
+        XCTAssertEqual(i.lastOutput, "cleared 3 runs\n")
+        XCTAssertEqual(errorMessage("runs"), "no runs yet")
+    }
+
     func testSaveAndLoadModelRoundTripAndPythonSafetensorsReadsIt() throws {
         let scratch = Scratch()
         let (train, test) = scratch.blobs()

@@ -1,0 +1,194 @@
+import NeuralNet
+import Charts
+
+/// One row of the `runs` table: a model's training since it was built, and how it evaluated.
+/// `train` opens a row for a freshly built model (later `train`s of the same model extend it);
+/// `eval` and `knn` fill in the accuracies. Sweeps (`for lr in [...]`) get one row per iteration.
+struct RunRecord {
+    let number: Int
+    var label: String
+    let model: ModelState
+    var architecture: String
+    var optimizer: String
+    var epochLoss: [Double] = []
+    var epochAccuracy: [Double] = []
+    var epochValidationAccuracy: [Double?] = []
+    var trainAccuracy: Double?
+    var validationAccuracy: Double?
+    var testAccuracy: Double?
+    var seconds: Double = 0
+    var note: String?
+
+    var epochs: Int { epochLoss.count }
+}
+
+enum RunCommands {
+    static let specs: [CommandSpec] = [
+        CommandSpec(name: "runs", usage: "runs [clear]",
+                    summary: "table of this session's training runs (sweeps): settings, loss, accuracies",
+                    details: """
+                    One row per trained model: 'train' opens it, 'eval val|test' fills in the accuracies.
+                    Rows are labelled by 'train label=TEXT', else by the loop variables of a 'for' sweep,
+                    else by the model name. 'plot runs' overlays their loss (or accuracy) curves.
+                    """,
+                    completions: ["clear"], group: "evaluation") { s, inv throws(ScriptError) in
+            try inv.expectAtMost(1, usage: "runs [clear]")
+            if !inv.positional.isEmpty {
+                _ = try inv.word(0, "action", choices: ["clear"], usage: "runs [clear]")
+                let n = s.runs.count
+                s.runs = []
+                for m in s.models.values { m.runIndex = nil }
+                s.console.line("cleared \(n) run\(n == 1 ? "" : "s")")
+                return
+            }
+            guard !s.runs.isEmpty else {
+                throw ScriptError("no runs yet", at: inv.location, hint: "each 'train' (and 'knn') adds one; try a sweep: for lr in [0.1, 0.01] ... end")
+            }
+            s.console.write(table(s.runs, timing: s.showTiming))
+        },
+    ]
+
+    // MARK: recording
+
+    /// The label of a run started now: explicit, else the sweep's loop variables, else the model name.
+    static func defaultLabel(_ s: Interpreter, _ m: ModelState) -> String {
+        let bindings = s.loopBindings.map { "\($0.name)=\($0.value)" }
+        return bindings.isEmpty ? m.name : bindings.joined(separator: " ")
+    }
+
+    /// The run row of `m`, opened if this is its first training (or evaluation) since it was built.
+    static func run(of m: ModelState, in s: Interpreter, label: String?) -> Int {
+        if let i = m.runIndex, i < s.runs.count, s.runs[i].model === m {
+            if let label { s.runs[i].label = label }
+            s.runs[i].architecture = architecture(m)
+            s.runs[i].optimizer = m.knn == nil ? compact(m.optimizer.spec) : "-"
+            return i
+        }
+        let record = RunRecord(number: s.runs.count + 1, label: label ?? defaultLabel(s, m), model: m,
+                               architecture: architecture(m), optimizer: m.knn == nil ? compact(m.optimizer.spec) : "-")
+        s.runs.append(record)
+        m.runIndex = s.runs.count - 1
+        return s.runs.count - 1
+    }
+
+    static func recordEpoch(_ s: Interpreter, _ index: Int, _ e: EpochStats) {
+        s.runs[index].epochLoss.append(e.loss)
+        s.runs[index].epochAccuracy.append(e.accuracy)
+        s.runs[index].epochValidationAccuracy.append(e.validationAccuracy)
+        s.runs[index].trainAccuracy = e.accuracy
+        if let v = e.validationAccuracy { s.runs[index].validationAccuracy = v }
+        s.runs[index].seconds += e.seconds
+    }
+
+    /// `eval SET` / `knn`: the accuracy goes into the current run of the model.
+    static func recordEvaluation(_ s: Interpreter, _ m: ModelState, set: String, accuracy: Double) {
+        let i = run(of: m, in: s, label: nil)
+        switch set {
+        case "test": s.runs[i].testAccuracy = accuracy
+        case "val": s.runs[i].validationAccuracy = accuracy
+        default: s.runs[i].trainAccuracy = accuracy
+        }
+    }
+
+    /// The optimizer without its default settings: "sgd lr=0.1 momentum=0.9", "adam lr=0.001".
+    static func compact(_ spec: String) -> String {
+        let defaults: Set<Substring> = ["nesterov=false", "weight_decay=0", "momentum=0", "beta1=0.9", "beta2=0.999"]
+        return spec.split(separator: " ").filter { !defaults.contains($0) }.joined(separator: " ")
+    }
+
+    /// "784-128-64-10 relu", "2-8-8-2 tanh dropout p=0.2", "linear 784x10 ...", "knn k=3 l2".
+    static func architecture(_ m: ModelState) -> String {
+        if let knn = m.knn { return "knn k=\(knn.k) \(knn.distance.rawValue)" }
+        var widths: [Int] = []
+        var others: [String] = []
+        for layer in m.network.layers {
+            if let linear = layer as? Linear {
+                if widths.isEmpty { widths.append(linear.inputs) }
+                widths.append(linear.outputs)
+            } else if !others.contains(layer.spec) {
+                others.append(layer.spec)
+            }
+        }
+        let shape = widths.map(String.init).joined(separator: "-")
+        return ([shape] + others).filter { !$0.isEmpty }.joined(separator: " ")
+    }
+
+    // MARK: rendering
+
+    static func table(_ runs: [RunRecord], timing: Bool) -> String {
+        let hasVal = runs.contains { $0.validationAccuracy != nil }
+        let hasTest = runs.contains { $0.testAccuracy != nil }
+        var header = ["#", "label", "model", "optimizer", "epochs", "loss", "train acc"]
+        if hasVal { header.append("val acc") }
+        if hasTest { header.append("test acc") }
+        if timing { header.append("time") }
+        var rows: [[String]] = []
+        for r in runs {
+            var row = [String(r.number), r.label, r.architecture, r.optimizer, String(r.epochs),
+                       r.epochLoss.last.map { fixed($0, 4) } ?? "-", r.trainAccuracy.map(percent) ?? "-"]
+            if hasVal { row.append(r.validationAccuracy.map(percent) ?? "-") }
+            if hasTest { row.append(r.testAccuracy.map(percent) ?? "-") }
+            if timing { row.append(r.epochs > 0 ? fixed(r.seconds, 2) + " s" : "-") }
+            if let note = r.note { row[1] += " (\(note))" }
+            rows.append(row)
+        }
+        // Text columns left-aligned, numbers right-aligned.
+        let leftAligned: Set<Int> = [1, 2, 3]
+        var widths = header.map(\.count)
+        for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+        func render(_ cells: [String]) -> String {
+            cells.enumerated().map { i, c in leftAligned.contains(i) ? c.padded(to: widths[i]) : c.leftPadded(to: widths[i]) }
+                .joined(separator: "  ").trimmingTrailingSpaces()
+        }
+        var out = render(header) + "\n"
+        out += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n"
+        for row in rows { out += render(row) + "\n" }
+        // The best run by the most telling accuracy available: test, else validation, else training.
+        let keyed: [(RunRecord, Double, String)] = runs.compactMap { r in
+            if hasTest { return r.testAccuracy.map { (r, $0, "test") } }
+            if hasVal { return r.validationAccuracy.map { (r, $0, "validation") } }
+            return r.trainAccuracy.map { (r, $0, "training") }
+        }
+        if runs.count > 1, let best = keyed.max(by: { $0.1 < $1.1 }) {
+            out += "best: #\(best.0.number) \(best.0.label) (\(best.2) accuracy \(percent(best.1)))\n"
+        }
+        return out
+    }
+
+    static let plotUsage = "plot runs [metric=loss|acc|val_acc] [last=N]"
+
+    /// `plot runs [metric=loss|acc|val_acc] [last=N]`: one curve per trained run (the last N), with a legend.
+    static func plot(_ s: Interpreter, _ inv: Invocation, options: ChartOptions) throws(ScriptError) {
+        try inv.expectAtMost(1, usage: plotUsage)
+        try DataCommands.only(inv, ["metric", "last", "height"], for: "plot runs")
+        let metric = try inv.choice("metric", default: "loss", choices: ["loss", "acc", "val_acc"])
+        let last = try inv.int("last", default: 1000, range: 1...1000)
+        let trained = Array(s.runs.filter { $0.epochs > 0 }.suffix(last))
+        guard !trained.isEmpty else {
+            throw ScriptError("nothing to plot yet: no model has been trained", at: inv.positional[0].location, hint: "run 'train' first")
+        }
+        var series: [Series] = []
+        for r in trained {
+            let ys: [Double]
+            switch metric {
+            case "loss": ys = r.epochLoss
+            case "acc": ys = r.epochAccuracy.map { $0 * 100 }
+            default: ys = r.epochValidationAccuracy.map { ($0 ?? .nan) * 100 }
+            }
+            series.append(Series(name: "#\(r.number) \(r.label)", y: ys))
+        }
+        if metric == "val_acc" && !trained.contains(where: { $0.epochValidationAccuracy.contains { $0 != nil } }) {
+            throw ScriptError("no run has validation accuracies", at: inv.location(of: "metric"), hint: "run 'split val=0.1' before training")
+        }
+        let title = ["loss": "training loss per run", "acc": "training accuracy per run", "val_acc": "validation accuracy per run"][metric] ?? metric
+        s.console.chart(Chart.line(series, title: title, xLabel: "epoch", yLabel: metric == "loss" ? "loss" : "%", options: options))
+    }
+}
+
+extension String {
+    func trimmingTrailingSpaces() -> String {
+        var s = self
+        while s.last == " " { s.removeLast() }
+        return s
+    }
+}
