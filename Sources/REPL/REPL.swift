@@ -35,7 +35,7 @@ public enum REPL {
             switch source.readLine(prompt: prompt) {
             case .endOfInput:
                 if !pending.isEmpty { evaluator.inputEnded(pending: pending.joined(separator: "\n")) }
-                return evaluator.exitCode
+                return exitCode(evaluator, source)
             case .interrupted:
                 pending.removeAll()
                 Interrupt.clear()
@@ -54,6 +54,12 @@ public enum REPL {
                 }
             }
         }
-        return evaluator.exitCode
+        return exitCode(evaluator, source)
+    }
+
+    /// Piped input reports through the exit code whether anything failed; a terminal user leaving with
+    /// Ctrl-D or `exit` has seen every error already, and leaving is not a failure.
+    static func exitCode(_ evaluator: LineEvaluator, _ source: LineSource) -> Int32 {
+        source.isInteractive ? 0 : evaluator.exitCode
     }
 }
