@@ -83,7 +83,7 @@ public final class Linear: Layer {
         let w = weight.value.data
         output.resize(rows: batch, cols: n)
         let y = output.data
-        // Row template: b + c Σ_k W_k (the background's contribution).
+        // Every row starts as b + c Σ_k W_k (the background's contribution), then gains d W.
         columnSums.resize(rows: 1, cols: n)
         let base = columnSums.data
         base.update(repeating: 0, count: n)
@@ -92,8 +92,9 @@ public final class Linear: Layer {
             for j in 0..<n { base[j] *= x.background }
         }
         Kernels.add(n, bias.value.data, base)
-        x.forEachRow { r, entries, cols, vals in
-            Kernels.sparseRowCombination(n: n, base: base, entries: entries, columns: cols, values: vals, rows: w, out: y + r * n)
+        for r in 0..<batch { (y + r * n).update(from: base, count: n) }
+        x.withColumns { starts, rows, values in
+            Kernels.sparseColumnsTimes(n: n, count: inputs, starts: starts, rows: rows, values: values, w: w, out: y)
         }
         return output
     }
@@ -105,16 +106,17 @@ public final class Linear: Layer {
         for r in 0..<batch { Kernels.add(n, dy.data + r * n, db) }
         let dW = weight.grad.data
         if let x = sparseInput {
-            // dW += dᵀ dy + c · 1 (Σ_r dy_r)
-            x.forEachRow { r, entries, cols, vals in
-                Kernels.sparseOuterAccumulate(n: n, g: dy.data + r * n, entries: entries, columns: cols, values: vals, target: dW)
-            }
+            // dW += dᵀ dy + c · 1 (Σ_r dy_r), one pass over the rows of dW.
+            columnSums.resize(rows: 1, cols: n)
+            let shift = columnSums.data
+            shift.update(repeating: 0, count: n)
             if x.background != 0 {
-                columnSums.resize(rows: 1, cols: n)
-                let s = columnSums.data
-                s.update(repeating: 0, count: n)
-                for r in 0..<batch { Kernels.add(n, dy.data + r * n, s) }
-                for k in 0..<inputs { Kernels.axpy(n, x.background, s, dW + k * n) }
+                for r in 0..<batch { Kernels.add(n, dy.data + r * n, shift) }
+                for j in 0..<n { shift[j] *= x.background }
+            }
+            x.withColumns { starts, rows, values in
+                Kernels.sparseColumnsTransposeTimes(n: n, count: inputs, starts: starts, rows: rows, values: values,
+                                                    g: dy.data, shift: shift, target: dW)
             }
             // The input is data: nobody needs its gradient.
             return nil
@@ -134,49 +136,79 @@ public final class Linear: Layer {
 
 /// A data set stored as its non-background entries (compressed sparse rows): x[i, k] = background + value for
 /// the listed (k, value) pairs of row i, and background elsewhere. Built once per training set.
+///
+/// Compact: a column is a UInt16 and a value is a UInt8 code into a palette of the set's distinct values
+/// (MNIST has at most 255 besides the background, normalised or not), 3 bytes an entry instead of 8. The
+/// training loop reads these entries for every sample of every epoch, straight from memory, so their size is
+/// what it waits for. Sets with wider rows or more distinct values stay dense.
 public final class SparseRows: @unchecked Sendable {
     public let count: Int
     public let width: Int
     public let background: Float
     let starts: [Int]
-    let columns: [Int32]
-    let values: [Float]
+    let columns: [UInt16]
+    let codes: [UInt8]
+    /// value - background for each code.
+    let palette: [Float]
 
-    /// nil when more than `maxDensity` of the entries differ from the most common value (dense data).
+    /// nil when more than `maxDensity` of the entries differ from the most common value (dense data), rows are
+    /// wider than 65,536 or there are more than 256 distinct values.
     public static func make(features: [Float], width: Int, maxDensity: Double = 0.5) -> SparseRows? {
-        guard width > 0, features.count >= width else { return nil }
+        guard width > 0, width <= 65_536, features.count >= width else { return nil }
         let (value, density) = features.withUnsafeBufferPointer { SparseRows.background(of: $0, width: width) }
         guard density <= maxDensity else { return nil }
         return SparseRows(features: features, width: width, background: value)
     }
 
-    init(features: [Float], width: Int, background c: Float) {
+    init?(features: [Float], width: Int, background c: Float) {
         let n = features.count / width
         count = n
         self.width = width
         background = c
         var starts = [Int](repeating: 0, count: n + 1)
+        var paletteIndex: [UInt32: UInt8] = [:]
+        var palette: [Float] = []
+        var tooManyValues = false
         features.withUnsafeBufferPointer { f in
+            var last: (bits: UInt32, code: UInt8)?
             for i in 0..<n {
                 var ink = 0
-                for k in 0..<width where f[i * width + k] != c { ink += 1 }
+                for k in 0..<width {
+                    let v = f[i * width + k]
+                    if v == c { continue }
+                    ink += 1
+                    if last?.bits == v.bitPattern || tooManyValues { continue }
+                    if let code = paletteIndex[v.bitPattern] {
+                        last = (v.bitPattern, code)
+                    } else if palette.count < 256 {
+                        let code = UInt8(palette.count)
+                        paletteIndex[v.bitPattern] = code
+                        palette.append(v - c)
+                        last = (v.bitPattern, code)
+                    } else {
+                        tooManyValues = true
+                    }
+                }
                 starts[i + 1] = starts[i] + ink
             }
         }
+        if tooManyValues { return nil }
         let total = starts[n]
-        var columns = [Int32](repeating: 0, count: total + 1)
-        var values = [Float](repeating: 0, count: total + 1)
+        var columns = [UInt16](repeating: 0, count: total + 1)
+        var codes = [UInt8](repeating: 0, count: total + 1)
         features.withUnsafeBufferPointer { f in
             columns.withUnsafeMutableBufferPointer { cols in
-                values.withUnsafeMutableBufferPointer { vals in
+                codes.withUnsafeMutableBufferPointer { out in
                     var e = 0
+                    var last: (bits: UInt32, code: UInt8) = (c.bitPattern, 0)
                     for i in 0..<n {
                         for k in 0..<width {
                             let v = f[i * width + k]
-                            // Branch-free compaction: always write, advance only past ink.
-                            cols[e] = Int32(k)
-                            vals[e] = v - c
-                            e += v != c ? 1 : 0
+                            if v == c { continue }
+                            if v.bitPattern != last.bits { last = (v.bitPattern, paletteIndex[v.bitPattern] ?? 0) }
+                            cols[e] = UInt16(k)
+                            out[e] = last.code
+                            e += 1
                         }
                     }
                 }
@@ -184,7 +216,8 @@ public final class SparseRows: @unchecked Sendable {
         }
         self.starts = starts
         self.columns = columns
-        self.values = values
+        self.codes = codes
+        self.palette = palette + [Float](repeating: 0, count: 256 - palette.count)
     }
 
     /// The most common value of a data set and the fraction of entries that are not it, from a sample of rows.
@@ -199,34 +232,86 @@ public final class SparseRows: @unchecked Sendable {
 
     /// Fraction of entries that are ink.
     public var density: Double { Double(starts[count]) / Double(max(1, count * width)) }
+
+    /// Bytes held by the entries.
+    public var byteCount: Int { starts.count * 8 + columns.count * 2 + codes.count + palette.count * 4 }
 }
 
-/// The rows of a `SparseRows` that make up one batch (no copy of the entries).
+/// The rows of a `SparseRows` that make up one batch, regrouped by column (input) on selection: for each input
+/// k, the batch rows with ink there and their values. The layer then reads each row of W (and writes each row
+/// of its gradient) once per batch, instead of once per sample that has ink in it.
 public final class SparseBatch {
     public let source: SparseRows
-    public private(set) var indices: [Int] = [0]
     public private(set) var rows = 0
     public var width: Int { source.width }
     public var background: Float { source.background }
+    /// Column k's entries are columnStarts[k]..<columnStarts[k + 1] of entryRows / entryValues.
+    private var columnStarts: [Int32]
+    private var entryRows: [Int32] = [0]
+    private var entryValues: [Float] = [0]
 
-    public init(_ source: SparseRows) { self.source = source }
-
-    public func select(_ picked: ArraySlice<Int>) {
-        if indices.count < picked.count { indices = [Int](repeating: 0, count: picked.count) }
-        for (r, i) in picked.enumerated() { indices[r] = i }
-        rows = picked.count
+    public init(_ source: SparseRows) {
+        self.source = source
+        columnStarts = [Int32](repeating: 0, count: source.width + 1)
     }
 
-    /// Calls `body(r, entries, columns, values)` for each row of the batch.
-    func forEachRow(_ body: (Int, Range<Int>, UnsafePointer<Int32>, UnsafePointer<Float>) -> Void) {
+    /// Makes the batch the rows `picked` of the source, in that order (a counting sort of their entries by column).
+    public func select(_ picked: ArraySlice<Int>) {
+        rows = picked.count
+        let width = source.width
+        var total = 0
         source.starts.withUnsafeBufferPointer { st in
-            source.columns.withUnsafeBufferPointer { c in
-                source.values.withUnsafeBufferPointer { v in
-                    guard let cb = c.baseAddress, let vb = v.baseAddress else { return }
-                    for r in 0..<rows {
-                        let i = indices[r]
-                        body(r, st[i]..<st[i + 1], cb, vb)
+            for i in picked { total += st[i + 1] - st[i] }
+        }
+        if entryRows.count < total {
+            entryRows = [Int32](repeating: 0, count: total)
+            entryValues = [Float](repeating: 0, count: total)
+        }
+        source.starts.withUnsafeBufferPointer { st in
+            source.columns.withUnsafeBufferPointer { cols in
+                source.codes.withUnsafeBufferPointer { codes in
+                  source.palette.withUnsafeBufferPointer { palette in
+                    columnStarts.withUnsafeMutableBufferPointer { cs in
+                        entryRows.withUnsafeMutableBufferPointer { er in
+                            entryValues.withUnsafeMutableBufferPointer { ev in
+                                // Count per column (shifted by one), prefix-sum into starts, then place.
+                                cs.update(repeating: 0)
+                                for i in picked {
+                                    for e in st[i]..<st[i + 1] { cs[Int(cols[e]) + 1] &+= 1 }
+                                }
+                                for k in 0..<width { cs[k + 1] &+= cs[k] }
+                                // cs[k] is now where column k's next entry goes; placing shifts it to the end of
+                                // column k, which is the start of column k + 1: shift back afterwards.
+                                for (r, i) in picked.enumerated() {
+                                    let row = Int32(r)
+                                    for e in st[i]..<st[i + 1] {
+                                        let k = Int(cols[e])
+                                        let slot = Int(cs[k])
+                                        er[slot] = row
+                                        ev[slot] = palette[Int(codes[e])]
+                                        cs[k] = Int32(slot + 1)
+                                    }
+                                }
+                                var k = width
+                                while k > 0 { cs[k] = cs[k - 1]; k -= 1 }
+                                cs[0] = 0
+                            }
+                        }
                     }
+                  }
+                }
+            }
+        }
+    }
+
+    /// Calls `body(starts, rows, values)` with the batch in column-compressed form (`width` columns).
+    func withColumns(_ body: (UnsafePointer<Int32>, UnsafePointer<Int32>, UnsafePointer<Float>) -> Void) {
+        columnStarts.withUnsafeBufferPointer { cs in
+            entryRows.withUnsafeBufferPointer { er in
+                entryValues.withUnsafeBufferPointer { ev in
+                    // The entry arrays always hold at least one element, so even an all-background batch gets here.
+                    guard let c = cs.baseAddress, let r = er.baseAddress, let v = ev.baseAddress else { return }
+                    body(c, r, v)
                 }
             }
         }
