@@ -92,9 +92,9 @@ public final class Linear: Layer {
             for j in 0..<n { base[j] *= x.background }
         }
         Kernels.add(n, bias.value.data, base)
-        for r in 0..<batch { (y + r * n).update(from: base, count: n) }
-        x.withColumns { starts, rows, values in
-            Kernels.sparseColumnsTimes(n: n, count: inputs, starts: starts, rows: rows, values: values, w: w, out: y)
+        // Row by row, the sum kept in registers: the rows of W come from L2, nothing is stored until the end.
+        x.forEachRow { r, entries, cols, vals in
+            Kernels.sparseRowCombination(n: n, base: base, entries: entries, columns: cols, values: vals, rows: w, out: y + r * n)
         }
         return output
     }
@@ -247,6 +247,10 @@ public final class SparseBatch {
     private var columnStarts: [Int32]
     private var entryRows: [Int32] = [0]
     private var entryValues: [Float] = [0]
+    /// The same entries row by row (row r's are rowStarts[r]..<rowStarts[r + 1] of rowColumns / rowValues).
+    private var rowStarts: [Int] = [0]
+    private var rowColumns: [Int32] = [0]
+    private var rowValues: [Float] = [0]
 
     public init(_ source: SparseRows) {
         self.source = source
@@ -264,13 +268,19 @@ public final class SparseBatch {
         if entryRows.count < total {
             entryRows = [Int32](repeating: 0, count: total)
             entryValues = [Float](repeating: 0, count: total)
+            rowColumns = [Int32](repeating: 0, count: total)
+            rowValues = [Float](repeating: 0, count: total)
         }
+        if rowStarts.count < rows + 1 { rowStarts = [Int](repeating: 0, count: rows + 1) }
         source.starts.withUnsafeBufferPointer { st in
         source.entries.withUnsafeBufferPointer { packed in
         source.palette.withUnsafeBufferPointer { palette in
         columnStarts.withUnsafeMutableBufferPointer { cs in
         entryRows.withUnsafeMutableBufferPointer { er in
         entryValues.withUnsafeMutableBufferPointer { ev in
+        rowStarts.withUnsafeMutableBufferPointer { rs in
+        rowColumns.withUnsafeMutableBufferPointer { rc in
+        rowValues.withUnsafeMutableBufferPointer { rv in
             // The picked rows are scattered over the whole set and come from memory. Touch one word per cache
             // line of each first: independent loads the CPU overlaps, instead of one miss after another.
             var touched: UInt32 = 0
@@ -286,16 +296,24 @@ public final class SparseBatch {
             for k in 0..<width { cs[k + 1] &+= cs[k] }
             // Place each entry at its column's cursor; the cursors end at the next column's start, so shift
             // them back by one column afterwards.
+            // Also copy them row by row, next to each other (the source rows are scattered).
+            var next = 0
+            rs[0] = 0
             for (r, i) in picked.enumerated() {
                 let row = Int32(r)
                 for e in st[i]..<st[i + 1] {
                     let entry = packed[e]
                     let k = Int(entry & 0xFFFF)
+                    let value = palette[Int(entry >> 16)]
                     let slot = Int(cs[k])
                     er[slot] = row
-                    ev[slot] = palette[Int(entry >> 16)]
+                    ev[slot] = value
                     cs[k] = Int32(slot + 1)
+                    rc[next] = Int32(k)
+                    rv[next] = value
+                    next += 1
                 }
+                rs[r + 1] = next
             }
             var k = width
             while k > 0 { cs[k] = cs[k - 1]; k -= 1 }
@@ -305,6 +323,36 @@ public final class SparseBatch {
         }
         }
         }
+        }
+        }
+        }
+        }
+    }
+
+    /// Starts fetching the entries of the rows `upcoming` (the next batch) from memory, so that `select` finds
+    /// them in cache: a hint, it changes nothing.
+    public func prefetch(_ upcoming: ArraySlice<Int>) {
+        source.starts.withUnsafeBufferPointer { st in
+            source.entries.withUnsafeBufferPointer { packed in
+                guard let base = packed.baseAddress else { return }
+                for i in upcoming {
+                    var e = st[i]
+                    let end = st[i + 1]
+                    while e < end { Kernels.prefetch(base + e); e += 16 }
+                }
+            }
+        }
+    }
+
+    /// Calls `body(r, entries, columns, values)` for each row of the batch (entries index columns and values).
+    func forEachRow(_ body: (Int, Range<Int>, UnsafePointer<Int32>, UnsafePointer<Float>) -> Void) {
+        rowStarts.withUnsafeBufferPointer { rs in
+            rowColumns.withUnsafeBufferPointer { rc in
+                rowValues.withUnsafeBufferPointer { rv in
+                    guard let c = rc.baseAddress, let v = rv.baseAddress else { return }
+                    for r in 0..<rows { body(r, rs[r]..<rs[r + 1], c, v) }
+                }
+            }
         }
     }
 

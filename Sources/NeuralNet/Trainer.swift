@@ -130,6 +130,7 @@ public final class Trainer {
                             for (r, i) in order[lo..<hi].enumerated() { labelsOut[r] = labels[i] }
                             let out: Matrix
                             if let sparse, let o = { sparse.select(order[lo..<hi])
+                                                     sparse.prefetch(order[hi..<min(n, hi + config.batchSize)])
                                                      return model.forward(sparse: sparse, training: true) }() {
                                 out = o
                             } else {

@@ -1,3 +1,5 @@
+import CBLAS
+
 /// Vector kernels written with explicit SIMD and fused multiply-add, for the loops BLAS does not cover
 /// (sparse-times-dense rows). `n` need not be a multiple of 16: the tail is done one element at a time.
 public enum Kernels {
@@ -10,6 +12,9 @@ public enum Kernels {
     @inline(__always) static func store(_ v: V, _ p: UnsafeMutablePointer<Float>) {
         UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self)
     }
+
+    /// Asks the CPU to bring the cache line at `address` in ahead of use; it never faults.
+    public static func prefetch(_ address: UnsafeRawPointer) { nnlab_prefetch(address) }
 
     /// y[0..<n] += a * x[0..<n]
     @inline(__always)
@@ -33,6 +38,42 @@ public enum Kernels {
         }
         while j < n { y[j] += x[j]; j += 1 }
     }
+
+    /// out[0..<n] = base[0..<n] + Σ_e values[e] · rows[columns[e]][0..<n], with `rows` a row-major matrix of
+    /// width `n`. Keeps a 64-wide tile of the output in registers while streaming the selected rows.
+    public static func sparseRowCombination(n: Int, base: UnsafePointer<Float>, entries: Range<Int>,
+                                            columns: UnsafePointer<Int32>, values: UnsafePointer<Float>,
+                                            rows: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>) {
+        var j = 0
+        while j + 64 <= n {
+            var a0 = load(base + j), a1 = load(base + j + 16), a2 = load(base + j + 32), a3 = load(base + j + 48)
+            for e in entries {
+                let v = V(repeating: values[e])
+                let r = rows + Int(columns[e]) * n + j
+                a0 = a0.addingProduct(v, load(r))
+                a1 = a1.addingProduct(v, load(r + 16))
+                a2 = a2.addingProduct(v, load(r + 32))
+                a3 = a3.addingProduct(v, load(r + 48))
+            }
+            store(a0, out + j); store(a1, out + j + 16); store(a2, out + j + 32); store(a3, out + j + 48)
+            j += 64
+        }
+        while j + 16 <= n {
+            var a = load(base + j)
+            for e in entries {
+                a = a.addingProduct(V(repeating: values[e]), load(rows + Int(columns[e]) * n + j))
+            }
+            store(a, out + j)
+            j += 16
+        }
+        while j < n {
+            var s = base[j]
+            for e in entries { s += values[e] * rows[Int(columns[e]) * n + j] }
+            out[j] = s
+            j += 1
+        }
+    }
+
 
     /// A sparse matrix S (`count` columns in compressed form: column k holds the entries starts[k]..<starts[k+1],
     /// each a row index and a value) times a dense row-major matrix w (count x n), added to out (rows x n):
