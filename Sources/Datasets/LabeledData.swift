@@ -1,10 +1,18 @@
-/// A classification data set held in memory: `count` rows of `featureCount` floats (row-major)
+import TensorCore
+
+/// A classification data set held in memory: `count` rows of `featureCount` values (row-major)
 /// and one class index per row.
 public struct LabeledData: Sendable {
     /// Where the data came from, e.g. "mnist/train", "toy/spiral", "iris.csv".
     public var name: String
-    /// `count * featureCount` values, row after row.
-    public var features: [Float]
+    /// The values: Float32, or for image sets the pixel bytes with the normalisation applied on reading.
+    public var matrix: FeatureMatrix
+    /// `count * featureCount` values, row after row, as one Float array. For byte-backed image sets this
+    /// builds (once) the full Float copy: large-data paths read rows through `matrix` instead.
+    public var features: [Float] {
+        get { matrix.floats }
+        set { matrix = FeatureMatrix(floats: newValue, width: featureCount) }
+    }
     /// One class index per row, in `0..<classNames.count`.
     public var labels: [Int32]
     public var count: Int
@@ -21,13 +29,26 @@ public struct LabeledData: Sendable {
                 imageShape: (rows: Int, cols: Int)? = nil, classNames: [String],
                 normalization: Normalization = .none) {
         self.name = name
-        self.features = features
+        matrix = FeatureMatrix(floats: features, width: featureCount)
         self.labels = labels
         self.count = count
         self.featureCount = featureCount
         self.imageShape = imageShape
         self.classNames = classNames
         self.normalization = normalization
+    }
+
+    /// An image set kept as its bytes (0...255), normalised on reading.
+    public init(name: String, pixels: [UInt8], labels: [Int32], count: Int, featureCount: Int,
+                imageShape: (rows: Int, cols: Int)? = nil, classNames: [String]) {
+        self.name = name
+        matrix = FeatureMatrix(bytes: pixels, width: featureCount)
+        self.labels = labels
+        self.count = count
+        self.featureCount = featureCount
+        self.imageShape = imageShape
+        self.classNames = classNames
+        normalization = .none
     }
 
     /// Number of rows of each class, indexed by class.
@@ -44,7 +65,7 @@ public struct LabeledData: Sendable {
         let lower = min(max(range.lowerBound, 0), count)
         let upper = min(max(range.upperBound, lower), count)
         var result = self
-        result.features = Array(features[(lower * featureCount)..<(upper * featureCount)])
+        result.matrix = matrix.rows(Array(lower..<upper))
         result.labels = Array(labels[lower..<upper])
         result.count = upper - lower
         return result
@@ -55,17 +76,7 @@ public struct LabeledData: Sendable {
     public func rows(_ indices: [Int]) -> LabeledData {
         let valid = indices.filter { $0 >= 0 && $0 < count }
         var result = self
-        var gathered = [Float](repeating: 0, count: valid.count * featureCount)
-        let width = featureCount
-        features.withUnsafeBufferPointer { source in
-            gathered.withUnsafeMutableBufferPointer { target in
-                guard let from = source.baseAddress, let to = target.baseAddress else { return }
-                for (row, index) in valid.enumerated() {
-                    (to + row * width).update(from: from + index * width, count: width)
-                }
-            }
-        }
-        result.features = gathered
+        result.matrix = matrix.rows(valid)
         result.labels = valid.map { labels[$0] }
         result.count = valid.count
         return result
@@ -74,6 +85,6 @@ public struct LabeledData: Sendable {
     /// The features of row `index`; empty when `index` is outside `0..<count`.
     public func row(_ index: Int) -> ArraySlice<Float> {
         guard index >= 0 && index < count else { return [] }
-        return features[(index * featureCount)..<((index + 1) * featureCount)]
+        return ArraySlice(matrix.row(index))
     }
 }

@@ -20,11 +20,8 @@ public enum Normalization: Sendable, Equatable {
         let (scale, shift) = coefficients
         let totalScale = scale * undoScale
         let totalShift = scale * undoShift + shift
-        data.features.withUnsafeMutableBufferPointer { values in
-            for i in values.indices {
-                values[i] = values[i] * totalScale + totalShift
-            }
-        }
+        // Byte-backed image sets only change the map applied on reading.
+        data.matrix = data.matrix.affine(scale: totalScale, shift: totalShift)
         data.normalization = self
     }
 

@@ -155,14 +155,76 @@ public final class SparseRows: @unchecked Sendable {
     /// nil when more than `maxDensity` of the entries differ from the most common value (dense data), rows are
     /// wider than 65,536 or there are more than 256 distinct values.
     public static func make(features: [Float], width: Int, maxDensity: Double = 0.5) -> SparseRows? {
-        guard width > 0, width <= 65_536, features.count >= width else { return nil }
-        let (value, density) = features.withUnsafeBufferPointer { SparseRows.background(of: $0, width: width) }
-        guard density <= maxDensity else { return nil }
-        return SparseRows(features: features, width: width, background: value)
+        guard width > 0, features.count >= width else { return nil }
+        return make(FeatureMatrix(floats: features, width: width), maxDensity: maxDensity)
     }
 
-    init?(features: [Float], width: Int, background c: Float) {
-        let n = features.count / width
+    /// The same from rows read one at a time (a byte-backed image set is never expanded to floats).
+    public static func make(_ matrix: FeatureMatrix, maxDensity: Double = 0.5) -> SparseRows? {
+        let width = matrix.width
+        guard width > 0, width <= 65_536, matrix.count > 0 else { return nil }
+        if case .bytes(let bytes, let scale, let shift) = matrix.storage, scale != 0 {
+            return fromBytes(bytes, width: width, scale: scale, shift: shift, maxDensity: maxDensity)
+        }
+        let sampleRows = min(matrix.count, 500)
+        var sample = [Float](repeating: 0, count: sampleRows * width)
+        sample.withUnsafeMutableBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            for i in 0..<sampleRows { matrix.copyRow(i, into: base + i * width) }
+        }
+        let (value, density) = sample.withUnsafeBufferPointer { SparseRows.background(of: $0, width: width) }
+        guard density <= maxDensity else { return nil }
+        return SparseRows(matrix, background: value)
+    }
+
+    /// Straight from an image set's bytes: the palette is the 256 byte values mapped as `FeatureMatrix` maps
+    /// them (the same Floats), the background the most common byte of the first 500 rows.
+    static func fromBytes(_ bytes: [UInt8], width: Int, scale: Float, shift: Float, maxDensity: Double) -> SparseRows? {
+        let n = bytes.count / width
+        var frequency = [Int](repeating: 0, count: 256)
+        let sampled = min(n, 500) * width
+        bytes.withUnsafeBufferPointer { b in for i in 0..<sampled { frequency[Int(b[i])] += 1 } }
+        var common = 0
+        for v in 1..<256 where frequency[v] > frequency[common] { common = v }
+        guard 1 - Double(frequency[common]) / Double(max(1, sampled)) <= maxDensity else { return nil }
+        let c = Float(common) * scale + shift
+        let palette = (0..<256).map { Float($0) * scale + shift - c }
+        var starts = [Int](repeating: 0, count: n + 1)
+        let background = UInt8(common)
+        bytes.withUnsafeBufferPointer { b in
+            for i in 0..<n {
+                var ink = 0
+                for k in 0..<width where b[i * width + k] != background { ink += 1 }
+                starts[i + 1] = starts[i] + ink
+            }
+        }
+        var entries = [UInt32](repeating: 0, count: starts[n] + 1)
+        bytes.withUnsafeBufferPointer { b in
+            entries.withUnsafeMutableBufferPointer { out in
+                var e = 0
+                for i in 0..<n {
+                    for k in 0..<width {
+                        let v = b[i * width + k]
+                        out[e] = UInt32(k) | UInt32(v) << 16
+                        e += v != background ? 1 : 0
+                    }
+                }
+            }
+        }
+        return SparseRows(count: n, width: width, background: c, starts: starts, entries: entries, palette: palette)
+    }
+
+    private init(count: Int, width: Int, background: Float, starts: [Int], entries: [UInt32], palette: [Float]) {
+        self.count = count
+        self.width = width
+        self.background = background
+        self.starts = starts
+        self.entries = entries
+        self.palette = palette
+    }
+
+    init?(_ matrix: FeatureMatrix, background c: Float) {
+        let n = matrix.count, width = matrix.width
         count = n
         self.width = width
         background = c
@@ -170,12 +232,15 @@ public final class SparseRows: @unchecked Sendable {
         var paletteIndex: [UInt32: UInt8] = [:]
         var palette: [Float] = []
         var tooManyValues = false
-        features.withUnsafeBufferPointer { f in
+        var row = [Float](repeating: 0, count: width)
+        row.withUnsafeMutableBufferPointer { buffer in
+            guard let f = buffer.baseAddress else { return }
             var last: (bits: UInt32, code: UInt8)?
             for i in 0..<n {
+                matrix.copyRow(i, into: f)
                 var ink = 0
                 for k in 0..<width {
-                    let v = f[i * width + k]
+                    let v = f[k]
                     if v == c { continue }
                     ink += 1
                     if last?.bits == v.bitPattern || tooManyValues { continue }
@@ -196,19 +261,19 @@ public final class SparseRows: @unchecked Sendable {
         if tooManyValues { return nil }
         let total = starts[n]
         var entries = [UInt32](repeating: 0, count: total + 1)
-        features.withUnsafeBufferPointer { f in
+        row.withUnsafeMutableBufferPointer { buffer in
             entries.withUnsafeMutableBufferPointer { out in
-                do {
-                    var e = 0
-                    var last: (bits: UInt32, code: UInt8) = (c.bitPattern, 0)
-                    for i in 0..<n {
-                        for k in 0..<width {
-                            let v = f[i * width + k]
-                            if v == c { continue }
-                            if v.bitPattern != last.bits { last = (v.bitPattern, paletteIndex[v.bitPattern] ?? 0) }
-                            out[e] = UInt32(k) | UInt32(last.code) << 16
-                            e += 1
-                        }
+                guard let f = buffer.baseAddress else { return }
+                var e = 0
+                var last: (bits: UInt32, code: UInt8) = (c.bitPattern, 0)
+                for i in 0..<n {
+                    matrix.copyRow(i, into: f)
+                    for k in 0..<width {
+                        let v = f[k]
+                        if v == c { continue }
+                        if v.bitPattern != last.bits { last = (v.bitPattern, paletteIndex[v.bitPattern] ?? 0) }
+                        out[e] = UInt32(k) | UInt32(last.code) << 16
+                        e += 1
                     }
                 }
             }

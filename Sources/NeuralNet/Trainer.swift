@@ -2,17 +2,24 @@ import TensorCore
 
 /// Samples laid out for training: `count` rows of `width` features, one label each.
 public struct Samples: Sendable {
-    public var features: [Float]
+    /// The rows, read batch by batch (byte-backed image sets stay bytes).
+    public var matrix: FeatureMatrix
     public var labels: [Int32]
     public var width: Int
     /// The same features in sparse form, when the caller has it (built once per data set).
     public var sparse: SparseRows?
     public var count: Int { labels.count }
+    /// All features as one Float array (builds it for byte-backed sets; BLAS-over-everything code only).
+    public var features: [Float] { matrix.floats }
 
     public init(features: [Float], labels: [Int32], width: Int, sparse: SparseRows? = nil) {
-        self.features = features
+        self.init(matrix: FeatureMatrix(floats: features, width: width), labels: labels, sparse: sparse)
+    }
+
+    public init(matrix: FeatureMatrix, labels: [Int32], sparse: SparseRows? = nil) {
+        self.matrix = matrix
         self.labels = labels
-        self.width = width
+        width = matrix.width
         self.sparse = sparse
     }
 }
@@ -99,7 +106,7 @@ public final class Trainer {
         let baseRate = optimizer.learningRate
         // Mostly-background inputs (MNIST) go through the first layer in sparse form: same numbers, ~5x less work.
         var sparse: SparseBatch?
-        if model.layers.first is Linear, let rows = data.sparse ?? SparseRows.make(features: data.features, width: width),
+        if model.layers.first is Linear, let rows = data.sparse ?? SparseRows.make(data.matrix),
            rows.count == n, rows.width == width {
             sparse = SparseBatch(rows)
         }
@@ -119,10 +126,10 @@ public final class Trainer {
             var correct = 0
             var seen = 0
             var outcome: TrainOutcome?
-            data.features.withUnsafeBufferPointer { features in
+            do {
                 data.labels.withUnsafeBufferPointer { labels in
                     labelBuffer.withUnsafeMutableBufferPointer { batchLabels in
-                        guard let featureBase = features.baseAddress, let labelsOut = batchLabels.baseAddress else { return }
+                        guard let labelsOut = batchLabels.baseAddress else { return }
                         for b in 0..<batches {
                             if shouldStop() { outcome = .interrupted(epoch: epoch, batch: b); return }
                             let lo = b * config.batchSize, hi = min(n, lo + config.batchSize)
@@ -136,7 +143,7 @@ public final class Trainer {
                             } else {
                                 batchInput.resize(rows: size, cols: width)
                                 for (r, i) in order[lo..<hi].enumerated() {
-                                    (batchInput.data + r * width).update(from: featureBase + i * width, count: width)
+                                    data.matrix.copyRow(i, into: batchInput.data + r * width)
                                 }
                                 out = model.forward(batchInput, training: true)
                             }
@@ -193,15 +200,16 @@ public enum Evaluator {
         var lossSum = 0.0
         var correct = 0
         let chunk = 1000
-        data.features.withUnsafeBufferPointer { features in
+        do {
             data.labels.withUnsafeBufferPointer { labels in
-                guard let fBase = features.baseAddress, let lBase = labels.baseAddress else { return }
+                guard let lBase = labels.baseAddress else { return }
                 var lo = 0
+                let view = Matrix(rows: 0, cols: width)
                 while lo < n {
                     let hi = min(n, lo + chunk)
-                    // Wrap the rows in place: no copy of the evaluation set.
-                    let view = Matrix(rows: hi - lo, cols: width)
-                    view.data.update(from: fBase + lo * width, count: (hi - lo) * width)
+                    // A chunk of rows at a time (byte-backed sets are converted chunk by chunk).
+                    view.resize(rows: hi - lo, cols: width)
+                    for i in lo..<hi { data.matrix.copyRow(i, into: view.data + (i - lo) * width) }
                     let out = model.forward(view, training: false)
                     let r = loss.evaluate(output: out, labels: lBase + lo, probabilities: model.endsInSoftmax, grad: nil)
                     lossSum += r.lossSum

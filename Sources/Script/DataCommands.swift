@@ -156,29 +156,17 @@ enum DataCommands {
     static func lastComponent(_ path: String) -> String { path.split(separator: "/").last.map(String.init) ?? path }
 
     static func pick(_ d: LabeledData, _ indices: [Int], name: String) -> LabeledData {
-        var features = [Float](repeating: 0, count: indices.count * d.featureCount)
-        var labels = [Int32](repeating: 0, count: indices.count)
-        let w = d.featureCount
-        d.features.withUnsafeBufferPointer { src in
-            features.withUnsafeMutableBufferPointer { dst in
-                guard let sb = src.baseAddress, let db = dst.baseAddress else { return }
-                for (r, i) in indices.enumerated() {
-                    (db + r * w).update(from: sb + i * w, count: w)
-                    labels[r] = d.labels[i]
-                }
-            }
-        }
         var out = d
         out.name = name
-        out.features = features
-        out.labels = labels
+        out.matrix = d.matrix.rows(indices)
+        out.labels = indices.map { d.labels[$0] }
         out.count = indices.count
         return out
     }
 
     static func merge(_ a: LabeledData, _ b: LabeledData) -> LabeledData {
         var out = a
-        out.features = a.features + b.features
+        out.matrix = a.matrix.appending(b.matrix)
         out.labels = a.labels + b.labels
         out.count = a.count + b.count
         return out
@@ -242,11 +230,10 @@ enum DataCommands {
             throw ScriptError("these data are not images (\(data.featureCount) features per sample)", at: inv.positional[0].location,
                               hint: "try 'plot boundary' for 2-D toy data")
         }
-        let w = data.featureCount
         switch what {
         case "image", "pixels":
             let i = try imageIndex(inv, 1, in: data, usage: "show \(what) I")
-            let pixels = Array(data.features[(i * w)..<((i + 1) * w)])
+            let pixels = data.matrix.row(i)
             let label = data.classNames[Int(data.labels[i])]
             if what == "image" {
                 s.console.chart(Chart.image(pixels, width: shape.cols, height: shape.rows,
@@ -261,7 +248,7 @@ enum DataCommands {
             var images: [[Float]] = []
             var captions: [String] = []
             for i in 0..<count {
-                images.append(Array(data.features[(i * w)..<((i + 1) * w)]))
+                images.append(data.matrix.row(i))
                 captions.append("#\(i): \(data.classNames[Int(data.labels[i])])")
             }
             s.console.chart(Chart.imageGrid(images, width: shape.cols, height: shape.rows, captions: captions, options: s.options))

@@ -25,7 +25,7 @@ enum EvalCommands {
             try TrainCommands.checkFits(m, data, inv)
             let i = try DataCommands.imageIndex(inv, 0, in: data, usage: "predict I")
             let w = data.featureCount
-            let features = data.features[(i * w)..<((i + 1) * w)]
+            let features = data.row(i)
             let probabilities = Evaluator.outputs(m.network, features: features, softmax: true)
             let predicted = probabilities.indices.max(by: { probabilities[$0] < probabilities[$1] }) ?? 0
             let label = Int(data.labels[i])
@@ -82,7 +82,7 @@ enum EvalCommands {
             }
             let w = data.featureCount
             let shown = Array(wrong.prefix(n))
-            s.console.chart(Chart.imageGrid(shown.map { Array(data.features[($0 * w)..<(($0 + 1) * w)]) }, width: shape.cols, height: shape.rows,
+            s.console.chart(Chart.imageGrid(shown.map { data.matrix.row($0) }, width: shape.cols, height: shape.rows,
                                             captions: shown.map { "#\($0) \(data.classNames[Int(data.labels[$0])])→\(data.classNames[Int(e.predictions[$0])])" },
                                             options: s.options))
         },
@@ -125,7 +125,7 @@ enum EvalCommands {
         let name = "knn"
         let m = s.addModel(named: name)
         m.knn = model
-        let queries = Array(test.features[0..<(limit * test.featureCount)])
+        let queries = limit == test.count ? test.features : Array(test.features[0..<(limit * test.featureCount)])
         let start = Clock.now
         guard let predictions = model.predict(queries, count: limit, shouldStop: s.shouldStop, progress: { done in
             s.console.transient("knn: \(done)/\(limit) test images")
@@ -161,9 +161,8 @@ enum EvalCommands {
             guard let test = s.test ?? s.train else { throw ScriptError("no data loaded to take images from", at: a.location) }
             let i = try Invocation.int(a, what: "an image index", range: 0...(test.count - 1))
             let j = try Invocation.int(b, what: "an image index", range: 0...(test.count - 1))
-            let w = test.featureCount
-            let x = DataCommands.rawPixels(s, test.features[(i * w)..<((i + 1) * w)])
-            let y = DataCommands.rawPixels(s, test.features[(j * w)..<((j + 1) * w)])
+            let x = DataCommands.rawPixels(s, test.row(i))
+            let y = DataCommands.rawPixels(s, test.row(j))
             let d = NeuralNet.distance(x, y, kind)
             s.console.line("\(kindName) distance between images #\(i) (\(test.classNames[Int(test.labels[i])])) and #\(j) (\(test.classNames[Int(test.labels[j])])) on 0-255 pixels: \(formatSignificant(d, 6))")
             return

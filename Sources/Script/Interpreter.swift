@@ -250,8 +250,8 @@ public final class Interpreter {
 
     /// The training set as the trainer takes it, with its sparse form (computed once per data set).
     func trainingSamples(_ d: LabeledData) -> Samples {
-        if trainSparse == nil { trainSparse = .some(SparseRows.make(features: d.features, width: d.featureCount)) }
-        return Samples(features: d.features, labels: d.labels, width: d.featureCount, sparse: trainSparse ?? nil)
+        if trainSparse == nil { trainSparse = .some(SparseRows.make(d.matrix)) }
+        return Samples(matrix: d.matrix, labels: d.labels, sparse: trainSparse ?? nil)
     }
 
     func requireModel(_ inv: Invocation) throws(ScriptError) -> ModelState {

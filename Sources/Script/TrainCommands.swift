@@ -58,7 +58,7 @@ enum TrainCommands {
             let data = try s.requireTrainingData(inv)
             try checkFits(m, data, inv)
             let n = min(try inv.int("n", default: 8, range: 1...256), data.count)
-            let x = Matrix(rows: n, cols: data.featureCount, values: Array(data.features[0..<(n * data.featureCount)]))
+            let x = Matrix(rows: n, cols: data.featureCount, values: (0..<n).flatMap { data.matrix.row($0) })
             let entries = GradientCheck.run(m.network, loss: m.loss, input: x, labels: Array(data.labels[0..<n]))
             s.console.line("gradient check on \(n) samples (central differences, eps 1e-2, float32):")
             for e in entries {
@@ -94,7 +94,7 @@ enum TrainCommands {
         }
     }
 
-    static func samples(_ d: LabeledData) -> Samples { Samples(features: d.features, labels: d.labels, width: d.featureCount) }
+    static func samples(_ d: LabeledData) -> Samples { Samples(matrix: d.matrix, labels: d.labels) }
 
     static func train(_ s: Interpreter, _ inv: Invocation) throws(ScriptError) {
         try inv.expectAtMost(0, usage: "train [epochs=5] [batch=64]")

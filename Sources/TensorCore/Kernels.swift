@@ -14,6 +14,7 @@ public enum Kernels {
     }
 
     /// Asks the CPU to bring the cache line at `address` in ahead of use; it never faults.
+    @inlinable @inline(__always)
     public static func prefetch(_ address: UnsafeRawPointer) { nnlab_prefetch(address) }
 
     /// y[0..<n] += a * x[0..<n]
