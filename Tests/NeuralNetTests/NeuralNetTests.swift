@@ -272,6 +272,28 @@ final class SparseInputTests: XCTestCase {
         XCTAssertNil(SparseRows.make(features: features, width: 10), "300 distinct values: dense path")
     }
 
+    func testSparseRowsFromBytesMatchTheFloatPath() {
+        // 30 rows of 20 "pixels", mostly 0, normalised as MNIST is: the byte path must give the same layer
+        // outputs as the float path (same background, same values).
+        var rng = SeededRandom(seed: 9)
+        var bytes = [UInt8](repeating: 0, count: 30 * 20)
+        for i in bytes.indices where rng.uniform() < 0.25 { bytes[i] = UInt8(rng.uniform(1, 255)) }
+        let matrix = FeatureMatrix(bytes: bytes, width: 20).affine(scale: 1 / (255 * 0.3081), shift: -0.1307 / 0.3081)
+        let fromBytes = SparseRows.make(matrix)!
+        let fromFloats = SparseRows.make(features: matrix.floats, width: 20)!
+        XCTAssertEqual(fromBytes.background, fromFloats.background)
+        XCTAssertEqual(fromBytes.density, fromFloats.density)
+        let layer = Linear(inputs: 20, outputs: 24, rng: &rng)
+        for rows in [fromBytes, fromFloats] {
+            let batch = SparseBatch(rows)
+            batch.select([4, 0, 29, 11][...])
+            let y = layer.forward(sparse: batch).array
+            let x = Matrix(rows: 4, cols: 20, values: [4, 0, 29, 11].flatMap { matrix.row($0) })
+            let expected = layer.forward(x, training: false).array
+            for i in y.indices { XCTAssertEqual(y[i], expected[i], accuracy: 1e-4) }
+        }
+    }
+
     func testBackgroundDetection() {
         let data: [Float] = [0, 0, 0, 5, 0, 0, 0, 0, 1, 0]
         let (value, density) = data.withUnsafeBufferPointer { SparseRows.background(of: $0, width: 5) }
