@@ -105,7 +105,7 @@ enum EvalCommands {
 
     static func evaluation(_ s: Interpreter, _ m: ModelState, _ data: LabeledData, _ inv: Invocation) throws(ScriptError) -> Evaluation {
         if let knn = m.knn {
-            guard let predictions = knn.predict(data.features, count: data.count, shouldStop: s.shouldStop) else {
+            guard let predictions = knn.predict(data.matrix, shouldStop: s.shouldStop) else {
                 throw ScriptError.interrupted
             }
             let right = zip(predictions, data.labels).filter { $0 == $1 }.count
@@ -125,9 +125,9 @@ enum EvalCommands {
         let name = "knn"
         let m = s.addModel(named: name)
         m.knn = model
-        let queries = limit == test.count ? test.features : Array(test.features[0..<(limit * test.featureCount)])
+        let queries = limit == test.count ? test.matrix : test.matrix.rows(Array(0..<limit))
         let start = Clock.now
-        guard let predictions = model.predict(queries, count: limit, shouldStop: s.shouldStop, progress: { done in
+        guard let predictions = model.predict(queries, shouldStop: s.shouldStop, progress: { done in
             s.console.transient("knn: \(done)/\(limit) test images")
         }) else {
             s.console.clearTransient()
