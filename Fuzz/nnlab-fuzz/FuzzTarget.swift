@@ -32,7 +32,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
 /// Decides, before running, whether an input stays inside the fuzzing sandbox: no file or network access and
 /// no command whose size arguments would make one execution slow. Anything it cannot judge is rejected.
 enum FuzzGate {
-    static let deadlineNanoseconds: UInt64 = 5_000_000
+    static let deadlineNanoseconds: UInt64 = 2_000_000
 
     /// Commands known to stay in memory. Any other command of the language (`save`, `record`, and whatever is
     /// added later) is rejected; unknown words are fine, they only produce an error.
