@@ -12,7 +12,7 @@ sudo_cmd=()
 if [[ $(id -u) -ne 0 ]]; then sudo_cmd=(sudo -n); fi
 
 packages=(libopenblas-dev libreadline-dev zlib1g-dev)
-optional=(dataset-fashion-mnist)
+optional=(dataset-fashion-mnist time)
 missing=()
 for p in "${packages[@]}" "${optional[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
