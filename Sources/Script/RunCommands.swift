@@ -13,6 +13,8 @@ struct RunRecord {
     var epochLoss: [Double] = []
     var epochAccuracy: [Double] = []
     var epochValidationAccuracy: [Double?] = []
+    /// Running training loss sampled ~20 times an epoch: (position in epochs, loss).
+    var lossCurve: [(Double, Double)] = []
     var trainAccuracy: Double?
     var validationAccuracy: Double?
     var testAccuracy: Double?
@@ -170,6 +172,11 @@ enum RunCommands {
         var series: [Series] = []
         for r in trained {
             let ys: [Double]
+            if metric == "loss", !r.lossCurve.isEmpty {
+                // Within-epoch samples: a 2-epoch run still draws a curve, not a segment.
+                series.append(Series(name: "#\(r.number) \(r.label)", x: r.lossCurve.map(\.0), y: r.lossCurve.map(\.1)))
+                continue
+            }
             switch metric {
             case "loss": ys = r.epochLoss
             case "acc": ys = r.epochAccuracy.map { $0 * 100 }

@@ -136,6 +136,7 @@ enum TrainCommands {
             onEpoch: { e in
                 m.history.append(e)
                 RunCommands.recordEpoch(s, run, e)
+                s.runs[run].lossCurve += curve
                 m.lossCurve += curve
                 curve = []
                 var line = "epoch \(String(e.epoch).leftPadded(to: String(totalEpochs).count))/\(totalEpochs)  loss \(fixed(e.loss, 4))  acc \(percent(e.accuracy).leftPadded(to: 6))"
