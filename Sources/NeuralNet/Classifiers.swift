@@ -201,7 +201,7 @@ public final class KNearestNeighbours {
     public func predict(_ queries: [Float], count: Int, shouldStop: () -> Bool = { false },
                         progress: (Int) -> Void = { _ in }) -> [Int32]? {
         let width = train.width, n = train.count
-        let chunk = distance == .l2 ? 256 : 16
+        let chunk = distance == .l2 ? 256 : 64
         var predictions = [Int32](repeating: 0, count: count)
         var dist = [Float](repeating: 0, count: chunk * n)
         var stopped = false
@@ -224,15 +224,10 @@ public final class KNearestNeighbours {
                                     for j in 0..<n { row[j] += tnb[j] }
                                 }
                             } else {
-                                for r in 0..<rows {
-                                    let qr = qb + (lo + r) * width
-                                    let row = db + r * n
-                                    for j in 0..<n {
-                                        let tr = tb + j * width
-                                        var s: Float = 0
-                                        for p in 0..<width { s += abs(qr[p] - tr[p]) }
-                                        row[j] = s
-                                    }
+                                // Each training row once per chunk of queries (they stay in cache), not once per query.
+                                for j in 0..<n {
+                                    let tr = tb + j * width
+                                    for r in 0..<rows { db[r * n + j] = Kernels.l1Distance(width, qb + (lo + r) * width, tr) }
                                 }
                             }
                             for r in 0..<rows {
