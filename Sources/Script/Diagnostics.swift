@@ -57,8 +57,14 @@ public enum Diagnostic {
     /// The closest candidate by edit distance, if it is close enough to be a plausible typo.
     public static func suggestion(for word: String, among candidates: [String]) -> String? {
         let lowered = word.lowercased()
+        let length = lowered.count
+        // A word more than 3 characters longer than every candidate is at distance > 3 from all of them and
+        // the prefix of none: no suggestion (this also keeps pasted garbage from costing long computations).
+        guard candidates.contains(where: { length <= $0.count + 3 }) else { return nil }
         var best: (candidate: String, distance: Int)?
         for c in candidates {
+            // The distance is at least the difference in length: skip what cannot beat the best so far.
+            if let b = best, abs(c.count - length) >= b.distance { continue }
             let d = editDistance(lowered, c.lowercased())
             if d < best?.distance ?? Int.max { best = (c, d) }
         }
