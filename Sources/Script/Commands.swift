@@ -85,7 +85,12 @@ enum GeneralCommands {
         for group in groups {
             text += "\n\(group):\n"
             for spec in Commands.all where spec.group == group {
-                text += "  " + spec.usage.padded(to: 44) + " " + spec.summary + "\n"
+                // A usage too long for the column gets its own line; the summary goes under it, aligned.
+                if spec.usage.count > 44 {
+                    text += "  " + spec.usage + "\n" + String(repeating: " ", count: 47) + spec.summary + "\n"
+                } else {
+                    text += "  " + spec.usage.padded(to: 44) + " " + spec.summary + "\n"
+                }
             }
         }
         text += """
