@@ -47,7 +47,7 @@ enum PlotCommands {
                 if m.lossCurve.isEmpty { series = [Series(name: "train loss", x: epochs, y: m.history.map(\.loss))] }
                 let val = m.history.compactMap(\.validationLoss)
                 if val.count == m.history.count { series.append(Series(name: "validation loss", x: epochs, y: val)) }
-                s.console.chart(Chart.line(series, title: "loss", xLabel: "epoch", yLabel: m.loss.rawValue, options: options))
+                s.console.chart(Chart.line(series, title: "loss (\(m.loss.rawValue))", xLabel: "epoch", yLabel: "loss", options: options))
             }
             if kind != "loss" {
                 var series = [Series(name: "train acc %", x: epochs, y: m.history.map { $0.accuracy * 100 })]
