@@ -39,7 +39,7 @@ enum FuzzGate {
     static let safeCommands: Set<String> = ["help", "seed", "print", "set", "vars", "exit", "quit", "load", "split", "data",
                                             "show", "model", "use", "layer", "mlp", "summary", "knn", "linear", "loss",
                                             "optimizer", "train", "gradcheck", "eval", "predict", "confusion", "per_class",
-                                            "mistakes", "distance", "plot"]
+                                            "mistakes", "distance", "plot", "runs"]
     /// What `load` may not load: these read files or fetch data.
     static let deniedLoads: Set<String> = ["mnist", "fashion-mnist", "csv", "model"]
     /// Commands that do real work (allocate, train, evaluate, draw); how many of them may run per input.
