@@ -21,12 +21,17 @@ public struct Token: Sendable, Equatable {
 /// lexer := { space | comment | newline | ';' | number | string | word | symbol }
 public struct Lexer {
     private let chars: [Character]
+    /// Where each character starts in `source` (and its end), so a token's text is one slice of the source.
+    private let source: String
+    private let offsets: [String.Index]
     private var index = 0
     private var line: Int
     private var column = 1
 
     public init(_ source: String, firstLine: Int = 1) {
         chars = Array(source)
+        self.source = source
+        offsets = Array(source.indices) + [source.endIndex]
         line = firstLine
     }
 
@@ -87,7 +92,7 @@ public struct Lexer {
             }
             var loc = start
             loc.length = index - begin
-            tokens.append(Token(kind: kind, location: loc, spaceBefore: spaceBefore, text: String(chars[begin..<index])))
+            tokens.append(Token(kind: kind, location: loc, spaceBefore: spaceBefore, text: String(source[offsets[begin]..<offsets[index]])))
             spaceBefore = false
         }
         tokens.append(Token(kind: .end, location: SourceLocation(line: line, column: column), spaceBefore: true, text: ""))

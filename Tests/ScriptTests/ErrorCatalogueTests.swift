@@ -807,3 +807,20 @@ final class ErrorCatalogueTests: XCTestCase {
         XCTAssertTrue(session.output(of: "summary").contains("total: 26 parameters"))
     }
 }
+
+final class EditDistanceTests: XCTestCase {
+    func testOptimalStringAlignmentDistance() {
+        let cases: [(String, String, Int)] = [
+            ("trian", "train", 1), ("kitten", "sitting", 3), ("", "abc", 3), ("abc", "", 3), ("ca", "abc", 3),
+            ("optimiser", "optimizer", 1), ("plto", "plot", 1), ("same", "same", 0), ("ab", "ba", 1), ("abcd", "badc", 2),
+        ]
+        for (a, b, d) in cases {
+            XCTAssertEqual(Diagnostic.editDistance(a, b), d, "\(a) / \(b)")
+            XCTAssertEqual(Diagnostic.editDistance(b, a), d, "\(b) / \(a)")
+        }
+        XCTAssertEqual(Diagnostic.suggestion(for: "trian", among: ["train", "eval"]), "train")
+        XCTAssertEqual(Diagnostic.suggestion(for: "sum", among: ["summary", "train"]), "summary", "a prefix")
+        XCTAssertNil(Diagnostic.suggestion(for: "sum", among: ["summary", "seed"]), "the nearest, seed, is neither close nor a prefix")
+        XCTAssertNil(Diagnostic.suggestion(for: String(repeating: "x", count: 200), among: ["train", "eval"]))
+    }
+}
