@@ -28,27 +28,27 @@ public struct LabeledData: Sendable {
     public init(name: String, features: [Float], labels: [Int32], count: Int, featureCount: Int,
                 imageShape: (rows: Int, cols: Int)? = nil, classNames: [String],
                 normalization: Normalization = .none) {
+        self.init(name: name, matrix: FeatureMatrix(floats: features, width: featureCount), labels: labels, count: count,
+                  featureCount: featureCount, imageShape: imageShape, classNames: classNames, normalization: normalization)
+    }
+
+    /// An image set kept as its bytes (0...255), normalised on reading.
+    public init(name: String, pixels: [UInt8], labels: [Int32], count: Int, featureCount: Int,
+                imageShape: (rows: Int, cols: Int)? = nil, classNames: [String]) {
+        self.init(name: name, matrix: FeatureMatrix(bytes: pixels, width: featureCount), labels: labels, count: count,
+                  featureCount: featureCount, imageShape: imageShape, classNames: classNames, normalization: .none)
+    }
+
+    public init(name: String, matrix: FeatureMatrix, labels: [Int32], count: Int, featureCount: Int,
+                imageShape: (rows: Int, cols: Int)?, classNames: [String], normalization: Normalization) {
         self.name = name
-        matrix = FeatureMatrix(floats: features, width: featureCount)
+        self.matrix = matrix
         self.labels = labels
         self.count = count
         self.featureCount = featureCount
         self.imageShape = imageShape
         self.classNames = classNames
         self.normalization = normalization
-    }
-
-    /// An image set kept as its bytes (0...255), normalised on reading.
-    public init(name: String, pixels: [UInt8], labels: [Int32], count: Int, featureCount: Int,
-                imageShape: (rows: Int, cols: Int)? = nil, classNames: [String]) {
-        self.name = name
-        matrix = FeatureMatrix(bytes: pixels, width: featureCount)
-        self.labels = labels
-        self.count = count
-        self.featureCount = featureCount
-        self.imageShape = imageShape
-        self.classNames = classNames
-        normalization = .none
     }
 
     /// Number of rows of each class, indexed by class.

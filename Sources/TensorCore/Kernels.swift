@@ -68,14 +68,17 @@ public enum Kernels {
         while j < n { y[j] += x[j]; j += 1 }
     }
 
-    /// out[0..<n] = base[0..<n] + Σ_e values[e] · rows[columns[e]][0..<n], with `rows` a row-major matrix of
-    /// width `n`. Keeps a 64-wide tile of the output in registers while streaming the selected rows.
-    public static func sparseRowCombination(n: Int, base: UnsafePointer<Float>, entries: Range<Int>,
-                                            columns: UnsafePointer<Int32>, values: UnsafePointer<Float>,
-                                            rows: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>) {
+    /// out[0..<n] = base[0..<n] (+ shift[0..<n]) + Σ_e values[e] · rows[columns[e]][0..<n], with `rows` a row-major
+    /// matrix of width `n`. Keeps a 64-wide tile of the output in registers while streaming the selected rows.
+    /// `out` may be `base` (an update in place).
+    public static func sparseRowCombination(n: Int, base: UnsafePointer<Float>, shift: UnsafePointer<Float>? = nil,
+                                            entries: Range<Int>, columns: UnsafePointer<Int32>,
+                                            values: UnsafePointer<Float>, rows: UnsafePointer<Float>,
+                                            out: UnsafeMutablePointer<Float>) {
         var j = 0
         while j + 64 <= n {
             var a0 = load(base + j), a1 = load(base + j + 16), a2 = load(base + j + 32), a3 = load(base + j + 48)
+            if let s = shift { a0 += load(s + j); a1 += load(s + j + 16); a2 += load(s + j + 32); a3 += load(s + j + 48) }
             for e in entries {
                 let v = V(repeating: values[e])
                 let r = rows + Int(columns[e]) * n + j
@@ -89,6 +92,7 @@ public enum Kernels {
         }
         while j + 16 <= n {
             var a = load(base + j)
+            if let s = shift { a += load(s + j) }
             for e in entries {
                 a = a.addingProduct(V(repeating: values[e]), load(rows + Int(columns[e]) * n + j))
             }
@@ -97,6 +101,7 @@ public enum Kernels {
         }
         while j < n {
             var s = base[j]
+            if let shift { s += shift[j] }
             for e in entries { s += values[e] * rows[Int(columns[e]) * n + j] }
             out[j] = s
             j += 1
@@ -104,100 +109,21 @@ public enum Kernels {
     }
 
 
-    /// A sparse matrix S (`count` columns in compressed form: column k holds the entries starts[k]..<starts[k+1],
-    /// each a row index and a value) times a dense row-major matrix w (count x n), added to out (rows x n):
-    /// out[rows[e]][0..<n] += values[e] · w[k][0..<n]. Column-major order means each row of w is read once,
-    /// from wherever it lives, while the rows of `out` it touches are updated in a 64-column tile that stays in
-    /// L1 (64 batch rows x 64 floats = 16 KB): the forward pass of a layer whose input batch is mostly background.
-    public static func sparseColumnsTimes(n: Int, count: Int, starts: UnsafePointer<Int32>, rows: UnsafePointer<Int32>,
-                                          values: UnsafePointer<Float>, w: UnsafePointer<Float>,
-                                          out: UnsafeMutablePointer<Float>) {
-        var j = 0
-        while j + 64 <= n {
-            for k in 0..<count {
-                let lo = Int(starts[k]), hi = Int(starts[k + 1])
-                if lo == hi { continue }
-                let wk = w + k * n + j
-                let w0 = load(wk), w1 = load(wk + 16), w2 = load(wk + 32), w3 = load(wk + 48)
-                for e in lo..<hi {
-                    let v = V(repeating: values[e])
-                    let o = out + Int(rows[e]) * n + j
-                    store(load(o).addingProduct(v, w0), o)
-                    store(load(o + 16).addingProduct(v, w1), o + 16)
-                    store(load(o + 32).addingProduct(v, w2), o + 32)
-                    store(load(o + 48).addingProduct(v, w3), o + 48)
-                }
-            }
-            j += 64
-        }
-        while j + 16 <= n {
-            for k in 0..<count {
-                let lo = Int(starts[k]), hi = Int(starts[k + 1])
-                if lo == hi { continue }
-                let wk = load(w + k * n + j)
-                for e in lo..<hi {
-                    let o = out + Int(rows[e]) * n + j
-                    store(load(o).addingProduct(V(repeating: values[e]), wk), o)
-                }
-            }
-            j += 16
-        }
-        if j < n {
-            for k in 0..<count {
-                for e in Int(starts[k])..<Int(starts[k + 1]) {
-                    let v = values[e], o = out + Int(rows[e]) * n, wk = w + k * n
-                    for jj in j..<n { o[jj] += v * wk[jj] }
-                }
-            }
-        }
-    }
-
-    /// The transpose side of `sparseColumnsTimes`, for the weight gradient: for every k < count,
+    /// A sparse matrix S given by columns (column k holds the entries starts[k]..<starts[k+1], each a row index and
+    /// a value), transposed, times a dense row-major g (rows x n), added to target (count x n) with `shift` on
+    /// every row: for every k < count,
     /// target[k][0..<n] += shift[0..<n] + Σ_{e in column k} values[e] · g[rows[e]][0..<n]. Each row of `target`
     /// is read and written once; the sum builds up in registers from rows of g (one batch, in L1).
     public static func sparseColumnsTransposeTimes(n: Int, count: Int, starts: UnsafePointer<Int32>,
                                                    rows: UnsafePointer<Int32>, values: UnsafePointer<Float>,
                                                    g: UnsafePointer<Float>, shift: UnsafePointer<Float>,
                                                    target: UnsafeMutablePointer<Float>) {
-        var j = 0
-        while j + 64 <= n {
-            let s0 = load(shift + j), s1 = load(shift + j + 16), s2 = load(shift + j + 32), s3 = load(shift + j + 48)
-            for k in 0..<count {
-                let t = target + k * n + j
-                var a0 = load(t) + s0, a1 = load(t + 16) + s1, a2 = load(t + 32) + s2, a3 = load(t + 48) + s3
-                for e in Int(starts[k])..<Int(starts[k + 1]) {
-                    let v = V(repeating: values[e])
-                    let gr = g + Int(rows[e]) * n + j
-                    a0 = a0.addingProduct(v, load(gr))
-                    a1 = a1.addingProduct(v, load(gr + 16))
-                    a2 = a2.addingProduct(v, load(gr + 32))
-                    a3 = a3.addingProduct(v, load(gr + 48))
-                }
-                store(a0, t); store(a1, t + 16); store(a2, t + 32); store(a3, t + 48)
-            }
-            j += 64
-        }
-        while j + 16 <= n {
-            let s0 = load(shift + j)
-            for k in 0..<count {
-                let t = target + k * n + j
-                var a = load(t) + s0
-                for e in Int(starts[k])..<Int(starts[k + 1]) {
-                    a = a.addingProduct(V(repeating: values[e]), load(g + Int(rows[e]) * n + j))
-                }
-                store(a, t)
-            }
-            j += 16
-        }
-        if j < n {
-            for k in 0..<count {
-                let t = target + k * n
-                for jj in j..<n { t[jj] += shift[jj] }
-                for e in Int(starts[k])..<Int(starts[k + 1]) {
-                    let v = values[e], gr = g + Int(rows[e]) * n
-                    for jj in j..<n { t[jj] += v * gr[jj] }
-                }
-            }
+        // Row k of the target is row k of the sparse matrix's transpose times g: a sparse row combination of
+        // g's rows, added onto itself.
+        for k in 0..<count {
+            let t = target + k * n
+            sparseRowCombination(n: n, base: t, shift: shift, entries: Int(starts[k])..<Int(starts[k + 1]),
+                                 columns: rows, values: values, rows: g, out: t)
         }
     }
 }
