@@ -7,7 +7,8 @@ import Charts
 struct RunRecord {
     let number: Int
     var label: String
-    let model: ModelState
+    /// Weak: a replaced model (and a kNN model's copy of the data) is not kept alive by its row.
+    weak var model: ModelState?
     var architecture: String
     var optimizer: String
     var epochLoss: [Double] = []
