@@ -4,3 +4,13 @@
 // A software prefetch hint (no such intrinsic in Swift): the training loop asks for the next batch's rows of the
 // sparse training set while it computes on the current one. Not BLAS, but this is the C module TensorCore has.
 static inline void nnlab_prefetch(const void *address) { __builtin_prefetch(address, 0, 3); }
+
+// A spin-wait hint (x86 PAUSE, ARM YIELD): the training loop's helper thread polls for work in a loop and this
+// keeps the poll from starving the thread beside it on the same core.
+static inline void nnlab_spin_pause(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}

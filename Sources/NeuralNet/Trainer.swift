@@ -85,6 +85,9 @@ public final class Trainer {
     private let batchLabels = Matrix(rows: 0, cols: 0)
     private var labelBuffer: [Int32] = []
     private let gradOutput = Matrix(rows: 0, cols: 0)
+    /// The thread that gathers the next sparse batch while the loop trains on this one (`Helper`); nil: one
+    /// thread. The results are the same either way.
+    public var helper: Helper? = Helper.shared
 
     public init(model: Sequential, loss: LossFunction, optimizer: Optimizer) {
         self.model = model
@@ -105,11 +108,16 @@ public final class Trainer {
         if labelBuffer.count < config.batchSize { labelBuffer = [Int32](repeating: 0, count: config.batchSize) }
         let baseRate = optimizer.learningRate
         // Mostly-background inputs (MNIST) go through the first layer in sparse form: same numbers, ~5x less work.
-        var sparse: SparseBatch?
+        var sparse: [SparseBatch] = []
         if model.layers.first is Linear, let rows = data.sparse ?? SparseRows.make(data.matrix),
            rows.count == n, rows.width == width {
-            sparse = SparseBatch(rows)
+            sparse = [SparseBatch(rows)]
         }
+        // With the helper thread, two sparse batches take turns: the helper gathers the next while the loop
+        // trains on the current one. The same batches either way, so the same numbers.
+        let helper = sparse.isEmpty ? nil : self.helper.flatMap { $0.claim() ? $0 : nil }
+        defer { helper?.release() }
+        if helper != nil { sparse.append(SparseBatch(sparse[0].source)) }
         var bestValidation = -1.0
         var epochsWithoutImprovement = 0
         model.zeroGrad()
@@ -136,9 +144,10 @@ public final class Trainer {
                             let size = hi - lo
                             for (r, i) in order[lo..<hi].enumerated() { labelsOut[r] = labels[i] }
                             let out: Matrix
-                            if let sparse, let o = { sparse.select(order[lo..<hi])
-                                                     sparse.prefetch(order[hi..<min(n, hi + config.batchSize)])
-                                                     return model.forward(sparse: sparse, training: true) }() {
+                            if !sparse.isEmpty,
+                               let o = model.forward(sparse: prepareSparse(sparse, batch: b, order: order, helper: helper,
+                                                                           batchSize: config.batchSize),
+                                                     training: true) {
                                 out = o
                             } else {
                                 batchInput.resize(rows: size, cols: width)
@@ -185,6 +194,31 @@ public final class Trainer {
             }
         }
         return .completed
+    }
+
+    /// The sparse form of batch `b` (rows order[b·size ..< (b+1)·size]). Alone: gathered here, and the next
+    /// batch's rows are prefetched. With the helper: it gathered this one during the previous step (batch 0 is
+    /// gathered here), and now starts on the next one, into the other buffer.
+    private func prepareSparse(_ buffers: [SparseBatch], batch b: Int, order: [Int], helper: Helper?,
+                               batchSize: Int) -> SparseBatch {
+        let n = order.count
+        func rows(_ k: Int) -> ArraySlice<Int> { order[min(n, k * batchSize)..<min(n, (k + 1) * batchSize)] }
+        guard let helper else {
+            buffers[0].select(rows(b))
+            buffers[0].prefetch(rows(b + 1))
+            return buffers[0]
+        }
+        let current = buffers[b & 1]
+        if b == 0 { current.select(rows(0)) } else { helper.wait() }
+        let upcoming = rows(b + 1)
+        if !upcoming.isEmpty {
+            let next = buffers[(b + 1) & 1], after = rows(b + 2)
+            helper.start {
+                next.select(upcoming)
+                next.prefetch(after)
+            }
+        }
+        return current
     }
 
     /// Loss and accuracy over a whole set, in evaluation mode, in batches of 1,000.
