@@ -24,6 +24,7 @@ public final class Linear: Layer {
     private let output = Matrix(rows: 0, cols: 0)
     private let gradInput = Matrix(rows: 0, cols: 0)
     private let columnSums = Matrix(rows: 0, cols: 0)
+    private let denseWeights = Matrix(rows: 0, cols: 0)
 
     public init(inputs: Int, outputs: Int, initialisation: Initialisation = .pytorch, rng: inout SeededRandom) {
         self.inputs = inputs
@@ -92,6 +93,23 @@ public final class Linear: Layer {
             for j in 0..<n { base[j] *= x.background }
         }
         Kernels.add(n, bias.value.data, base)
+        let dense = x.source.denseColumns
+        if !dense.isEmpty {
+            // The dense columns through BLAS: y = base + block · W[dense rows].
+            denseWeights.resize(rows: dense.count, cols: n)
+            let wd = denseWeights.data
+            for (i, k) in dense.enumerated() { (wd + i * n).update(from: w + Int(k) * n, count: n) }
+            for r in 0..<batch { (y + r * n).update(from: base, count: n) }
+            x.withDenseBlock { block in
+                BLAS.gemm(transA: false, transB: false, m: batch, n: n, k: dense.count, a: block, lda: dense.count,
+                          b: wd, ldb: n, beta: 1, c: y, ldc: n)
+            }
+            x.forEachRow { r, entries, cols, vals in
+                Kernels.sparseRowCombination(n: n, base: y + r * n, entries: entries, columns: cols, values: vals,
+                                             rows: w, out: y + r * n)
+            }
+            return output
+        }
         // Row by row, the sum kept in registers: the rows of W come from L2, nothing is stored until the end.
         x.forEachRow { r, entries, cols, vals in
             Kernels.sparseRowCombination(n: n, base: base, entries: entries, columns: cols, values: vals, rows: w, out: y + r * n)
@@ -151,6 +169,8 @@ public final class SparseRows: @unchecked Sendable {
     let entries: [UInt32]
     /// value - background for each code.
     let palette: [Float]
+    /// Columns a batch keeps dense (ascending).
+    public let denseColumns: [Int32]
 
     /// nil when more than `maxDensity` of the entries differ from the most common value (dense data), rows are
     /// wider than 65,536 or there are more than 256 distinct values.
@@ -221,6 +241,19 @@ public final class SparseRows: @unchecked Sendable {
         self.starts = starts
         self.entries = entries
         self.palette = palette
+        denseColumns = SparseRows.frequentColumns(starts: starts, entries: entries, count: count, width: width)
+    }
+
+    /// Columns with ink in at least `share` of the rows (judged on the first 10,000): MNIST's middle, about a
+    /// quarter of the pixels holding three quarters of the ink. A batch's values there go into a small dense
+    /// block that BLAS multiplies faster than the sparse kernel can. Empty when fewer than 16 columns qualify.
+    static func frequentColumns(starts: [Int], entries: [UInt32], count: Int, width: Int, share: Double = 0.35) -> [Int32] {
+        let rows = min(count, 10_000)
+        guard rows > 0 else { return [] }
+        var counts = [Int](repeating: 0, count: width)
+        for e in 0..<starts[rows] { counts[Int(entries[e] & 0xFFFF)] += 1 }
+        let columns = (0..<width).filter { Double(counts[$0]) >= share * Double(rows) }.map { Int32($0) }
+        return columns.count >= 16 ? columns : []
     }
 
     init?(_ matrix: FeatureMatrix, background c: Float) {
@@ -281,6 +314,7 @@ public final class SparseRows: @unchecked Sendable {
         self.starts = starts
         self.entries = entries
         self.palette = palette + [Float](repeating: 0, count: 256 - palette.count)
+        denseColumns = SparseRows.frequentColumns(starts: starts, entries: entries, count: n, width: width)
     }
 
     /// The most common value of a data set and the fraction of entries that are not it, from a sample of rows.
@@ -316,10 +350,18 @@ public final class SparseBatch {
     private var rowStarts: [Int] = [0]
     private var rowColumns: [Int32] = [0]
     private var rowValues: [Float] = [0]
+    /// The batch's values (minus the background) in the source's dense columns, rows x denseColumns.count; the
+    /// row-by-row entries above hold only the other columns. (The columns form above holds all of them.)
+    private var denseBlock: [Float] = [0]
+    /// For each column, its place among the dense columns, or -1.
+    private let denseSlot: [Int32]
 
     public init(_ source: SparseRows) {
         self.source = source
         columnStarts = [Int32](repeating: 0, count: source.width + 1)
+        var slots = [Int32](repeating: -1, count: source.width)
+        for (i, k) in source.denseColumns.enumerated() { slots[Int(k)] = Int32(i) }
+        denseSlot = slots
     }
 
     /// Makes the batch the rows `picked` of the source, in that order (a counting sort of their entries by column).
@@ -337,6 +379,8 @@ public final class SparseBatch {
             rowValues = [Float](repeating: 0, count: total)
         }
         if rowStarts.count < rows + 1 { rowStarts = [Int](repeating: 0, count: rows + 1) }
+        let denseCount = source.denseColumns.count
+        if denseBlock.count < max(1, rows * denseCount) { denseBlock = [Float](repeating: 0, count: rows * denseCount) }
         source.starts.withUnsafeBufferPointer { st in
         source.entries.withUnsafeBufferPointer { packed in
         source.palette.withUnsafeBufferPointer { palette in
@@ -346,6 +390,9 @@ public final class SparseBatch {
         rowStarts.withUnsafeMutableBufferPointer { rs in
         rowColumns.withUnsafeMutableBufferPointer { rc in
         rowValues.withUnsafeMutableBufferPointer { rv in
+        denseBlock.withUnsafeMutableBufferPointer { db in
+        denseSlot.withUnsafeBufferPointer { ds in
+            db.update(repeating: 0)
             // The picked rows are scattered over the whole set and come from memory. Touch one word per cache
             // line of each first: independent loads the CPU overlaps, instead of one miss after another.
             var touched: UInt32 = 0
@@ -374,15 +421,22 @@ public final class SparseBatch {
                     er[slot] = row
                     ev[slot] = value
                     cs[k] = Int32(slot + 1)
-                    rc[next] = Int32(k)
-                    rv[next] = value
-                    next += 1
+                    let d = Int(ds[k])
+                    if d >= 0 {
+                        db[r * denseCount + d] = value
+                    } else {
+                        rc[next] = Int32(k)
+                        rv[next] = value
+                        next += 1
+                    }
                 }
                 rs[r + 1] = next
             }
             var k = width
             while k > 0 { cs[k] = cs[k - 1]; k -= 1 }
             cs[0] = 0
+        }
+        }
         }
         }
         }
@@ -419,6 +473,11 @@ public final class SparseBatch {
                 }
             }
         }
+    }
+
+    /// Calls `body(block)` with the dense block (rows x source.denseColumns.count, row-major).
+    func withDenseBlock(_ body: (UnsafePointer<Float>) -> Void) {
+        denseBlock.withUnsafeBufferPointer { if let b = $0.baseAddress { body(b) } }
     }
 
     /// Calls `body(starts, rows, values)` with the batch in column-compressed form (`width` columns).

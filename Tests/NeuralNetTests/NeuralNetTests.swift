@@ -205,6 +205,56 @@ final class ModelTests: XCTestCase {
         XCTAssertEqual(w1, w2)
     }
 
+    /// The helper thread gathers the next sparse batch while the loop trains: the weights must be the same, bit
+    /// for bit, as training alone, including the last short batch and an interrupted run.
+    func testHelperThreadGivesTheSameWeights() throws {
+        let helper = try XCTUnwrap(Helper.shared, "needs two CPUs and NNLAB_THREADS unset")
+        func run(_ helper: Helper?, stopAfter: Int = .max) -> ([[Float]], TrainOutcome) {
+            var rng = SeededRandom(seed: 5)
+            let width = 40
+            var features = [Float](repeating: 0, count: 203 * width)
+            for i in features.indices where rng.uniform() < (i % width < 20 ? 0.7 : 0.1) { features[i] = Float(Int(rng.uniform(1, 100))) / 100 }
+            let labels = (0..<203).map { Int32($0 % 3) }
+            let m = mlp([width, 16, 3], seed: 8)
+            let trainer = Trainer(model: m, loss: .crossEntropy, optimizer: SGD(learningRate: 0.05, momentum: 0.9))
+            trainer.helper = helper
+            var batches = 0
+            let data = Samples(features: features, labels: labels, width: width)
+            XCTAssertNotNil(SparseRows.make(data.matrix), "the sparse path is what is tested")
+            let outcome = trainer.train(data, validation: nil, config: TrainConfig(epochs: 3, batchSize: 16), rng: &rng,
+                                        onBatch: { _ in batches += 1 }, onEpoch: { _ in }, shouldStop: { batches >= stopAfter })
+            return (m.snapshot(), outcome)
+        }
+        let (alone, aloneOutcome) = run(nil)
+        let (helped, helpedOutcome) = run(helper)
+        XCTAssertEqual(aloneOutcome, .completed)
+        XCTAssertEqual(helpedOutcome, .completed)
+        XCTAssertEqual(alone, helped)
+        let (stoppedAlone, stop1) = run(nil, stopAfter: 20)
+        let (stoppedHelped, stop2) = run(helper, stopAfter: 20)
+        XCTAssertEqual(stop1, .interrupted(epoch: 2, batch: 7))
+        XCTAssertEqual(stop2, stop1)
+        XCTAssertEqual(stoppedAlone, stoppedHelped)
+        // The helper is free again: a second claimant gets it, and only one at a time.
+        XCTAssertTrue(helper.claim())
+        XCTAssertFalse(helper.claim())
+        helper.release()
+    }
+
+    func testHelperRunsJobsInOrderAndWaits() throws {
+        let helper = try XCTUnwrap(Helper.shared, "needs two CPUs and NNLAB_THREADS unset")
+        XCTAssertTrue(helper.claim())
+        defer { helper.release() }
+        final class Log: @unchecked Sendable { var items: [Int] = [] }
+        let log = Log()
+        for i in 0..<1000 {
+            helper.start { log.items.append(i) }
+            if i % 100 == 0 { usleep(3000) }  // let the helper fall asleep now and then: it must wake up
+        }
+        helper.wait()
+        XCTAssertEqual(log.items, Array(0..<1000))
+    }
+
     func testDivergenceRestoresWeightsAndInterruptStops() {
         var rng = SeededRandom(seed: 2)
         let m = mlp([2, 4, 2])
@@ -225,19 +275,29 @@ final class SparseInputTests: XCTestCase {
     /// non-zero background (standardised MNIST has -0.4242).
     func testSparseForwardAndBackwardMatchDense() {
         // Output widths covering each code path of the kernels: 64-wide tiles, 16-wide tiles, the scalar tail.
-        for (background, out) in [(Float(0), 70), (-0.4242, 70), (-0.4242, 100), (0.5, 16), (-0.4242, 5)] {
+        // `frequent`: how many columns have ink in most rows, so that batches carry them as a dense block (BLAS)
+        // besides the sparse entries (16 or more such columns are needed).
+        for (background, out, frequent) in [(Float(0), 70, 0), (-0.4242, 70, 0), (-0.4242, 100, 0), (0.5, 16, 0),
+                                            (-0.4242, 5, 0), (-0.4242, 70, 20), (0, 100, 18), (0.5, 5, 16)] {
             var rng = SeededRandom(seed: 4)
             let width = 30
             var features = [Float](repeating: background, count: 20 * width)
-            for i in features.indices where rng.uniform() < 0.2 { features[i] = Float(rng.uniform(-1, 2)) }
+            for i in features.indices where rng.uniform() < (i % width < frequent ? 0.9 : 0.2) {
+                features[i] = Float(Int(rng.uniform(-50, 100))) / 50  // at most 150 distinct values: the palette's limit is 256
+            }
             // Row 19 is all background: a batch of only that row has no entries at all.
             for k in 0..<width { features[19 * width + k] = background }
             let dense = Linear(inputs: width, outputs: out, rng: &rng)
             let sparseLayer = Linear(inputs: width, outputs: out, rng: &rng)
             sparseLayer.weight.value.copy(from: dense.weight.value)
             sparseLayer.bias.value.copy(from: dense.bias.value)
-            let rows = SparseRows.make(features: features, width: width)!
+            let rows = SparseRows.make(features: features, width: width, maxDensity: 0.9)!
             XCTAssertEqual(rows.background, background)
+            if frequent == 0 {
+                XCTAssertEqual(rows.denseColumns, [], "background \(background) out \(out)")
+            } else {
+                XCTAssertGreaterThanOrEqual(rows.denseColumns.count, frequent, "background \(background) out \(out)")
+            }
             let sb = SparseBatch(rows)
             // Several batches through the same SparseBatch (buffers reused, sizes change); gradients accumulate.
             for indices in [[3, 17, 0, 9, 12], [19], [1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 13, 14], [19, 3, 3]] {
@@ -247,14 +307,14 @@ final class SparseInputTests: XCTestCase {
                 let yd = dense.forward(x, training: true).array
                 let ys = sparseLayer.forward(sparse: sb).array
                 XCTAssertEqual(yd.count, ys.count)
-                for i in yd.indices { XCTAssertEqual(yd[i], ys[i], accuracy: 1e-4, "y[\(i)] background \(background) out \(out) \(indices)") }
+                for i in yd.indices { XCTAssertEqual(yd[i], ys[i], accuracy: 1e-4, "y[\(i)] background \(background) out \(out) frequent \(frequent) \(indices)") }
                 let g = Matrix(rows: indices.count, cols: out)
                 for i in 0..<g.count { g.data[i] = Float(rng.normal()) }
                 _ = dense.backward(g, needInputGradient: false)
                 _ = sparseLayer.backward(g, needInputGradient: false)
                 for i in 0..<dense.weight.grad.count {
                     XCTAssertEqual(dense.weight.grad.data[i], sparseLayer.weight.grad.data[i], accuracy: 1e-3,
-                                   "dW[\(i)] background \(background) out \(out) \(indices)")
+                                   "dW[\(i)] background \(background) out \(out) frequent \(frequent) \(indices)")
                 }
                 for (a, b) in zip(dense.bias.grad.array, sparseLayer.bias.grad.array) { XCTAssertEqual(a, b, accuracy: 1e-5) }
             }
