@@ -259,11 +259,8 @@ public final class SparseRows: @unchecked Sendable {
         return columns.count >= 16 ? columns : []
     }
 
-    init?(_ matrix: FeatureMatrix, background c: Float) {
+    convenience init?(_ matrix: FeatureMatrix, background c: Float) {
         let n = matrix.count, width = matrix.width
-        count = n
-        self.width = width
-        background = c
         var starts = [Int](repeating: 0, count: n + 1)
         var paletteIndex: [UInt32: UInt8] = [:]
         var palette: [Float] = []
@@ -314,10 +311,8 @@ public final class SparseRows: @unchecked Sendable {
                 }
             }
         }
-        self.starts = starts
-        self.entries = entries
-        self.palette = palette + [Float](repeating: 0, count: 256 - palette.count)
-        denseColumns = SparseRows.frequentColumns(starts: starts, entries: entries, count: n, width: width)
+        self.init(count: n, width: width, background: c, starts: starts, entries: entries,
+                  palette: palette + [Float](repeating: 0, count: 256 - palette.count))
     }
 
     /// The most common value of a data set and the fraction of entries that are not it, from a sample of rows.
