@@ -28,6 +28,9 @@ public final class Linear: Layer {
     private let gradInput = Matrix(rows: 0, cols: 0)
     private let columnSums = Matrix(rows: 0, cols: 0)
     private let denseWeights = Matrix(rows: 0, cols: 0)
+    /// Σ_k W_k as the last fused step left it (`backward(_:steppingWeightsWith:)`); that step also leaves the
+    /// dense rows of W in `denseWeights`.
+    private let weightSums = Matrix(rows: 0, cols: 0)
 
     public init(inputs: Int, outputs: Int, initialisation: Initialisation = .pytorch, rng: inout SeededRandom) {
         self.inputs = inputs
@@ -79,8 +82,10 @@ public final class Linear: Layer {
         return output
     }
 
-    /// The same result as `forward` on the dense batch, computed from its sparse form.
-    public func forward(sparse x: SparseBatch) -> Matrix {
+    /// The same result as `forward` on the dense batch, computed from its sparse form. `weightsUnchanged`: the
+    /// caller knows W has not changed since the last `backward(_:steppingWeightsWith:)` on a batch of the same
+    /// set, whose Σ_k W_k and copy of the dense rows then stand (the same numbers, bit for bit).
+    public func forward(sparse x: SparseBatch, weightsUnchanged: Bool = false) -> Matrix {
         input = nil
         sparseInput = x
         let batch = x.rows, n = outputs
@@ -92,16 +97,21 @@ public final class Linear: Layer {
         let base = columnSums.data
         base.update(repeating: 0, count: n)
         if x.background != 0 {
-            for k in 0..<inputs { Kernels.add(n, w + k * n, base) }
+            if weightsUnchanged && weightSums.count == n {
+                base.update(from: weightSums.data, count: n)
+            } else {
+                for k in 0..<inputs { Kernels.add(n, w + k * n, base) }
+            }
             for j in 0..<n { base[j] *= x.background }
         }
         Kernels.add(n, bias.value.data, base)
         let dense = x.source.denseColumns
         if !dense.isEmpty {
             // The dense columns through BLAS: y = base + block · W[dense rows].
+            let current = weightsUnchanged && denseWeights.rows == dense.count && denseWeights.cols == n
             denseWeights.resize(rows: dense.count, cols: n)
             let wd = denseWeights.data
-            for (i, k) in dense.enumerated() { (wd + i * n).update(from: w + Int(k) * n, count: n) }
+            if !current { for (i, k) in dense.enumerated() { (wd + i * n).update(from: w + Int(k) * n, count: n) } }
             for r in 0..<batch { (y + r * n).update(from: base, count: n) }
             x.withDenseBlock { block in
                 BLAS.gemm(transA: false, transB: false, m: batch, n: n, k: dense.count, a: block, lda: dense.count,
@@ -128,13 +138,7 @@ public final class Linear: Layer {
         let dW = weight.grad.data
         if let x = sparseInput {
             // dW += dᵀ dy + c · 1 (Σ_r dy_r), one pass over the rows of dW.
-            columnSums.resize(rows: 1, cols: n)
-            let shift = columnSums.data
-            shift.update(repeating: 0, count: n)
-            if x.background != 0 {
-                for r in 0..<batch { Kernels.add(n, dy.data + r * n, shift) }
-                for j in 0..<n { shift[j] *= x.background }
-            }
+            let shift = backgroundShift(x, dy)
             x.withColumns { starts, rows, values in
                 Kernels.sparseColumnsTransposeTimes(n: n, count: inputs, starts: starts, rows: rows, values: values,
                                                     g: dy.data, shift: shift, target: dW)
@@ -152,6 +156,48 @@ public final class Linear: Layer {
         BLAS.gemm(transA: false, transB: true, m: batch, n: inputs, k: n, a: dy.data, lda: n,
                   b: weight.value.data, ldb: n, beta: 0, c: gradInput.data, ldc: inputs)
         return gradInput
+    }
+}
+
+extension Linear {
+    /// Backward for a sparse input batch fused with the optimizer's step on W: each row of dW is applied to W
+    /// by `rule` (momentum buffer `velocity`) as soon as it is complete, instead of being added to W's gradient
+    /// for a separate step to read. The same weights as `backward` then `SGD.update`, bit for bit, with one pass
+    /// over W and no pass over dW. The bias gradient is accumulated as usual (the optimizer steps the bias).
+    /// Also keeps Σ_k W_k of the new weights for the next sparse forward. False, and nothing done, when the
+    /// last forward was not sparse.
+    public func backward(_ dy: Matrix, steppingWeightsWith rule: SGDRule, velocity: Matrix?) -> Bool {
+        guard let x = sparseInput else { return false }
+        let batch = dy.rows, n = outputs
+        let db = bias.grad.data
+        for r in 0..<batch { Kernels.add(n, dy.data + r * n, db) }
+        let shift = backgroundShift(x, dy)
+        weightSums.resize(rows: 1, cols: n)
+        let sums: UnsafeMutablePointer<Float>? = x.background != 0 ? weightSums.data : nil
+        let dense = x.source.denseColumns.count
+        denseWeights.resize(rows: dense, cols: n)
+        x.withColumns { starts, rows, values in
+            x.withDenseSlots { slots in
+                Kernels.sparseColumnsTransposeTimesStep(n: n, count: inputs, starts: starts, rows: rows, values: values,
+                                                        g: dy.data, shift: shift, rule: rule, weights: weight.value.data,
+                                                        velocity: velocity?.data, weightSums: sums,
+                                                        copies: dense > 0 ? (slots, denseWeights.data) : nil)
+            }
+        }
+        return true
+    }
+
+    /// c · Σ_r dy_r, the background's part of every row of dW (zeros for a zero background), in `columnSums`.
+    private func backgroundShift(_ x: SparseBatch, _ dy: Matrix) -> UnsafeMutablePointer<Float> {
+        let n = outputs
+        columnSums.resize(rows: 1, cols: n)
+        let shift = columnSums.data
+        shift.update(repeating: 0, count: n)
+        if x.background != 0 {
+            for r in 0..<dy.rows { Kernels.add(n, dy.data + r * n, shift) }
+            for j in 0..<n { shift[j] *= x.background }
+        }
+        return shift
     }
 }
 
@@ -471,6 +517,11 @@ public final class SparseBatch {
                 }
             }
         }
+    }
+
+    /// Calls `body(slots)` with each column's place among the source's dense columns (-1: not dense).
+    func withDenseSlots(_ body: (UnsafePointer<Int32>) -> Void) {
+        denseSlot.withUnsafeBufferPointer { if let s = $0.baseAddress { body(s) } }
     }
 
     /// Calls `body(block)` with the dense block (rows x source.denseColumns.count, row-major).

@@ -37,32 +37,22 @@ public final class SGD: Optimizer {
         "sgd lr=\(short(learningRate)) momentum=\(short(momentum)) nesterov=\(nesterov) weight_decay=\(short(weightDecay))"
     }
 
-    public func update(_ p: Parameter) {
-        let n = p.value.count, w = p.value.data, g = p.grad.data
-        let lr = learningRate, wd = weightDecay
-        guard momentum != 0 else {
-            for i in 0..<n { w[i] -= lr * (g[i] + wd * w[i]); g[i] = 0 }
-            return
-        }
-        // PyTorch starts the buffer at the first gradient: v₁ = g₁, which is μ·0 + g₁ with a zero buffer.
+    /// The step as one rule for the kernels (the fused sparse backward applies it too).
+    public var rule: SGDRule {
+        SGDRule(learningRate: learningRate, momentum: momentum, weightDecay: weightDecay, nesterov: nesterov)
+    }
+
+    /// The parameter's momentum buffer (zeros at first: PyTorch starts it at the first gradient, v₁ = g₁,
+    /// which is μ·0 + g₁), or nil without momentum.
+    public func velocity(of p: Parameter) -> Matrix? {
+        guard momentum != 0 else { return nil }
         if p.slots.isEmpty { p.slots = [Matrix(rows: p.value.rows, cols: p.value.cols)] }
-        let v = p.slots[0].data, mu = momentum
-        if nesterov {
-            for i in 0..<n {
-                let gi = g[i] + wd * w[i]
-                let vi = mu * v[i] + gi
-                v[i] = vi
-                w[i] -= lr * (gi + mu * vi)
-                g[i] = 0
-            }
-        } else {
-            for i in 0..<n {
-                let vi = mu * v[i] + g[i] + wd * w[i]
-                v[i] = vi
-                w[i] -= lr * vi
-                g[i] = 0
-            }
-        }
+        return p.slots[0]
+    }
+
+    public func update(_ p: Parameter) {
+        Kernels.sgdStep(rule, n: p.value.count, weights: p.value.data, velocity: velocity(of: p)?.data,
+                        gradient: p.grad.data)
     }
 }
 

@@ -61,9 +61,11 @@ public final class Sequential {
     }
 
     /// Forward pass from a sparse batch; nil when the first layer is not linear (the caller goes dense).
-    public func forward(sparse x: SparseBatch, training: Bool) -> Matrix? {
+    /// `weightsUnchanged`: the first layer's weights have not changed since the last
+    /// `backward(_:steppingFirstWeightsWith:)` (see `Linear.forward(sparse:weightsUnchanged:)`).
+    public func forward(sparse x: SparseBatch, training: Bool, weightsUnchanged: Bool = false) -> Matrix? {
         guard let first = layers.first as? Linear else { return nil }
-        var h = first.forward(sparse: x)
+        var h = first.forward(sparse: x, weightsUnchanged: weightsUnchanged)
         for layer in layers.dropFirst() { h = layer.forward(h, training: training) }
         return h
     }
@@ -77,6 +79,23 @@ public final class Sequential {
             guard let next = layers[index].backward(g, needInputGradient: needed) else { break }
             g = next
         }
+    }
+
+    /// `backward`, with the first layer's weights stepped by `sgd` in the same pass as their gradient when that
+    /// layer is linear and its last input was a sparse batch (`Linear.backward(_:steppingWeightsWith:velocity:)`).
+    /// Returns the parameter so stepped, which the caller's optimizer step must then leave out; nil when the
+    /// backward was the plain one.
+    public func backward(_ gradOutput: Matrix, steppingFirstWeightsWith sgd: SGD) -> Parameter? {
+        var g = gradOutput
+        for index in layers.indices.reversed() {
+            if index == 0, let first = layers[0] as? Linear {
+                let stepped = first.backward(g, steppingWeightsWith: sgd.rule, velocity: sgd.velocity(of: first.weight))
+                if stepped { return first.weight }
+            }
+            guard let next = layers[index].backward(g, needInputGradient: index > 0) else { break }
+            g = next
+        }
+        return nil
     }
 
     public func zeroGrad() { for p in parameters { p.zeroGrad() } }

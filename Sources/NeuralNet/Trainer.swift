@@ -88,6 +88,9 @@ public final class Trainer {
     /// The thread that gathers the next sparse batch while the loop trains on this one (`Helper`); nil: one
     /// thread. The results are the same either way.
     public var helper: Helper? = Helper.shared
+    /// With SGD and a sparse first layer, step that layer's weights inside its backward pass (one pass over W
+    /// instead of three: see `Linear.backward(_:steppingWeightsWith:velocity:)`). The same weights either way.
+    public var fusesFirstLayerStep = true
 
     public init(model: Sequential, loss: LossFunction, optimizer: Optimizer) {
         self.model = model
@@ -118,6 +121,12 @@ public final class Trainer {
         let helper = sparse.isEmpty ? nil : self.helper.flatMap { $0.claim() ? $0 : nil }
         defer { helper?.release() }
         if helper != nil { sparse.append(SparseBatch(sparse[0].source)) }
+        // Parameters listed once (the step runs per batch and must not allocate). With the fused first-layer
+        // step, the optimizer steps the rest, and what that step kept (Σ_k W_k, the dense rows of W) stands for the
+        // next forward: nothing else changes the weights between two batches of this loop.
+        let parameters = model.parameters
+        let fusedSGD = fusesFirstLayerStep && !sparse.isEmpty ? optimizer as? SGD : nil
+        var weightsUnchanged = false
         var bestValidation = -1.0
         var epochsWithoutImprovement = 0
         model.zeroGrad()
@@ -147,7 +156,7 @@ public final class Trainer {
                             if !sparse.isEmpty,
                                let o = model.forward(sparse: prepareSparse(sparse, batch: b, order: order, helper: helper,
                                                                            batchSize: config.batchSize),
-                                                     training: true) {
+                                                     training: true, weightsUnchanged: weightsUnchanged) {
                                 out = o
                             } else {
                                 batchInput.resize(rows: size, cols: width)
@@ -163,8 +172,14 @@ public final class Trainer {
                                 outcome = .diverged(epoch: epoch, batch: b + 1)
                                 return
                             }
-                            model.backward(gradOutput)
-                            optimizer.step(model.parameters)
+                            if let sgd = fusedSGD, let stepped = model.backward(gradOutput, steppingFirstWeightsWith: sgd) {
+                                for p in parameters where p !== stepped { optimizer.update(p) }
+                                weightsUnchanged = true
+                            } else {
+                                model.backward(gradOutput)
+                                optimizer.step(parameters)
+                                weightsUnchanged = false
+                            }
                             lossSum += result.lossSum
                             correct += result.correct
                             seen += size

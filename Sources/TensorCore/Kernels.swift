@@ -118,12 +118,188 @@ public enum Kernels {
                                                    rows: UnsafePointer<Int32>, values: UnsafePointer<Float>,
                                                    g: UnsafePointer<Float>, shift: UnsafePointer<Float>,
                                                    target: UnsafeMutablePointer<Float>) {
-        // Row k of the target is row k of the sparse matrix's transpose times g: a sparse row combination of
-        // g's rows, added onto itself.
-        for k in 0..<count {
-            let t = target + k * n
-            sparseRowCombination(n: n, base: t, shift: shift, entries: Int(starts[k])..<Int(starts[k + 1]),
-                                 columns: rows, values: values, rows: g, out: t)
+        let sink = AddInto(target: target, n: n)
+        sparseTransposeRows(n: n, count: count, starts: starts, rows: rows, values: values, g: g, shift: shift, sink: sink)
+    }
+
+    /// The same product, but each finished row k is a gradient that `rule` applies at once to row k of `weights`
+    /// (and of `velocity`, the momentum buffer, when the rule has momentum): the gradient is never stored, and
+    /// W is read and written in the pass that makes its gradient instead of in a pass of its own. With
+    /// `weightSums` (n values), also leaves Σ_k W_k of the updated weights there, summed in order of k as
+    /// `add` row after row onto zeros would. With `copies`, also writes each updated row k whose
+    /// `copies.slots[k]` is not negative to row `slots[k]` of `copies.rows` (a gathered subset of W's rows).
+    public static func sparseColumnsTransposeTimesStep(n: Int, count: Int, starts: UnsafePointer<Int32>,
+                                                       rows: UnsafePointer<Int32>, values: UnsafePointer<Float>,
+                                                       g: UnsafePointer<Float>, shift: UnsafePointer<Float>,
+                                                       rule: SGDRule, weights: UnsafeMutablePointer<Float>,
+                                                       velocity: UnsafeMutablePointer<Float>?,
+                                                       weightSums: UnsafeMutablePointer<Float>?,
+                                                       copies: (slots: UnsafePointer<Int32>, rows: UnsafeMutablePointer<Float>)?) {
+        weightSums?.update(repeating: 0, count: n)
+        let sink = StepInto(rule: rule, weights: weights, velocity: rule.momentum != 0 ? velocity : nil,
+                            sums: weightSums, slots: copies?.slots, copies: copies?.rows, n: n)
+        sparseTransposeRows(n: n, count: count, starts: starts, rows: rows, values: values, g: g, shift: shift, sink: sink)
+    }
+
+    /// One SGD step over n values: w, v (when the rule has momentum) and g in place, g left zeroed.
+    public static func sgdStep(_ rule: SGDRule, n: Int, weights: UnsafeMutablePointer<Float>,
+                               velocity: UnsafeMutablePointer<Float>?, gradient: UnsafeMutablePointer<Float>) {
+        let v = rule.momentum != 0 ? velocity : nil
+        var i = 0
+        while i + 16 <= n {
+            _ = rule.apply(load(gradient + i), weights + i, v.map { $0 + i })
+            store(V(), gradient + i)
+            i += 16
         }
+        while i < n {
+            _ = rule.apply(gradient[i], weights + i, v.map { $0 + i })
+            gradient[i] = 0
+            i += 1
+        }
+    }
+
+    /// Where the rows of a sparse-transpose product go, 16 lanes (or one) at a time: row k, columns j...
+    fileprivate protocol TransposeSink {
+        func finish(_ a: V, row k: Int, column j: Int)
+        func finish(_ a: Float, row k: Int, column j: Int)
+    }
+
+    /// target[k] += the row.
+    fileprivate struct AddInto: TransposeSink {
+        let target: UnsafeMutablePointer<Float>
+        let n: Int
+        @inline(__always) func finish(_ a: V, row k: Int, column j: Int) {
+            let t = target + k * n + j
+            store(load(t) + a, t)
+        }
+        @inline(__always) func finish(_ a: Float, row k: Int, column j: Int) { target[k * n + j] += a }
+    }
+
+    /// The row is W_k's gradient: step W_k (and its velocity), add the new W_k into the sums, copy it.
+    fileprivate struct StepInto: TransposeSink {
+        let rule: SGDRule
+        let weights: UnsafeMutablePointer<Float>
+        let velocity: UnsafeMutablePointer<Float>?
+        let sums: UnsafeMutablePointer<Float>?
+        let slots: UnsafePointer<Int32>?
+        let copies: UnsafeMutablePointer<Float>?
+        let n: Int
+        @inline(__always) func finish(_ a: V, row k: Int, column j: Int) {
+            let w = rule.apply(a, weights + k * n + j, velocity.map { $0 + k * n + j })
+            if let s = sums { store(load(s + j) + w, s + j) }
+            if let slots, let copies, slots[k] >= 0 { store(w, copies + Int(slots[k]) * n + j) }
+        }
+        @inline(__always) func finish(_ a: Float, row k: Int, column j: Int) {
+            let w = rule.apply(a, weights + k * n + j, velocity.map { $0 + k * n + j })
+            if let s = sums { s[j] += w }
+            if let slots, let copies, slots[k] >= 0 { copies[Int(slots[k]) * n + j] = w }
+        }
+    }
+
+    /// Row k of the product is row k of the sparse matrix's transpose times g: shift plus a sparse combination
+    /// of g's rows (one batch, in L1), built in registers 64 columns at a time and handed to the sink.
+    @inline(__always)
+    fileprivate static func sparseTransposeRows<Sink: TransposeSink>(
+        n: Int, count: Int, starts: UnsafePointer<Int32>, rows: UnsafePointer<Int32>, values: UnsafePointer<Float>,
+        g: UnsafePointer<Float>, shift: UnsafePointer<Float>, sink: Sink) {
+        for k in 0..<count {
+            let entries = Int(starts[k])..<Int(starts[k + 1])
+            var j = 0
+            while j + 64 <= n {
+                var a0 = load(shift + j), a1 = load(shift + j + 16), a2 = load(shift + j + 32), a3 = load(shift + j + 48)
+                for e in entries {
+                    let v = V(repeating: values[e])
+                    let r = g + Int(rows[e]) * n + j
+                    a0 = a0.addingProduct(v, load(r))
+                    a1 = a1.addingProduct(v, load(r + 16))
+                    a2 = a2.addingProduct(v, load(r + 32))
+                    a3 = a3.addingProduct(v, load(r + 48))
+                }
+                sink.finish(a0, row: k, column: j)
+                sink.finish(a1, row: k, column: j + 16)
+                sink.finish(a2, row: k, column: j + 32)
+                sink.finish(a3, row: k, column: j + 48)
+                j += 64
+            }
+            while j + 16 <= n {
+                var a = load(shift + j)
+                for e in entries { a = a.addingProduct(V(repeating: values[e]), load(g + Int(rows[e]) * n + j)) }
+                sink.finish(a, row: k, column: j)
+                j += 16
+            }
+            while j < n {
+                var a = shift[j]
+                for e in entries { a += values[e] * g[Int(rows[e]) * n + j] }
+                sink.finish(a, row: k, column: j)
+                j += 1
+            }
+        }
+    }
+}
+
+/// PyTorch's SGD step for one weight, given its gradient g (learning rate η, momentum μ, weight decay λ):
+/// g ← g + λw;  v ← μv + g;  w ← w - η(g + μv) with Nesterov, w ← w - ηv otherwise (no momentum: w ← w - ηg).
+/// NeuralNet's `SGD` and the fused sparse backward both step through here, 16 lanes or one at a time, with
+/// the same operations in the same order: the two give the same weights, bit for bit.
+public struct SGDRule: Sendable {
+    public var learningRate: Float
+    public var momentum: Float
+    public var weightDecay: Float
+    public var nesterov: Bool
+
+    public init(learningRate: Float, momentum: Float, weightDecay: Float, nesterov: Bool) {
+        self.learningRate = learningRate
+        self.momentum = momentum
+        self.weightDecay = weightDecay
+        self.nesterov = nesterov
+    }
+
+    /// Steps the 16 weights at `w` (and velocities at `v`, needed when momentum ≠ 0) by gradient g; returns
+    /// the new weights.
+    @inline(__always)
+    func apply(_ g: Kernels.V, _ w: UnsafeMutablePointer<Float>, _ v: UnsafeMutablePointer<Float>?) -> Kernels.V {
+        let lr = Kernels.V(repeating: learningRate), wd = Kernels.V(repeating: weightDecay)
+        var wv = Kernels.load(w)
+        if let v {
+            let mu = Kernels.V(repeating: momentum)
+            if nesterov {
+                let gi = g + wd * wv
+                let vi = mu * Kernels.load(v) + gi
+                Kernels.store(vi, v)
+                wv -= lr * (gi + mu * vi)
+            } else {
+                let vi = mu * Kernels.load(v) + g + wd * wv
+                Kernels.store(vi, v)
+                wv -= lr * vi
+            }
+        } else {
+            wv -= lr * (g + wd * wv)
+        }
+        Kernels.store(wv, w)
+        return wv
+    }
+
+    /// The same for one weight.
+    @inline(__always)
+    func apply(_ g: Float, _ w: UnsafeMutablePointer<Float>, _ v: UnsafeMutablePointer<Float>?) -> Float {
+        let lr = learningRate, wd = weightDecay
+        var wv = w.pointee
+        if let v {
+            let mu = momentum
+            if nesterov {
+                let gi = g + wd * wv
+                let vi = mu * v.pointee + gi
+                v.pointee = vi
+                wv -= lr * (gi + mu * vi)
+            } else {
+                let vi = mu * v.pointee + g + wd * wv
+                v.pointee = vi
+                wv -= lr * vi
+            }
+        } else {
+            wv -= lr * (g + wd * wv)
+        }
+        w.pointee = wv
+        return wv
     }
 }

@@ -241,6 +241,56 @@ final class ModelTests: XCTestCase {
         helper.release()
     }
 
+    /// The first layer's SGD step fused into its sparse backward (with Σ_k W_k and the dense rows of W kept for
+    /// the next forward) gives the same weights and momentum buffers as backward, then the optimizer, bit for bit:
+    /// every form of SGD, zero and non-zero backgrounds, a learning-rate schedule, a validation pass between
+    /// epochs, an interrupted run and a second run after the weights were changed by hand.
+    func testFusedFirstLayerStepGivesTheSameWeights() {
+        func run(fused: Bool, optimizer: () -> SGD, background: Float) -> [[Float]] {
+            var rng = SeededRandom(seed: 5)
+            let width = 40
+            var features = [Float](repeating: 0, count: 203 * width)
+            for i in features.indices where rng.uniform() < (i % width < 20 ? 0.7 : 0.1) { features[i] = Float(Int(rng.uniform(1, 100))) / 100 }
+            let matrix = FeatureMatrix(floats: features, width: width).affine(scale: 1, shift: background)
+            let labels = (0..<203).map { Int32($0 % 3) }
+            let m = mlp([width, 70, 3], seed: 8)
+            let sgd = optimizer()
+            let trainer = Trainer(model: m, loss: .crossEntropy, optimizer: sgd)
+            trainer.helper = nil
+            trainer.fusesFirstLayerStep = fused
+            let data = Samples(matrix: matrix, labels: labels, sparse: SparseRows.make(matrix))
+            XCTAssertEqual(data.sparse?.background, background)
+            XCTAssertEqual(data.sparse?.denseColumns.count, 20, "the dense block is part of what is tested")
+            let validation = Samples(matrix: matrix.rows(Array(0..<50)), labels: Array(labels[0..<50]))
+            var config = TrainConfig(epochs: 3, batchSize: 16)
+            config.stepSize = 1
+            config.stepGamma = 0.5
+            var batches = 0
+            let stopped = trainer.train(data, validation: validation, config: config, rng: &rng, onBatch: { _ in batches += 1 },
+                                        onEpoch: { _ in }, shouldStop: { batches >= 20 })
+            XCTAssertEqual(stopped, .interrupted(epoch: 2, batch: 7))
+            m.parameters[0].value.data[3] += 0.25  // changed between runs: nothing cached may survive
+            let outcome = trainer.train(data, validation: validation, config: config, rng: &rng, onEpoch: { _ in })
+            XCTAssertEqual(outcome, .completed)
+            return m.snapshot() + m.parameters.flatMap { $0.slots.map(\.array) }
+        }
+        let optimizers: [() -> SGD] = [{ SGD(learningRate: 0.05, momentum: 0.9) },
+                                       { SGD(learningRate: 0.05, momentum: 0.9, nesterov: true, weightDecay: 1e-3) },
+                                       { SGD(learningRate: 0.1) },
+                                       { SGD(learningRate: 0.05, momentum: 0.5, weightDecay: 0.01) }]
+        for (i, optimizer) in optimizers.enumerated() {
+            for background: Float in [0, -0.4242] {
+                let plain = run(fused: false, optimizer: optimizer, background: background)
+                let fused = run(fused: true, optimizer: optimizer, background: background)
+                XCTAssertEqual(plain.count, fused.count)
+                for (p, (a, b)) in zip(plain, fused).enumerated() {
+                    let differ = zip(a, b).filter { $0 != $1 }.count
+                    XCTAssertEqual(differ, 0, "optimizer \(i) background \(background): array \(p) differs in \(differ) of \(a.count)")
+                }
+            }
+        }
+    }
+
     func testHelperRunsJobsInOrderAndWaits() throws {
         guard let helper = Helper.shared else { throw XCTSkip("needs two CPUs and NNLAB_THREADS unset") }
         XCTAssertTrue(helper.claim())

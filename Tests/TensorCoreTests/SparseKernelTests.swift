@@ -1,0 +1,124 @@
+import XCTest
+@testable import TensorCore
+
+final class SparseKernelTests: XCTestCase {
+    /// A sparse matrix in columns: `count` columns over `rows` rows, about a third of the entries set.
+    private func sparseColumns(count: Int, rows: Int, rng: inout SeededRandom) -> (starts: [Int32], rows: [Int32], values: [Float]) {
+        var starts: [Int32] = [0], rowIndex: [Int32] = [], values: [Float] = []
+        for k in 0..<count {
+            for r in 0..<rows where rng.uniform() < (k % 7 == 0 ? 0 : 0.35) {
+                rowIndex.append(Int32(r))
+                values.append(Float(rng.normal()))
+            }
+            starts.append(Int32(rowIndex.count))
+        }
+        return (starts, rowIndex + [0], values + [0])
+    }
+
+    /// The naive product the kernels stand for: target[k] += shift + Σ_{e in column k} values[e] · g[rows[e]].
+    func testSparseTransposeTimesMatchesTheNaiveSum() {
+        var rng = SeededRandom(seed: 3)
+        for n in [1, 5, 16, 70, 128, 130] {
+            let count = 23, batch = 9
+            let s = sparseColumns(count: count, rows: batch, rng: &rng)
+            let g = (0..<(batch * n)).map { _ in Float(rng.normal()) }
+            let shift = (0..<n).map { _ in Float(rng.normal()) }
+            let start = (0..<(count * n)).map { _ in Float(rng.normal()) }
+            var fast = start
+            fast.withUnsafeMutableBufferPointer { t in
+                Kernels.sparseColumnsTransposeTimes(n: n, count: count, starts: s.starts, rows: s.rows, values: s.values,
+                                                    g: g, shift: shift, target: t.baseAddress!)
+            }
+            for k in 0..<count {
+                for j in 0..<n {
+                    var sum = shift[j]
+                    for e in Int(s.starts[k])..<Int(s.starts[k + 1]) { sum += s.values[e] * g[Int(s.rows[e]) * n + j] }
+                    XCTAssertEqual(fast[k * n + j], start[k * n + j] + sum, accuracy: 1e-4, "n=\(n) k=\(k) j=\(j)")
+                }
+            }
+        }
+    }
+
+    /// The fused product + SGD step gives exactly the weights (and momentum buffers) of the product into a
+    /// zeroed gradient followed by `sgdStep`, for every form of the rule; its Σ_k W_k is `add` row by row, and
+    /// its copies are the updated rows.
+    func testFusedStepEqualsProductThenStepBitForBit() {
+        var rng = SeededRandom(seed: 11)
+        let rules = [SGDRule(learningRate: 0.1, momentum: 0, weightDecay: 0, nesterov: false),
+                     SGDRule(learningRate: 0.05, momentum: 0.9, weightDecay: 0, nesterov: false),
+                     SGDRule(learningRate: 0.05, momentum: 0.9, weightDecay: 1e-3, nesterov: true),
+                     SGDRule(learningRate: 0.02, momentum: 0.5, weightDecay: 0.01, nesterov: false),
+                     SGDRule(learningRate: 0.02, momentum: 0, weightDecay: 0.01, nesterov: false)]
+        for n in [1, 5, 16, 70, 128, 130] {
+            for rule in rules {
+                let count = 23, batch = 9
+                let s = sparseColumns(count: count, rows: batch, rng: &rng)
+                let g = (0..<(batch * n)).map { _ in Float(rng.normal()) }
+                let shift = (0..<n).map { _ in Float(rng.normal()) }
+                let w0 = (0..<(count * n)).map { _ in Float(rng.normal()) }
+                let v0 = (0..<(count * n)).map { _ in Float(rng.normal()) }
+                // Reference: gradient, then the step.
+                var grad = [Float](repeating: 0, count: count * n), wRef = w0, vRef = v0
+                grad.withUnsafeMutableBufferPointer { t in
+                    Kernels.sparseColumnsTransposeTimes(n: n, count: count, starts: s.starts, rows: s.rows, values: s.values,
+                                                        g: g, shift: shift, target: t.baseAddress!)
+                }
+                wRef.withUnsafeMutableBufferPointer { w in vRef.withUnsafeMutableBufferPointer { v in
+                    grad.withUnsafeMutableBufferPointer { gr in
+                        Kernels.sgdStep(rule, n: count * n, weights: w.baseAddress!, velocity: v.baseAddress!, gradient: gr.baseAddress!)
+                    }
+                } }
+                XCTAssertEqual(grad, [Float](repeating: 0, count: count * n), "the step clears the gradient")
+                // Fused.
+                var w = w0, v = v0, sums = [Float](repeating: 7, count: n)
+                let slots: [Int32] = (0..<count).map { $0 % 3 == 1 ? Int32($0 / 3) : -1 }
+                var copies = [Float](repeating: 0, count: (count / 3 + 1) * n)
+                w.withUnsafeMutableBufferPointer { wp in v.withUnsafeMutableBufferPointer { vp in
+                    sums.withUnsafeMutableBufferPointer { sp in copies.withUnsafeMutableBufferPointer { cp in
+                        slots.withUnsafeBufferPointer { sl in
+                            Kernels.sparseColumnsTransposeTimesStep(
+                                n: n, count: count, starts: s.starts, rows: s.rows, values: s.values, g: g, shift: shift,
+                                rule: rule, weights: wp.baseAddress!, velocity: vp.baseAddress!, weightSums: sp.baseAddress!,
+                                copies: (sl.baseAddress!, cp.baseAddress!))
+                        }
+                    } }
+                } }
+                let label = "n=\(n) rule=\(rule)"
+                XCTAssertEqual(w, wRef, label)
+                if rule.momentum != 0 { XCTAssertEqual(v, vRef, label) } else { XCTAssertEqual(v, v0, "no momentum: buffer untouched") }
+                var expectedSums = [Float](repeating: 0, count: n)
+                wRef.withUnsafeBufferPointer { wp in
+                    expectedSums.withUnsafeMutableBufferPointer { e in
+                        for k in 0..<count { Kernels.add(n, wp.baseAddress! + k * n, e.baseAddress!) }
+                    }
+                }
+                XCTAssertEqual(sums, expectedSums, label)
+                for k in 0..<count where slots[k] >= 0 {
+                    XCTAssertEqual(Array(copies[Int(slots[k]) * n..<Int(slots[k] + 1) * n]), Array(wRef[k * n..<(k + 1) * n]), label)
+                }
+            }
+        }
+    }
+
+    /// `sgdStep` is PyTorch's update, written out per element.
+    func testSGDStepFollowsTheFormula() {
+        let w0: [Float] = (0..<37).map { Float($0) * 0.1 - 1 }, v0: [Float] = (0..<37).map { Float($0 % 5) * 0.2 }
+        let g0: [Float] = (0..<37).map { Float($0 % 3) - 1 }
+        for (mu, wd, nesterov) in [(Float(0), Float(0), false), (0.9, 0, false), (0.9, 0.01, true), (0, 0.01, false)] {
+            let lr: Float = 0.1
+            var w = w0, v = v0, g = g0
+            w.withUnsafeMutableBufferPointer { wp in v.withUnsafeMutableBufferPointer { vp in g.withUnsafeMutableBufferPointer { gp in
+                Kernels.sgdStep(SGDRule(learningRate: lr, momentum: mu, weightDecay: wd, nesterov: nesterov), n: 37,
+                                weights: wp.baseAddress!, velocity: vp.baseAddress!, gradient: gp.baseAddress!)
+            } } }
+            for i in 0..<37 {
+                let gi = g0[i] + wd * w0[i]
+                let vi = mu * v0[i] + gi
+                let expected = mu == 0 ? w0[i] - lr * gi : w0[i] - lr * (nesterov ? gi + mu * vi : vi)
+                XCTAssertEqual(w[i], expected, accuracy: 1e-6, "mu=\(mu) wd=\(wd) nesterov=\(nesterov) i=\(i)")
+                XCTAssertEqual(v[i], mu == 0 ? v0[i] : vi, accuracy: 1e-6)
+                XCTAssertEqual(g[i], 0)
+            }
+        }
+    }
+}
