@@ -31,6 +31,13 @@ public final class Linear: Layer {
     /// Σ_k W_k as the last fused step left it (`backward(_:steppingWeightsWith:)`); that step also leaves the
     /// dense rows of W in `denseWeights`.
     private let weightSums = Matrix(rows: 0, cols: 0)
+    /// While training on two threads (`splitColumns`), W and its momentum buffer live here, in two halves.
+    private var panels: ColumnPanels?
+    private var splitActive = false
+    /// The row base (b + c Σ_k W_k) of the sparse forward.
+    private let rowBase = Matrix(rows: 0, cols: 0)
+    /// Set by the fused step: the number of dense rows its copies and sums were made for.
+    private var cachesReady: Int?
 
     public init(inputs: Int, outputs: Int, initialisation: Initialisation = .pytorch, rng: inout SeededRandom) {
         self.inputs = inputs
@@ -84,48 +91,61 @@ public final class Linear: Layer {
 
     /// The same result as `forward` on the dense batch, computed from its sparse form. `weightsUnchanged`: the
     /// caller knows W has not changed since the last `backward(_:steppingWeightsWith:)` on a batch of the same
-    /// set, whose Σ_k W_k and copy of the dense rows then stand (the same numbers, bit for bit).
-    public func forward(sparse x: SparseBatch, weightsUnchanged: Bool = false) -> Matrix {
+    /// set, whose Σ_k W_k and copy of the dense rows then stand (the same numbers, bit for bit). With `helper`
+    /// and the columns split (`splitColumns`), half of the output columns are computed there, at the same time.
+    ///
+    /// Every row starts as b + c Σ_k W_k (the background's contribution), then gains d W: through BLAS for the
+    /// dense columns of the batch (the block times those rows of W), through the sparse kernel for the rest. The
+    /// output columns are taken in two parts (the same calls whether or not two threads run them).
+    public func forward(sparse x: SparseBatch, weightsUnchanged: Bool = false, helper: Helper? = nil) -> Matrix {
         input = nil
         sparseInput = x
         let batch = x.rows, n = outputs
-        let w = weight.value.data
         output.resize(rows: batch, cols: n)
-        let y = output.data
-        // Every row starts as b + c Σ_k W_k (the background's contribution), then gains d W.
-        columnSums.resize(rows: 1, cols: n)
-        let base = columnSums.data
-        base.update(repeating: 0, count: n)
-        if x.background != 0 {
-            if weightsUnchanged && weightSums.count == n {
-                base.update(from: weightSums.data, count: n)
-            } else {
-                for k in 0..<inputs { Kernels.add(n, w + k * n, base) }
-            }
-            for j in 0..<n { base[j] *= x.background }
-        }
-        Kernels.add(n, bias.value.data, base)
         let dense = x.source.denseColumns
-        if !dense.isEmpty {
-            // The dense columns through BLAS: y = base + block · W[dense rows].
-            let current = weightsUnchanged && denseWeights.rows == dense.count && denseWeights.cols == n
-            denseWeights.resize(rows: dense.count, cols: n)
-            let wd = denseWeights.data
-            if !current { for (i, k) in dense.enumerated() { (wd + i * n).update(from: w + Int(k) * n, count: n) } }
-            for r in 0..<batch { (y + r * n).update(from: base, count: n) }
-            x.withDenseBlock { block in
-                BLAS.gemm(transA: false, transB: false, m: batch, n: n, k: dense.count, a: block, lda: dense.count,
-                          b: wd, ldb: n, beta: 1, c: y, ldc: n)
+        let reuse = weightsUnchanged && cachesReady == dense.count
+        let parts = columnParts(denseRows: dense.count, batch: batch)
+        func forward(_ p: ColumnPart) {
+            let m = p.lanes.count, j0 = p.lanes.lowerBound
+            guard m > 0 else { return }
+            let base = p.base
+            base.update(repeating: 0, count: m)
+            if x.background != 0 {
+                if reuse {
+                    base.update(from: p.sums, count: m)
+                } else {
+                    for k in 0..<inputs { Kernels.add(m, p.weights + k * p.stride, base) }
+                }
+                for j in 0..<m { base[j] *= x.background }
             }
-            x.forEachRow { r, entries, cols, vals in
-                Kernels.sparseRowCombination(n: n, base: y + r * n, entries: entries, columns: cols, values: vals,
-                                             rows: w, out: y + r * n)
+            Kernels.add(m, bias.value.data + j0, base)
+            if !dense.isEmpty {
+                if !reuse {
+                    for (i, k) in dense.enumerated() { (p.dense + i * p.stride).update(from: p.weights + Int(k) * p.stride, count: m) }
+                }
+                for r in 0..<batch { (p.out + r * p.outStride).update(from: base, count: m) }
+                x.withDenseBlock { block in
+                    BLAS.gemm(transA: false, transB: false, m: batch, n: m, k: dense.count, a: block, lda: dense.count,
+                              b: p.dense, ldb: p.stride, beta: 1, c: p.out, ldc: p.outStride)
+                }
+                x.forEachRow { r, entries, cols, vals in
+                    let y = p.out + r * p.outStride
+                    Kernels.sparseRowCombination(n: m, base: y, entries: entries, columns: cols, values: vals,
+                                                 rows: p.weights, stride: p.stride, out: y)
+                }
+            } else {
+                // Row by row, the sum kept in registers: the rows of W come from L2, nothing is stored until the end.
+                x.forEachRow { r, entries, cols, vals in
+                    Kernels.sparseRowCombination(n: m, base: base, entries: entries, columns: cols, values: vals,
+                                                 rows: p.weights, stride: p.stride, out: p.out + r * p.outStride)
+                }
             }
-            return output
         }
-        // Row by row, the sum kept in registers: the rows of W come from L2, nothing is stored until the end.
-        x.forEachRow { r, entries, cols, vals in
-            Kernels.sparseRowCombination(n: n, base: base, entries: entries, columns: cols, values: vals, rows: w, out: y + r * n)
+        run(parts, helper: helper, forward)
+        // A part computed away from the output (on the helper) joins it.
+        let y = output.data
+        for p in parts where p.out != y + p.lanes.lowerBound {
+            for r in 0..<batch { (y + r * n + p.lanes.lowerBound).update(from: p.out + r * p.outStride, count: p.lanes.count) }
         }
         return output
     }
@@ -164,26 +184,31 @@ extension Linear {
     /// by `rule` (momentum buffer `velocity`) as soon as it is complete, instead of being added to W's gradient
     /// for a separate step to read. The same weights as `backward` then `SGD.update`, bit for bit, with one pass
     /// over W and no pass over dW. The bias gradient is accumulated as usual (the optimizer steps the bias).
-    /// Also keeps Σ_k W_k of the new weights for the next sparse forward. False, and nothing done, when the
-    /// last forward was not sparse.
-    public func backward(_ dy: Matrix, steppingWeightsWith rule: SGDRule, velocity: Matrix?) -> Bool {
+    /// Also keeps Σ_k W_k of the new weights and a copy of the dense rows for the next sparse forward. False,
+    /// and nothing done, when the last forward was not sparse. With `helper` and the columns split
+    /// (`splitColumns`), half of W's columns are done there, at the same time.
+    public func backward(_ dy: Matrix, steppingWeightsWith rule: SGDRule, velocity: Matrix?, helper: Helper? = nil) -> Bool {
         guard let x = sparseInput else { return false }
         let batch = dy.rows, n = outputs
         let db = bias.grad.data
         for r in 0..<batch { Kernels.add(n, dy.data + r * n, db) }
         let shift = backgroundShift(x, dy)
-        weightSums.resize(rows: 1, cols: n)
-        let sums: UnsafeMutablePointer<Float>? = x.background != 0 ? weightSums.data : nil
         let dense = x.source.denseColumns.count
-        denseWeights.resize(rows: dense, cols: n)
+        let parts = columnParts(denseRows: dense, batch: batch, velocity: velocity)
         x.withColumns { starts, rows, values in
             x.withDenseSlots { slots in
-                Kernels.sparseColumnsTransposeTimesStep(n: n, count: inputs, starts: starts, rows: rows, values: values,
-                                                        g: dy.data, shift: shift, rule: rule, weights: weight.value.data,
-                                                        velocity: velocity?.data, weightSums: sums,
-                                                        copies: dense > 0 ? (slots, denseWeights.data) : nil)
+                run(parts, helper: helper) { p in
+                    let j0 = p.lanes.lowerBound
+                    let targets = Kernels.StepTargets(weights: p.weights, velocity: p.velocity, stride: p.stride,
+                                                      sums: x.background != 0 ? p.sums : nil,
+                                                      copies: dense > 0 ? (slots, p.dense) : nil)
+                    Kernels.sparseColumnsTransposeTimesStep(n: p.lanes.count, count: inputs, starts: starts, rows: rows,
+                                                            values: values, g: dy.data + j0, gStride: n,
+                                                            shift: shift + j0, rule: rule, into: targets)
+                }
             }
         }
+        cachesReady = x.background != 0 || dense > 0 ? dense : nil
         return true
     }
 
@@ -198,6 +223,123 @@ extension Linear {
             for j in 0..<n { shift[j] *= x.background }
         }
         return shift
+    }
+}
+
+/// One part of a layer's output columns on the sparse path, and where its numbers live: rows of W (and of
+/// its momentum buffer, the dense rows' copy) `stride` apart starting at the part's first column, Σ_k W_k and
+/// the row base for its columns, and the output rows it writes (`outStride` apart).
+struct ColumnPart {
+    let lanes: Range<Int>
+    let weights: UnsafeMutablePointer<Float>
+    let velocity: UnsafeMutablePointer<Float>?
+    let stride: Int
+    let dense: UnsafeMutablePointer<Float>
+    let sums: UnsafeMutablePointer<Float>
+    let base: UnsafeMutablePointer<Float>
+    let out: UnsafeMutablePointer<Float>
+    let outStride: Int
+}
+
+/// A layer's W and momentum buffer split into two column halves, each in its own allocation: while two
+/// threads train the halves, neither writes a cache line the other uses. (Halves of the same rows, side by
+/// side, are enough for the CPU's prefetchers to pull the other thread's lines in: measured 2-17x slower.)
+final class ColumnPanels {
+    let split: Int
+    let weights: [Matrix]
+    let velocity: [Matrix]?
+    let dense: [Matrix]
+    let sums: [Matrix]
+    let base: [Matrix]
+    let out: [Matrix]
+
+    init(rows: Int, columns: Int, split: Int, momentum: Bool) {
+        self.split = split
+        let widths = [split, columns - split]
+        weights = widths.map { Matrix(rows: rows, cols: $0) }
+        velocity = momentum ? widths.map { Matrix(rows: rows, cols: $0) } : nil
+        dense = widths.map { _ in Matrix(rows: 0, cols: 0) }
+        sums = widths.map { Matrix(rows: 1, cols: $0) }
+        base = widths.map { Matrix(rows: 1, cols: $0) }
+        out = widths.map { _ in Matrix(rows: 0, cols: 0) }
+    }
+
+    /// Copies `full`'s columns into the halves (`toHalves`) or back.
+    static func copy(_ full: Matrix, _ halves: [Matrix], split: Int, toHalves: Bool) {
+        for (h, part) in halves.enumerated() {
+            let j0 = h == 0 ? 0 : split, m = part.cols
+            guard m > 0 else { continue }
+            for k in 0..<full.rows {
+                if toHalves { (part.data + k * m).update(from: full.data + k * full.cols + j0, count: m) }
+                else { (full.data + k * full.cols + j0).update(from: part.data + k * m, count: m) }
+            }
+        }
+    }
+}
+
+extension Linear {
+    /// Where the sparse path splits the output columns: half, rounded to 16 (SIMD tiles stay whole).
+    var columnSplit: Int { min(outputs, (outputs + 31) / 32 * 16) }
+
+    /// From now until `joinColumns`, W (and `velocity`, its momentum buffer) live in two column halves of their
+    /// own, which two threads can train at once (`forward(sparse:helper:)`, `backward(_:steppingWeightsWith:)`).
+    /// Meanwhile `weight.value` and `velocity` are stale: nothing else may read or change them.
+    public func splitColumns(velocity: Matrix?) {
+        let split = columnSplit
+        if panels?.weights[0].rows != inputs || (panels?.velocity != nil) != (velocity != nil) {
+            panels = ColumnPanels(rows: inputs, columns: outputs, split: split, momentum: velocity != nil)
+        }
+        guard let panels else { return }
+        ColumnPanels.copy(weight.value, panels.weights, split: split, toHalves: true)
+        if let velocity, let halves = panels.velocity { ColumnPanels.copy(velocity, halves, split: split, toHalves: true) }
+        cachesReady = nil
+        splitActive = true
+    }
+
+    /// Writes the halves back into W and `velocity`; the layer is whole again.
+    public func joinColumns(velocity: Matrix?) {
+        guard splitActive, let panels else { return }
+        ColumnPanels.copy(weight.value, panels.weights, split: panels.split, toHalves: false)
+        if let velocity, let halves = panels.velocity { ColumnPanels.copy(velocity, halves, split: panels.split, toHalves: false) }
+        cachesReady = nil
+        splitActive = false
+    }
+
+    /// The two parts of the output columns and where their numbers live: in W itself (and `velocity`), or in
+    /// the halves while the columns are split. Sizes the buffers for `denseRows` and `batch`.
+    func columnParts(denseRows: Int, batch: Int, velocity: Matrix? = nil) -> [ColumnPart] {
+        let n = outputs, split = columnSplit
+        if splitActive, let panels {
+            return (0..<2).map { h in
+                let m = panels.weights[h].cols
+                panels.dense[h].resize(rows: denseRows, cols: m)
+                // The first half writes the output in place; the second (the helper's) into a buffer of its own.
+                if h == 1 { panels.out[h].resize(rows: batch, cols: m) }
+                return ColumnPart(lanes: h == 0 ? 0..<split : split..<n, weights: panels.weights[h].data,
+                                  velocity: panels.velocity?[h].data, stride: m, dense: panels.dense[h].data,
+                                  sums: panels.sums[h].data, base: panels.base[h].data,
+                                  out: h == 0 ? output.data : panels.out[h].data, outStride: h == 0 ? n : m)
+            }
+        }
+        denseWeights.resize(rows: denseRows, cols: n)
+        weightSums.resize(rows: 1, cols: n)
+        rowBase.resize(rows: 1, cols: n)
+        return [0..<split, split..<n].map { lanes in
+            let j0 = lanes.lowerBound
+            return ColumnPart(lanes: lanes, weights: weight.value.data + j0, velocity: velocity.map { $0.data + j0 },
+                              stride: n, dense: denseWeights.data + j0, sums: weightSums.data + j0,
+                              base: rowBase.data + j0, out: output.data + j0, outStride: n)
+        }
+    }
+
+    /// `body` on each part: the second on the helper at the same time when the columns are split and there is
+    /// a helper, else one after the other (the same calls, so the same numbers).
+    func run(_ parts: [ColumnPart], helper: Helper?, _ body: (ColumnPart) -> Void) {
+        if splitActive, let helper, parts.count == 2, !parts[1].lanes.isEmpty {
+            helper.both { body(parts[$0]) }
+        } else {
+            for p in parts { body(p) }
+        }
     }
 }
 

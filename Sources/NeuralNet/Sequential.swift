@@ -62,10 +62,12 @@ public final class Sequential {
 
     /// Forward pass from a sparse batch; nil when the first layer is not linear (the caller goes dense).
     /// `weightsUnchanged`: the first layer's weights have not changed since the last
-    /// `backward(_:steppingFirstWeightsWith:)` (see `Linear.forward(sparse:weightsUnchanged:)`).
-    public func forward(sparse x: SparseBatch, training: Bool, weightsUnchanged: Bool = false) -> Matrix? {
+    /// `backward(_:steppingFirstWeightsWith:)` (see `Linear.forward(sparse:weightsUnchanged:helper:)`). With
+    /// `helper`, the first layer shares its columns with that thread.
+    public func forward(sparse x: SparseBatch, training: Bool, weightsUnchanged: Bool = false,
+                        helper: Helper? = nil) -> Matrix? {
         guard let first = layers.first as? Linear else { return nil }
-        var h = first.forward(sparse: x, weightsUnchanged: weightsUnchanged)
+        var h = first.forward(sparse: x, weightsUnchanged: weightsUnchanged, helper: helper)
         for layer in layers.dropFirst() { h = layer.forward(h, training: training) }
         return h
     }
@@ -84,12 +86,13 @@ public final class Sequential {
     /// `backward`, with the first layer's weights stepped by `sgd` in the same pass as their gradient when that
     /// layer is linear and its last input was a sparse batch (`Linear.backward(_:steppingWeightsWith:velocity:)`).
     /// Returns the parameter so stepped, which the caller's optimizer step must then leave out; nil when the
-    /// backward was the plain one.
-    public func backward(_ gradOutput: Matrix, steppingFirstWeightsWith sgd: SGD) -> Parameter? {
+    /// backward was the plain one. With `helper`, the first layer shares its columns with that thread.
+    public func backward(_ gradOutput: Matrix, steppingFirstWeightsWith sgd: SGD, helper: Helper? = nil) -> Parameter? {
         var g = gradOutput
         for index in layers.indices.reversed() {
             if index == 0, let first = layers[0] as? Linear {
-                let stepped = first.backward(g, steppingWeightsWith: sgd.rule, velocity: sgd.velocity(of: first.weight))
+                let stepped = first.backward(g, steppingWeightsWith: sgd.rule, velocity: sgd.velocity(of: first.weight),
+                                             helper: helper)
                 if stepped { return first.weight }
             }
             guard let next = layers[index].backward(g, needInputGradient: index > 0) else { break }

@@ -127,6 +127,10 @@ public final class Trainer {
         let parameters = model.parameters
         let fusedSGD = fusesFirstLayerStep && !sparse.isEmpty ? optimizer as? SGD : nil
         var weightsUnchanged = false
+        // With the helper and the fused step, the first layer's columns are trained in two halves, one on each
+        // thread; for that its weights move into two blocks of their own for the epoch (see `Linear.splitColumns`).
+        let splitLayer = helper != nil && fusedSGD != nil ? model.layers.first as? Linear : nil
+        let splitVelocity = splitLayer.flatMap { fusedSGD?.velocity(of: $0.weight) }
         var bestValidation = -1.0
         var epochsWithoutImprovement = 0
         model.zeroGrad()
@@ -139,6 +143,8 @@ public final class Trainer {
             let start = Clock.now
             let snapshot = model.snapshot()
             if config.shuffle { rng.shuffle(&order) }
+            splitLayer?.splitColumns(velocity: splitVelocity)
+            weightsUnchanged = false
             var lossSum = 0.0
             var correct = 0
             var seen = 0
@@ -156,8 +162,10 @@ public final class Trainer {
                             if !sparse.isEmpty,
                                let o = model.forward(sparse: prepareSparse(sparse, batch: b, order: order, helper: helper,
                                                                            batchSize: config.batchSize),
-                                                     training: true, weightsUnchanged: weightsUnchanged) {
+                                                     training: true, weightsUnchanged: weightsUnchanged, helper: helper) {
                                 out = o
+                                // The helper is free again: it gathers the next batch while this one goes on.
+                                if let helper { startSparse(sparse, batch: b + 1, order: order, helper: helper, batchSize: config.batchSize) }
                             } else {
                                 batchInput.resize(rows: size, cols: width)
                                 for (r, i) in order[lo..<hi].enumerated() {
@@ -168,11 +176,10 @@ public final class Trainer {
                             let result = loss.evaluate(output: out, labels: labelsOut,
                                                        probabilities: model.endsInSoftmax, grad: gradOutput)
                             if !result.lossSum.isFinite {
-                                model.restore(snapshot)
                                 outcome = .diverged(epoch: epoch, batch: b + 1)
                                 return
                             }
-                            if let sgd = fusedSGD, let stepped = model.backward(gradOutput, steppingFirstWeightsWith: sgd) {
+                            if let sgd = fusedSGD, let stepped = model.backward(gradOutput, steppingFirstWeightsWith: sgd, helper: helper) {
                                 for p in parameters where p !== stepped { optimizer.update(p) }
                                 weightsUnchanged = true
                             } else {
@@ -189,6 +196,8 @@ public final class Trainer {
                     }
                 }
             }
+            splitLayer?.joinColumns(velocity: splitVelocity)
+            if case .diverged = outcome { model.restore(snapshot) }
             if let outcome { model.zeroGrad(); return outcome }
             var stats = EpochStats(epoch: epoch, loss: lossSum / Double(max(seen, 1)),
                                    accuracy: Double(correct) / Double(max(seen, 1)), validationLoss: nil,
@@ -212,28 +221,35 @@ public final class Trainer {
     }
 
     /// The sparse form of batch `b` (rows order[b·size ..< (b+1)·size]). Alone: gathered here, and the next
-    /// batch's rows are prefetched. With the helper: it gathered this one during the previous step (batch 0 is
-    /// gathered here), and now starts on the next one, into the other buffer.
+    /// batch's rows are prefetched. With the helper: it gathered this one during the previous step
+    /// (`startSparse`; batch 0 is gathered here).
     private func prepareSparse(_ buffers: [SparseBatch], batch b: Int, order: [Int], helper: Helper?,
                                batchSize: Int) -> SparseBatch {
-        let n = order.count
-        func rows(_ k: Int) -> ArraySlice<Int> { order[min(n, k * batchSize)..<min(n, (k + 1) * batchSize)] }
-        guard let helper else {
-            buffers[0].select(rows(b))
-            buffers[0].prefetch(rows(b + 1))
+        guard helper != nil else {
+            buffers[0].select(sparseRows(b, order: order, batchSize: batchSize))
+            buffers[0].prefetch(sparseRows(b + 1, order: order, batchSize: batchSize))
             return buffers[0]
         }
         let current = buffers[b & 1]
-        if b == 0 { current.select(rows(0)) } else { helper.wait() }
-        let upcoming = rows(b + 1)
-        if !upcoming.isEmpty {
-            let next = buffers[(b + 1) & 1], after = rows(b + 2)
-            helper.start {
-                next.select(upcoming)
-                next.prefetch(after)
-            }
-        }
+        if b == 0 { current.select(sparseRows(0, order: order, batchSize: batchSize)) } else { helper?.wait() }
         return current
+    }
+
+    /// Starts the helper on batch `b` (into the buffer the batch before last used; the last one is still in
+    /// use), and on prefetching the rows of the batch after.
+    private func startSparse(_ buffers: [SparseBatch], batch b: Int, order: [Int], helper: Helper, batchSize: Int) {
+        let upcoming = sparseRows(b, order: order, batchSize: batchSize)
+        guard !upcoming.isEmpty else { return }
+        let next = buffers[b & 1], after = sparseRows(b + 1, order: order, batchSize: batchSize)
+        helper.start {
+            next.select(upcoming)
+            next.prefetch(after)
+        }
+    }
+
+    private func sparseRows(_ k: Int, order: [Int], batchSize: Int) -> ArraySlice<Int> {
+        let n = order.count
+        return order[min(n, k * batchSize)..<min(n, (k + 1) * batchSize)]
     }
 
     /// Loss and accuracy over a whole set, in evaluation mode, in batches of 1,000.

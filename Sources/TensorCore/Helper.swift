@@ -67,6 +67,16 @@ public final class Helper: @unchecked Sendable {
         if sleeping.exchange(false, ordering: .sequentiallyConsistent) { sem_post(semaphore) }
     }
 
+    /// Runs `body(0)` on this thread and `body(1)` on the helper at the same time; returns when both are done.
+    /// For the claimant only, like `start`.
+    public func both(_ body: (Int) -> Void) {
+        withoutActuallyEscaping(body) { body in
+            start { body(1) }
+            body(0)
+            wait()
+        }
+    }
+
     /// Returns when the last job started is done.
     public func wait() {
         let target = posted.load(ordering: .relaxed)

@@ -69,19 +69,20 @@ public enum Kernels {
     }
 
     /// out[0..<n] = base[0..<n] (+ shift[0..<n]) + Σ_e values[e] · rows[columns[e]][0..<n], with `rows` a row-major
-    /// matrix of width `n`. Keeps a 64-wide tile of the output in registers while streaming the selected rows.
-    /// `out` may be `base` (an update in place).
+    /// matrix whose rows are `stride` apart (n when nil: all of each row). Keeps a 64-wide tile of the output in
+    /// registers while streaming the selected rows. `out` may be `base` (an update in place).
     public static func sparseRowCombination(n: Int, base: UnsafePointer<Float>, shift: UnsafePointer<Float>? = nil,
                                             entries: Range<Int>, columns: UnsafePointer<Int32>,
                                             values: UnsafePointer<Float>, rows: UnsafePointer<Float>,
-                                            out: UnsafeMutablePointer<Float>) {
+                                            stride: Int? = nil, out: UnsafeMutablePointer<Float>) {
+        let n = n, stride = stride ?? n
         var j = 0
         while j + 64 <= n {
             var a0 = load(base + j), a1 = load(base + j + 16), a2 = load(base + j + 32), a3 = load(base + j + 48)
             if let s = shift { a0 += load(s + j); a1 += load(s + j + 16); a2 += load(s + j + 32); a3 += load(s + j + 48) }
             for e in entries {
                 let v = V(repeating: values[e])
-                let r = rows + Int(columns[e]) * n + j
+                let r = rows + Int(columns[e]) * stride + j
                 a0 = a0.addingProduct(v, load(r))
                 a1 = a1.addingProduct(v, load(r + 16))
                 a2 = a2.addingProduct(v, load(r + 32))
@@ -94,7 +95,7 @@ public enum Kernels {
             var a = load(base + j)
             if let s = shift { a += load(s + j) }
             for e in entries {
-                a = a.addingProduct(V(repeating: values[e]), load(rows + Int(columns[e]) * n + j))
+                a = a.addingProduct(V(repeating: values[e]), load(rows + Int(columns[e]) * stride + j))
             }
             store(a, out + j)
             j += 16
@@ -102,7 +103,7 @@ public enum Kernels {
         while j < n {
             var s = base[j]
             if let shift { s += shift[j] }
-            for e in entries { s += values[e] * rows[Int(columns[e]) * n + j] }
+            for e in entries { s += values[e] * rows[Int(columns[e]) * stride + j] }
             out[j] = s
             j += 1
         }
@@ -118,27 +119,45 @@ public enum Kernels {
                                                    rows: UnsafePointer<Int32>, values: UnsafePointer<Float>,
                                                    g: UnsafePointer<Float>, shift: UnsafePointer<Float>,
                                                    target: UnsafeMutablePointer<Float>) {
-        let sink = AddInto(target: target, n: n)
-        sparseTransposeRows(n: n, count: count, starts: starts, rows: rows, values: values, g: g, shift: shift, sink: sink)
+        let sink = AddInto(target: target, stride: n)
+        sparseTransposeRows(n: n, count: count, starts: starts, rows: rows, values: values, g: g, gStride: n,
+                            shift: shift, sink: sink)
     }
 
-    /// The same product, but each finished row k is a gradient that `rule` applies at once to row k of `weights`
-    /// (and of `velocity`, the momentum buffer, when the rule has momentum): the gradient is never stored, and
-    /// W is read and written in the pass that makes its gradient instead of in a pass of its own. With
-    /// `weightSums` (n values), also leaves Σ_k W_k of the updated weights there, summed in order of k as
-    /// `add` row after row onto zeros would. With `copies`, also writes each updated row k whose
-    /// `copies.slots[k]` is not negative to row `slots[k]` of `copies.rows` (a gathered subset of W's rows).
+    /// Where the fused step below writes: W (count rows, `stride` apart), its momentum buffer (the same shape;
+    /// needed when the rule has momentum), optionally Σ_k W_k of the new weights (n values) and copies of some
+    /// rows (row k to row slots[k] of `copies`, same stride, where slots[k] ≥ 0).
+    public struct StepTargets {
+        public var weights: UnsafeMutablePointer<Float>
+        public var velocity: UnsafeMutablePointer<Float>?
+        public var stride: Int
+        public var sums: UnsafeMutablePointer<Float>?
+        public var copies: (slots: UnsafePointer<Int32>, rows: UnsafeMutablePointer<Float>)?
+        public init(weights: UnsafeMutablePointer<Float>, velocity: UnsafeMutablePointer<Float>?, stride: Int,
+                    sums: UnsafeMutablePointer<Float>?, copies: (slots: UnsafePointer<Int32>, rows: UnsafeMutablePointer<Float>)?) {
+            self.weights = weights
+            self.velocity = velocity
+            self.stride = stride
+            self.sums = sums
+            self.copies = copies
+        }
+    }
+
+    /// The same product (n columns; g's rows `gStride` apart), but each finished row k is a gradient that `rule`
+    /// applies at once to row k of the target weights (and of their momentum buffer): the gradient is never
+    /// stored, and W is read and written in the pass that makes its gradient instead of in a pass of its own.
+    /// The sums are added in order of k, as `add` row after row onto zeros would. Each column's numbers depend
+    /// on nothing in the other columns, so a layer can take its columns in parts (and threads one part each).
     public static func sparseColumnsTransposeTimesStep(n: Int, count: Int, starts: UnsafePointer<Int32>,
                                                        rows: UnsafePointer<Int32>, values: UnsafePointer<Float>,
-                                                       g: UnsafePointer<Float>, shift: UnsafePointer<Float>,
-                                                       rule: SGDRule, weights: UnsafeMutablePointer<Float>,
-                                                       velocity: UnsafeMutablePointer<Float>?,
-                                                       weightSums: UnsafeMutablePointer<Float>?,
-                                                       copies: (slots: UnsafePointer<Int32>, rows: UnsafeMutablePointer<Float>)?) {
-        weightSums?.update(repeating: 0, count: n)
-        let sink = StepInto(rule: rule, weights: weights, velocity: rule.momentum != 0 ? velocity : nil,
-                            sums: weightSums, slots: copies?.slots, copies: copies?.rows, n: n)
-        sparseTransposeRows(n: n, count: count, starts: starts, rows: rows, values: values, g: g, shift: shift, sink: sink)
+                                                       g: UnsafePointer<Float>, gStride: Int, shift: UnsafePointer<Float>,
+                                                       rule: SGDRule, into targets: StepTargets) {
+        targets.sums?.update(repeating: 0, count: n)
+        let sink = StepInto(rule: rule, weights: targets.weights,
+                            velocity: rule.momentum != 0 ? targets.velocity : nil, sums: targets.sums,
+                            slots: targets.copies?.slots, copies: targets.copies?.rows, stride: targets.stride)
+        sparseTransposeRows(n: n, count: count, starts: starts, rows: rows, values: values, g: g, gStride: gStride,
+                            shift: shift, sink: sink)
     }
 
     /// One SGD step over n values: w, v (when the rule has momentum) and g in place, g left zeroed.
@@ -167,12 +186,12 @@ public enum Kernels {
     /// target[k] += the row.
     fileprivate struct AddInto: TransposeSink {
         let target: UnsafeMutablePointer<Float>
-        let n: Int
+        let stride: Int
         @inline(__always) func finish(_ a: V, row k: Int, column j: Int) {
-            let t = target + k * n + j
+            let t = target + k * stride + j
             store(load(t) + a, t)
         }
-        @inline(__always) func finish(_ a: Float, row k: Int, column j: Int) { target[k * n + j] += a }
+        @inline(__always) func finish(_ a: Float, row k: Int, column j: Int) { target[k * stride + j] += a }
     }
 
     /// The row is W_k's gradient: step W_k (and its velocity), add the new W_k into the sums, copy it.
@@ -183,16 +202,16 @@ public enum Kernels {
         let sums: UnsafeMutablePointer<Float>?
         let slots: UnsafePointer<Int32>?
         let copies: UnsafeMutablePointer<Float>?
-        let n: Int
+        let stride: Int
         @inline(__always) func finish(_ a: V, row k: Int, column j: Int) {
-            let w = rule.apply(a, weights + k * n + j, velocity.map { $0 + k * n + j })
+            let w = rule.apply(a, weights + k * stride + j, velocity.map { $0 + k * stride + j })
             if let s = sums { store(load(s + j) + w, s + j) }
-            if let slots, let copies, slots[k] >= 0 { store(w, copies + Int(slots[k]) * n + j) }
+            if let slots, let copies, slots[k] >= 0 { store(w, copies + Int(slots[k]) * stride + j) }
         }
         @inline(__always) func finish(_ a: Float, row k: Int, column j: Int) {
-            let w = rule.apply(a, weights + k * n + j, velocity.map { $0 + k * n + j })
+            let w = rule.apply(a, weights + k * stride + j, velocity.map { $0 + k * stride + j })
             if let s = sums { s[j] += w }
-            if let slots, let copies, slots[k] >= 0 { copies[Int(slots[k]) * n + j] = w }
+            if let slots, let copies, slots[k] >= 0 { copies[Int(slots[k]) * stride + j] = w }
         }
     }
 
@@ -201,7 +220,7 @@ public enum Kernels {
     @inline(__always)
     fileprivate static func sparseTransposeRows<Sink: TransposeSink>(
         n: Int, count: Int, starts: UnsafePointer<Int32>, rows: UnsafePointer<Int32>, values: UnsafePointer<Float>,
-        g: UnsafePointer<Float>, shift: UnsafePointer<Float>, sink: Sink) {
+        g: UnsafePointer<Float>, gStride: Int, shift: UnsafePointer<Float>, sink: Sink) {
         for k in 0..<count {
             let entries = Int(starts[k])..<Int(starts[k + 1])
             var j = 0
@@ -209,7 +228,7 @@ public enum Kernels {
                 var a0 = load(shift + j), a1 = load(shift + j + 16), a2 = load(shift + j + 32), a3 = load(shift + j + 48)
                 for e in entries {
                     let v = V(repeating: values[e])
-                    let r = g + Int(rows[e]) * n + j
+                    let r = g + Int(rows[e]) * gStride + j
                     a0 = a0.addingProduct(v, load(r))
                     a1 = a1.addingProduct(v, load(r + 16))
                     a2 = a2.addingProduct(v, load(r + 32))
@@ -223,13 +242,13 @@ public enum Kernels {
             }
             while j + 16 <= n {
                 var a = load(shift + j)
-                for e in entries { a = a.addingProduct(V(repeating: values[e]), load(g + Int(rows[e]) * n + j)) }
+                for e in entries { a = a.addingProduct(V(repeating: values[e]), load(g + Int(rows[e]) * gStride + j)) }
                 sink.finish(a, row: k, column: j)
                 j += 16
             }
             while j < n {
                 var a = shift[j]
-                for e in entries { a += values[e] * g[Int(rows[e]) * n + j] }
+                for e in entries { a += values[e] * g[Int(rows[e]) * gStride + j] }
                 sink.finish(a, row: k, column: j)
                 j += 1
             }

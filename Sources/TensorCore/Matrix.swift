@@ -13,8 +13,15 @@ public final class Matrix {
         self.rows = rows
         self.cols = cols
         capacity = max(1, rows * cols)
-        data = .allocate(capacity: capacity)
+        data = Matrix.allocate(capacity)
         data.initialize(repeating: value, count: capacity)
+    }
+
+    /// Storage starts on a cache line: when two threads write different parts of a matrix (column halves), no
+    /// line holds both.
+    private static func allocate(_ count: Int) -> UnsafeMutablePointer<Float> {
+        UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<Float>.stride, alignment: 64)
+            .bindMemory(to: Float.self, capacity: count)
     }
 
     public convenience init(rows: Int, cols: Int, values: [Float]) {
@@ -24,7 +31,7 @@ public final class Matrix {
         }
     }
 
-    deinit { data.deallocate() }
+    deinit { UnsafeMutableRawPointer(data).deallocate() }
 
     public var count: Int { rows * cols }
 
@@ -33,9 +40,9 @@ public final class Matrix {
     public func resize(rows: Int, cols: Int) {
         let needed = rows * cols
         if needed > capacity {
-            data.deallocate()
+            UnsafeMutableRawPointer(data).deallocate()
             capacity = needed
-            data = .allocate(capacity: needed)
+            data = Matrix.allocate(needed)
             data.initialize(repeating: 0, count: needed)
         }
         self.rows = rows

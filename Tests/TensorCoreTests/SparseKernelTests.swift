@@ -77,9 +77,10 @@ final class SparseKernelTests: XCTestCase {
                     sums.withUnsafeMutableBufferPointer { sp in copies.withUnsafeMutableBufferPointer { cp in
                         slots.withUnsafeBufferPointer { sl in
                             Kernels.sparseColumnsTransposeTimesStep(
-                                n: n, count: count, starts: s.starts, rows: s.rows, values: s.values, g: g, shift: shift,
-                                rule: rule, weights: wp.baseAddress!, velocity: vp.baseAddress!, weightSums: sp.baseAddress!,
-                                copies: (sl.baseAddress!, cp.baseAddress!))
+                                n: n, count: count, starts: s.starts, rows: s.rows, values: s.values, g: g, gStride: n,
+                                shift: shift, rule: rule,
+                                into: Kernels.StepTargets(weights: wp.baseAddress!, velocity: vp.baseAddress!, stride: n,
+                                                          sums: sp.baseAddress!, copies: (sl.baseAddress!, cp.baseAddress!)))
                         }
                     } }
                 } }
