@@ -38,6 +38,9 @@ public final class Linear: Layer {
     private let rowBase = Matrix(rows: 0, cols: 0)
     /// Set by the fused step: the number of dense rows its copies and sums were made for.
     private var cachesReady: Int?
+    /// The sparse-path call in progress (`run`), and the helper's job for it, made once.
+    private var partCall: PartCall?
+    private lazy var helperJob: (Int) -> Void = { [unowned self] h in self.perform(h) }
 
     public init(inputs: Int, outputs: Int, initialisation: Initialisation = .pytorch, rng: inout SeededRandom) {
         self.inputs = inputs
@@ -105,49 +108,71 @@ public final class Linear: Layer {
         let dense = x.source.denseColumns
         let reuse = weightsUnchanged && cachesReady == dense.count
         let parts = columnParts(denseRows: dense.count, batch: batch)
-        func forward(_ p: ColumnPart) {
-            let m = p.lanes.count, j0 = p.lanes.lowerBound
-            guard m > 0 else { return }
-            let base = p.base
-            base.update(repeating: 0, count: m)
-            if x.background != 0 {
-                if reuse {
-                    base.update(from: p.sums, count: m)
-                } else {
-                    for k in 0..<inputs { Kernels.add(m, p.weights + k * p.stride, base) }
-                }
-                for j in 0..<m { base[j] *= x.background }
-            }
-            Kernels.add(m, bias.value.data + j0, base)
-            if !dense.isEmpty {
-                if !reuse {
-                    for (i, k) in dense.enumerated() { (p.dense + i * p.stride).update(from: p.weights + Int(k) * p.stride, count: m) }
-                }
-                for r in 0..<batch { (p.out + r * p.outStride).update(from: base, count: m) }
-                x.withDenseBlock { block in
-                    BLAS.gemm(transA: false, transB: false, m: batch, n: m, k: dense.count, a: block, lda: dense.count,
-                              b: p.dense, ldb: p.stride, beta: 1, c: p.out, ldc: p.outStride)
-                }
-                x.forEachRow { r, entries, cols, vals in
-                    let y = p.out + r * p.outStride
-                    Kernels.sparseRowCombination(n: m, base: y, entries: entries, columns: cols, values: vals,
-                                                 rows: p.weights, stride: p.stride, out: y)
-                }
-            } else {
-                // Row by row, the sum kept in registers: the rows of W come from L2, nothing is stored until the end.
-                x.forEachRow { r, entries, cols, vals in
-                    Kernels.sparseRowCombination(n: m, base: base, entries: entries, columns: cols, values: vals,
-                                                 rows: p.weights, stride: p.stride, out: p.out + r * p.outStride)
-                }
-            }
-        }
-        run(parts, helper: helper, forward)
+        run(PartCall(parts: parts, batch: x, forward: true, reuse: reuse, dy: nil, rule: nil, shift: nil), helper: helper)
         // A part computed away from the output (on the helper) joins it.
         let y = output.data
-        for p in parts where p.out != y + p.lanes.lowerBound {
-            for r in 0..<batch { (y + r * n + p.lanes.lowerBound).update(from: p.out + r * p.outStride, count: p.lanes.count) }
+        let second = parts.1
+        if second.out != y + second.lanes.lowerBound {
+            for r in 0..<batch {
+                (y + r * n + second.lanes.lowerBound).update(from: second.out + r * second.outStride, count: second.lanes.count)
+            }
         }
         return output
+    }
+
+    /// The forward pass for the columns of part `p` (see `forward(sparse:weightsUnchanged:helper:)`).
+    private func forwardPart(_ p: ColumnPart, _ x: SparseBatch, reuse: Bool) {
+        let m = p.lanes.count, j0 = p.lanes.lowerBound, batch = x.rows
+        guard m > 0 else { return }
+        let dense = x.source.denseColumns
+        let base = p.base
+        base.update(repeating: 0, count: m)
+        if x.background != 0 {
+            if reuse {
+                base.update(from: p.sums, count: m)
+            } else {
+                for k in 0..<inputs { Kernels.add(m, p.weights + k * p.stride, base) }
+            }
+            for j in 0..<m { base[j] *= x.background }
+        }
+        Kernels.add(m, bias.value.data + j0, base)
+        if !dense.isEmpty {
+            if !reuse {
+                for (i, k) in dense.enumerated() { (p.dense + i * p.stride).update(from: p.weights + Int(k) * p.stride, count: m) }
+            }
+            for r in 0..<batch { (p.out + r * p.outStride).update(from: base, count: m) }
+            x.withDenseBlock { block in
+                BLAS.gemm(transA: false, transB: false, m: batch, n: m, k: dense.count, a: block, lda: dense.count,
+                          b: p.dense, ldb: p.stride, beta: 1, c: p.out, ldc: p.outStride)
+            }
+            x.forEachRow { r, entries, cols, vals in
+                let y = p.out + r * p.outStride
+                Kernels.sparseRowCombination(n: m, base: y, entries: entries, columns: cols, values: vals,
+                                             rows: p.weights, stride: p.stride, out: y)
+            }
+        } else {
+            // Row by row, the sum kept in registers: the rows of W come from L2, nothing is stored until the end.
+            x.forEachRow { r, entries, cols, vals in
+                Kernels.sparseRowCombination(n: m, base: base, entries: entries, columns: cols, values: vals,
+                                             rows: p.weights, stride: p.stride, out: p.out + r * p.outStride)
+            }
+        }
+    }
+
+    /// The fused backward for the columns of part `p` (see `backward(_:steppingWeightsWith:velocity:helper:)`).
+    private func backwardPart(_ p: ColumnPart, _ x: SparseBatch, dy: Matrix, rule: SGDRule, shift: UnsafeMutablePointer<Float>) {
+        guard !p.lanes.isEmpty else { return }
+        let j0 = p.lanes.lowerBound, dense = x.source.denseColumns.count
+        x.withColumns { starts, rows, values in
+            x.withDenseSlots { slots in
+                let targets = Kernels.StepTargets(weights: p.weights, velocity: p.velocity, stride: p.stride,
+                                                  sums: x.background != 0 ? p.sums : nil,
+                                                  copies: dense > 0 ? (slots, p.dense) : nil)
+                Kernels.sparseColumnsTransposeTimesStep(n: p.lanes.count, count: inputs, starts: starts, rows: rows,
+                                                        values: values, g: dy.data + j0, gStride: outputs,
+                                                        shift: shift + j0, rule: rule, into: targets)
+            }
+        }
     }
 
     public func backward(_ dy: Matrix, needInputGradient: Bool) -> Matrix? {
@@ -195,19 +220,7 @@ extension Linear {
         let shift = backgroundShift(x, dy)
         let dense = x.source.denseColumns.count
         let parts = columnParts(denseRows: dense, batch: batch, velocity: velocity)
-        x.withColumns { starts, rows, values in
-            x.withDenseSlots { slots in
-                run(parts, helper: helper) { p in
-                    let j0 = p.lanes.lowerBound
-                    let targets = Kernels.StepTargets(weights: p.weights, velocity: p.velocity, stride: p.stride,
-                                                      sums: x.background != 0 ? p.sums : nil,
-                                                      copies: dense > 0 ? (slots, p.dense) : nil)
-                    Kernels.sparseColumnsTransposeTimesStep(n: p.lanes.count, count: inputs, starts: starts, rows: rows,
-                                                            values: values, g: dy.data + j0, gStride: n,
-                                                            shift: shift + j0, rule: rule, into: targets)
-                }
-            }
-        }
+        run(PartCall(parts: parts, batch: x, forward: false, reuse: false, dy: dy, rule: rule, shift: shift), helper: helper)
         cachesReady = x.background != 0 || dense > 0 ? dense : nil
         return true
     }
@@ -306,41 +319,71 @@ extension Linear {
     }
 
     /// The two parts of the output columns and where their numbers live: in W itself (and `velocity`), or in
-    /// the halves while the columns are split. Sizes the buffers for `denseRows` and `batch`.
-    func columnParts(denseRows: Int, batch: Int, velocity: Matrix? = nil) -> [ColumnPart] {
+    /// the halves while the columns are split. Sizes the buffers for `denseRows` and `batch`. Only the second
+    /// part may write its output away from the layer's (the helper's half, into a buffer of its own).
+    func columnParts(denseRows: Int, batch: Int, velocity: Matrix? = nil) -> (ColumnPart, ColumnPart) {
         let n = outputs, split = columnSplit
         if splitActive, let panels {
-            return (0..<2).map { h in
+            func half(_ h: Int) -> ColumnPart {
                 let m = panels.weights[h].cols
                 panels.dense[h].resize(rows: denseRows, cols: m)
-                // The first half writes the output in place; the second (the helper's) into a buffer of its own.
                 if h == 1 { panels.out[h].resize(rows: batch, cols: m) }
                 return ColumnPart(lanes: h == 0 ? 0..<split : split..<n, weights: panels.weights[h].data,
                                   velocity: panels.velocity?[h].data, stride: m, dense: panels.dense[h].data,
                                   sums: panels.sums[h].data, base: panels.base[h].data,
                                   out: h == 0 ? output.data : panels.out[h].data, outStride: h == 0 ? n : m)
             }
+            return (half(0), half(1))
         }
         denseWeights.resize(rows: denseRows, cols: n)
         weightSums.resize(rows: 1, cols: n)
         rowBase.resize(rows: 1, cols: n)
-        return [0..<split, split..<n].map { lanes in
+        func part(_ lanes: Range<Int>) -> ColumnPart {
             let j0 = lanes.lowerBound
             return ColumnPart(lanes: lanes, weights: weight.value.data + j0, velocity: velocity.map { $0.data + j0 },
                               stride: n, dense: denseWeights.data + j0, sums: weightSums.data + j0,
                               base: rowBase.data + j0, out: output.data + j0, outStride: n)
         }
+        return (part(0..<split), part(split..<n))
     }
 
-    /// `body` on each part: the second on the helper at the same time when the columns are split and there is
-    /// a helper, else one after the other (the same calls, so the same numbers).
-    func run(_ parts: [ColumnPart], helper: Helper?, _ body: (ColumnPart) -> Void) {
-        if splitActive, let helper, parts.count == 2, !parts[1].lanes.isEmpty {
-            helper.both { body(parts[$0]) }
+    /// Both parts of `call`: the second on the helper at the same time when the columns are split and there is
+    /// a helper, else one after the other (the same calls, so the same numbers). The call is kept in the layer
+    /// and the helper's job is a closure made once, so that handing work over allocates nothing.
+    func run(_ call: PartCall, helper: Helper?) {
+        partCall = call
+        defer { partCall = nil }
+        if splitActive, let helper, !call.parts.1.lanes.isEmpty {
+            helper.start(helperJob, 1)
+            perform(0)
+            helper.wait()
         } else {
-            for p in parts { body(p) }
+            perform(0)
+            perform(1)
         }
     }
+
+    /// Part `h` of the current `partCall`.
+    func perform(_ h: Int) {
+        guard let call = partCall, let x = call.batch else { return }
+        let p = h == 0 ? call.parts.0 : call.parts.1
+        if call.forward {
+            forwardPart(p, x, reuse: call.reuse)
+        } else if let dy = call.dy, let rule = call.rule, let shift = call.shift {
+            backwardPart(p, x, dy: dy, rule: rule, shift: shift)
+        }
+    }
+}
+
+/// One call of the sparse path, as `Linear.run` hands it to the helper: the parts and what they work on.
+struct PartCall {
+    var parts: (ColumnPart, ColumnPart)
+    var batch: SparseBatch?
+    var forward: Bool
+    var reuse: Bool
+    var dy: Matrix?
+    var rule: SGDRule?
+    var shift: UnsafeMutablePointer<Float>?
 }
 
 /// A data set stored as its non-background entries (compressed sparse rows): x[i, k] = background + value for

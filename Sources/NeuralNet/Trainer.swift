@@ -131,6 +131,14 @@ public final class Trainer {
         // thread; for that its weights move into two blocks of their own for the epoch (see `Linear.splitColumns`).
         let splitLayer = helper != nil && fusedSGD != nil ? model.layers.first as? Linear : nil
         let splitVelocity = splitLayer.flatMap { fusedSGD?.velocity(of: $0.weight) }
+        // The helper's job for batch b: gather it into the buffer the batch before last used (the last one is
+        // still in use), and prefetch the rows of the batch after. Made once: posting it allocates nothing.
+        let batchSize = config.batchSize
+        let gather: (Int) -> Void = { [sparse] b in
+            let next = sparse[b & 1]
+            next.select(Trainer.sparseRows(b, order: order, batchSize: batchSize))
+            next.prefetch(Trainer.sparseRows(b + 1, order: order, batchSize: batchSize))
+        }
         var bestValidation = -1.0
         var epochsWithoutImprovement = 0
         model.zeroGrad()
@@ -165,7 +173,7 @@ public final class Trainer {
                                                      training: true, weightsUnchanged: weightsUnchanged, helper: helper) {
                                 out = o
                                 // The helper is free again: it gathers the next batch while this one goes on.
-                                if let helper { startSparse(sparse, batch: b + 1, order: order, helper: helper, batchSize: config.batchSize) }
+                                if let helper, (b + 1) * batchSize < n { helper.start(gather, b + 1) }
                             } else {
                                 batchInput.resize(rows: size, cols: width)
                                 for (r, i) in order[lo..<hi].enumerated() {
@@ -222,32 +230,20 @@ public final class Trainer {
 
     /// The sparse form of batch `b` (rows order[b·size ..< (b+1)·size]). Alone: gathered here, and the next
     /// batch's rows are prefetched. With the helper: it gathered this one during the previous step
-    /// (`startSparse`; batch 0 is gathered here).
+    /// (the training loop's `gather` job; batch 0 is gathered here).
     private func prepareSparse(_ buffers: [SparseBatch], batch b: Int, order: [Int], helper: Helper?,
                                batchSize: Int) -> SparseBatch {
         guard helper != nil else {
-            buffers[0].select(sparseRows(b, order: order, batchSize: batchSize))
-            buffers[0].prefetch(sparseRows(b + 1, order: order, batchSize: batchSize))
+            buffers[0].select(Trainer.sparseRows(b, order: order, batchSize: batchSize))
+            buffers[0].prefetch(Trainer.sparseRows(b + 1, order: order, batchSize: batchSize))
             return buffers[0]
         }
         let current = buffers[b & 1]
-        if b == 0 { current.select(sparseRows(0, order: order, batchSize: batchSize)) } else { helper?.wait() }
+        if b == 0 { current.select(Trainer.sparseRows(0, order: order, batchSize: batchSize)) } else { helper?.wait() }
         return current
     }
 
-    /// Starts the helper on batch `b` (into the buffer the batch before last used; the last one is still in
-    /// use), and on prefetching the rows of the batch after.
-    private func startSparse(_ buffers: [SparseBatch], batch b: Int, order: [Int], helper: Helper, batchSize: Int) {
-        let upcoming = sparseRows(b, order: order, batchSize: batchSize)
-        guard !upcoming.isEmpty else { return }
-        let next = buffers[b & 1], after = sparseRows(b + 1, order: order, batchSize: batchSize)
-        helper.start {
-            next.select(upcoming)
-            next.prefetch(after)
-        }
-    }
-
-    private func sparseRows(_ k: Int, order: [Int], batchSize: Int) -> ArraySlice<Int> {
+    private static func sparseRows(_ k: Int, order: [Int], batchSize: Int) -> ArraySlice<Int> {
         let n = order.count
         return order[min(n, k * batchSize)..<min(n, (k + 1) * batchSize)]
     }

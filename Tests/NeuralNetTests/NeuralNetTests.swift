@@ -306,7 +306,7 @@ final class ModelTests: XCTestCase {
         final class Log: @unchecked Sendable { var items: [Int] = [] }
         let log = Log()
         for i in 0..<1000 {
-            helper.start { log.items.append(i) }
+            helper.start({ log.items.append($0) }, i)
             if i % 100 == 0 { usleep(3000) }  // let the helper fall asleep now and then: it must wake up
         }
         helper.wait()
