@@ -28,6 +28,8 @@ public final class Linear: Layer {
     private let gradInput = Matrix(rows: 0, cols: 0)
     private let columnSums = Matrix(rows: 0, cols: 0)
     private let denseWeights = Matrix(rows: 0, cols: 0)
+    /// The dense rows' part of dW in the sparse backward: the batch's dense block transposed times dy.
+    private let denseGradient = Matrix(rows: 0, cols: 0)
     /// Σ_k W_k as the last fused step left it (`backward(_:steppingWeightsWith:)`); that step also leaves the
     /// dense rows of W in `denseWeights`.
     private let weightSums = Matrix(rows: 0, cols: 0)
@@ -162,15 +164,24 @@ public final class Linear: Layer {
     /// The fused backward for the columns of part `p` (see `backward(_:steppingWeightsWith:velocity:helper:)`).
     private func backwardPart(_ p: ColumnPart, _ x: SparseBatch, dy: Matrix, rule: SGDRule, shift: UnsafeMutablePointer<Float>) {
         guard !p.lanes.isEmpty else { return }
-        let j0 = p.lanes.lowerBound, dense = x.source.denseColumns.count
+        let j0 = p.lanes.lowerBound, m = p.lanes.count, dense = x.source.denseColumns.count
+        // The dense columns' gradient rows through BLAS: block (batch x dense) transposed times dy's columns.
+        if dense > 0 {
+            x.withDenseBlock { block in
+                BLAS.gemm(transA: true, transB: false, m: dense, n: m, k: x.rows, a: block, lda: dense,
+                          b: dy.data + j0, ldb: outputs, beta: 0, c: p.denseGradient, ldc: p.stride)
+            }
+        }
         x.withColumns { starts, rows, values in
             x.withDenseSlots { slots in
                 let targets = Kernels.StepTargets(weights: p.weights, velocity: p.velocity, stride: p.stride,
                                                   sums: x.background != 0 ? p.sums : nil,
                                                   copies: dense > 0 ? (slots, p.dense) : nil)
-                Kernels.sparseColumnsTransposeTimesStep(n: p.lanes.count, count: inputs, starts: starts, rows: rows,
+                let precomputed = dense > 0 ? Kernels.Precomputed(slots: slots, rows: p.denseGradient, stride: p.stride) : nil
+                Kernels.sparseColumnsTransposeTimesStep(n: m, count: inputs, starts: starts, rows: rows,
                                                         values: values, g: dy.data + j0, gStride: outputs,
-                                                        shift: shift + j0, rule: rule, into: targets)
+                                                        shift: shift + j0, precomputed: precomputed, rule: rule,
+                                                        into: targets)
             }
         }
     }
@@ -184,9 +195,27 @@ public final class Linear: Layer {
         if let x = sparseInput {
             // dW += dᵀ dy + c · 1 (Σ_r dy_r), one pass over the rows of dW.
             let shift = backgroundShift(x, dy)
+            let dense = x.source.denseColumns.count
+            denseGradient.resize(rows: dense, cols: n)
+            let gradientRows = denseGradient.data
+            if dense > 0 {
+                // In the same two column parts as the fused step's (the same BLAS calls, so the same numbers).
+                let split = columnSplit
+                x.withDenseBlock { block in
+                    for part in 0..<2 {
+                        let lanes = part == 0 ? 0..<split : split..<n
+                        guard !lanes.isEmpty else { continue }
+                        BLAS.gemm(transA: true, transB: false, m: dense, n: lanes.count, k: batch, a: block, lda: dense,
+                                  b: dy.data + lanes.lowerBound, ldb: n, beta: 0, c: gradientRows + lanes.lowerBound, ldc: n)
+                    }
+                }
+            }
             x.withColumns { starts, rows, values in
-                Kernels.sparseColumnsTransposeTimes(n: n, count: inputs, starts: starts, rows: rows, values: values,
-                                                    g: dy.data, shift: shift, target: dW)
+                x.withDenseSlots { slots in
+                    let precomputed = dense > 0 ? Kernels.Precomputed(slots: slots, rows: gradientRows, stride: n) : nil
+                    Kernels.sparseColumnsTransposeTimes(n: n, count: inputs, starts: starts, rows: rows, values: values,
+                                                        g: dy.data, shift: shift, precomputed: precomputed, target: dW)
+                }
             }
             // The input is data: nobody needs its gradient.
             return nil
@@ -240,7 +269,7 @@ extension Linear {
 }
 
 /// One part of a layer's output columns on the sparse path, and where its numbers live: rows of W (and of
-/// its momentum buffer, the dense rows' copy) `stride` apart starting at the part's first column, Σ_k W_k and
+/// its momentum buffer, the dense rows' copy and gradient) `stride` apart starting at the part's first column, Σ_k W_k and
 /// the row base for its columns, and the output rows it writes (`outStride` apart).
 struct ColumnPart {
     let lanes: Range<Int>
@@ -248,6 +277,8 @@ struct ColumnPart {
     let velocity: UnsafeMutablePointer<Float>?
     let stride: Int
     let dense: UnsafeMutablePointer<Float>
+    /// The dense rows' part of the weight gradient (block transposed times dy), same shape as `dense`.
+    let denseGradient: UnsafeMutablePointer<Float>
     let sums: UnsafeMutablePointer<Float>
     let base: UnsafeMutablePointer<Float>
     let out: UnsafeMutablePointer<Float>
@@ -262,6 +293,7 @@ final class ColumnPanels {
     let weights: [Matrix]
     let velocity: [Matrix]?
     let dense: [Matrix]
+    let denseGradient: [Matrix]
     let sums: [Matrix]
     let base: [Matrix]
     let out: [Matrix]
@@ -272,6 +304,7 @@ final class ColumnPanels {
         weights = widths.map { Matrix(rows: rows, cols: $0) }
         velocity = momentum ? widths.map { Matrix(rows: rows, cols: $0) } : nil
         dense = widths.map { _ in Matrix(rows: 0, cols: 0) }
+        denseGradient = widths.map { _ in Matrix(rows: 0, cols: 0) }
         sums = widths.map { Matrix(rows: 1, cols: $0) }
         base = widths.map { Matrix(rows: 1, cols: $0) }
         out = widths.map { _ in Matrix(rows: 0, cols: 0) }
@@ -327,21 +360,25 @@ extension Linear {
             func half(_ h: Int) -> ColumnPart {
                 let m = panels.weights[h].cols
                 panels.dense[h].resize(rows: denseRows, cols: m)
+                panels.denseGradient[h].resize(rows: denseRows, cols: m)
                 if h == 1 { panels.out[h].resize(rows: batch, cols: m) }
                 return ColumnPart(lanes: h == 0 ? 0..<split : split..<n, weights: panels.weights[h].data,
                                   velocity: panels.velocity?[h].data, stride: m, dense: panels.dense[h].data,
+                                  denseGradient: panels.denseGradient[h].data,
                                   sums: panels.sums[h].data, base: panels.base[h].data,
                                   out: h == 0 ? output.data : panels.out[h].data, outStride: h == 0 ? n : m)
             }
             return (half(0), half(1))
         }
         denseWeights.resize(rows: denseRows, cols: n)
+        denseGradient.resize(rows: denseRows, cols: n)
         weightSums.resize(rows: 1, cols: n)
         rowBase.resize(rows: 1, cols: n)
         func part(_ lanes: Range<Int>) -> ColumnPart {
             let j0 = lanes.lowerBound
             return ColumnPart(lanes: lanes, weights: weight.value.data + j0, velocity: velocity.map { $0.data + j0 },
-                              stride: n, dense: denseWeights.data + j0, sums: weightSums.data + j0,
+                              stride: n, dense: denseWeights.data + j0, denseGradient: denseGradient.data + j0,
+                              sums: weightSums.data + j0,
                               base: rowBase.data + j0, out: output.data + j0, outStride: n)
         }
         return (part(0..<split), part(split..<n))
@@ -563,15 +600,18 @@ public final class SparseRows: @unchecked Sendable {
     public var byteCount: Int { starts.count * 8 + entries.count * 4 + palette.count * 4 }
 }
 
-/// The rows of a `SparseRows` that make up one batch, regrouped by column (input) on selection: for each input
-/// k, the batch rows with ink there and their values. The layer then reads each row of W (and writes each row
-/// of its gradient) once per batch, instead of once per sample that has ink in it.
+/// The rows of a `SparseRows` that make up one batch, in the forms the layer reads: the values in the source's
+/// dense columns as a small dense block (for BLAS, forward and backward), and the other entries row by row (the
+/// forward) and regrouped by column (the backward: for each input k, the batch rows with ink there and their
+/// values, so the layer reads each row of W, and writes each row of its gradient, once per batch instead of
+/// once per sample that has ink in it).
 public final class SparseBatch {
     public let source: SparseRows
     public private(set) var rows = 0
     public var width: Int { source.width }
     public var background: Float { source.background }
-    /// Column k's entries are columnStarts[k]..<columnStarts[k + 1] of entryRows / entryValues.
+    /// Column k's entries are columnStarts[k]..<columnStarts[k + 1] of entryRows / entryValues (none for a dense
+    /// column: those are in the block).
     private var columnStarts: [Int32]
     private var entryRows: [Int32] = [0]
     private var entryValues: [Float] = [0]
@@ -579,8 +619,8 @@ public final class SparseBatch {
     private var rowStarts: [Int] = [0]
     private var rowColumns: [Int32] = [0]
     private var rowValues: [Float] = [0]
-    /// The batch's values (minus the background) in the source's dense columns, rows x denseColumns.count; the
-    /// row-by-row entries above hold only the other columns. (The columns form above holds all of them.)
+    /// The batch's values (minus the background) in the source's dense columns, rows x denseColumns.count, and
+    /// one spare cell past them (see `select`); the entries above hold only the other columns.
     private var denseBlock: [Float] = [0]
     /// For each column, its place among the dense columns, or -1.
     private let denseSlot: [Int32]
@@ -593,7 +633,7 @@ public final class SparseBatch {
         denseSlot = slots
     }
 
-    /// Makes the batch the rows `picked` of the source, in that order (a counting sort of their entries by column).
+    /// Makes the batch the rows `picked` of the source, in that order.
     public func select(_ picked: ArraySlice<Int>) {
         rows = picked.count
         let width = source.width
@@ -601,15 +641,18 @@ public final class SparseBatch {
         source.starts.withUnsafeBufferPointer { st in
             for i in picked { total += st[i + 1] - st[i] }
         }
-        if entryRows.count < total {
-            entryRows = [Int32](repeating: 0, count: total)
-            entryValues = [Float](repeating: 0, count: total)
-            rowColumns = [Int32](repeating: 0, count: total)
-            rowValues = [Float](repeating: 0, count: total)
+        // One spare slot past the end of each buffer: the first pass writes every entry to both the row form
+        // and the block, and only moves on where it belongs (no branch on a coin toss per entry).
+        if rowColumns.count < total + 1 {
+            entryRows = [Int32](repeating: 0, count: total + 1)
+            entryValues = [Float](repeating: 0, count: total + 1)
+            rowColumns = [Int32](repeating: 0, count: total + 1)
+            rowValues = [Float](repeating: 0, count: total + 1)
         }
         if rowStarts.count < rows + 1 { rowStarts = [Int](repeating: 0, count: rows + 1) }
         let denseCount = source.denseColumns.count
-        if denseBlock.count < max(1, rows * denseCount) { denseBlock = [Float](repeating: 0, count: rows * denseCount) }
+        let spare = rows * denseCount
+        if denseBlock.count < spare + 1 { denseBlock = [Float](repeating: 0, count: spare + 1) }
         source.starts.withUnsafeBufferPointer { st in
         source.entries.withUnsafeBufferPointer { packed in
         source.palette.withUnsafeBufferPointer { palette in
@@ -629,37 +672,40 @@ public final class SparseBatch {
                 var e = st[i]
                 while e < st[i + 1] { touched |= packed[e]; e += 16 }
             }
-            // Count per column (shifted by one) and prefix-sum: cs[k] is where column k starts.
-            cs.update(repeating: Int32(truncatingIfNeeded: touched & 0))
-            for i in picked {
-                for e in st[i]..<st[i + 1] { cs[Int(packed[e] & 0xFFFF) + 1] &+= 1 }
-            }
-            for k in 0..<width { cs[k + 1] &+= cs[k] }
-            // Place each entry at its column's cursor; the cursors end at the next column's start, so shift
-            // them back by one column afterwards.
-            // Also copy them row by row, next to each other (the source rows are scattered).
+            // Row by row: a value in a dense column goes to its cell of the block, any other to the row form
+            // (the source rows are scattered; these copies lie next to each other).
             var next = 0
             rs[0] = 0
             for (r, i) in picked.enumerated() {
-                let row = Int32(r)
+                let blockRow = r * denseCount
                 for e in st[i]..<st[i + 1] {
                     let entry = packed[e]
                     let k = Int(entry & 0xFFFF)
                     let value = palette[Int(entry >> 16)]
-                    let slot = Int(cs[k])
-                    er[slot] = row
-                    ev[slot] = value
-                    cs[k] = Int32(slot + 1)
-                    let d = Int(ds[k])
-                    if d >= 0 {
-                        db[r * denseCount + d] = value
-                    } else {
-                        rc[next] = Int32(k)
-                        rv[next] = value
-                        next += 1
-                    }
+                    // All ones for a column that is not dense (its slot is -1), zero for a dense one.
+                    let d = Int(ds[k]), other = d >> 63
+                    db[((blockRow + d) & ~other) | (spare & other)] = value
+                    rc[next] = Int32(k)
+                    rv[next] = value
+                    next += other & 1
                 }
                 rs[r + 1] = next
+            }
+            // The row form regrouped by column (a counting sort): count per column (shifted by one), prefix-sum,
+            // place each entry at its column's cursor. The cursors end at the next column's start, so shift them
+            // back by one column afterwards. Dense columns have no entries here.
+            cs.update(repeating: Int32(truncatingIfNeeded: touched & 0))
+            for e in 0..<next { cs[Int(rc[e]) + 1] &+= 1 }
+            for k in 0..<width { cs[k + 1] &+= cs[k] }
+            for r in 0..<rows {
+                let row = Int32(r)
+                for e in rs[r]..<rs[r + 1] {
+                    let k = Int(rc[e])
+                    let slot = Int(cs[k])
+                    er[slot] = row
+                    ev[slot] = rv[e]
+                    cs[k] = Int32(slot + 1)
+                }
             }
             var k = width
             while k > 0 { cs[k] = cs[k - 1]; k -= 1 }

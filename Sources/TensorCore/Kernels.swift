@@ -115,13 +115,28 @@ public enum Kernels {
     /// every row: for every k < count,
     /// target[k][0..<n] += shift[0..<n] + Σ_{e in column k} values[e] · g[rows[e]][0..<n]. Each row of `target`
     /// is read and written once; the sum builds up in registers from rows of g (one batch, in L1).
+    /// `precomputed` columns (slots[k] ≥ 0) have no entries: their sum is row slots[k] of `rows` (made by BLAS
+    /// from a dense block), and target[k] += shift + that row.
     public static func sparseColumnsTransposeTimes(n: Int, count: Int, starts: UnsafePointer<Int32>,
                                                    rows: UnsafePointer<Int32>, values: UnsafePointer<Float>,
                                                    g: UnsafePointer<Float>, shift: UnsafePointer<Float>,
-                                                   target: UnsafeMutablePointer<Float>) {
+                                                   precomputed: Precomputed? = nil, target: UnsafeMutablePointer<Float>) {
         let sink = AddInto(target: target, stride: n)
         sparseTransposeRows(n: n, count: count, starts: starts, rows: rows, values: values, g: g, gStride: n,
-                            shift: shift, sink: sink)
+                            shift: shift, precomputed: precomputed, sink: sink)
+    }
+
+    /// Rows of a sparse-transpose product computed elsewhere: row slots[k] of `rows` (`stride` apart) for the
+    /// columns k with slots[k] ≥ 0.
+    public struct Precomputed {
+        public var slots: UnsafePointer<Int32>
+        public var rows: UnsafePointer<Float>
+        public var stride: Int
+        public init(slots: UnsafePointer<Int32>, rows: UnsafePointer<Float>, stride: Int) {
+            self.slots = slots
+            self.rows = rows
+            self.stride = stride
+        }
     }
 
     /// Where the fused step below writes: W (count rows, `stride` apart), its momentum buffer (the same shape;
@@ -151,13 +166,14 @@ public enum Kernels {
     public static func sparseColumnsTransposeTimesStep(n: Int, count: Int, starts: UnsafePointer<Int32>,
                                                        rows: UnsafePointer<Int32>, values: UnsafePointer<Float>,
                                                        g: UnsafePointer<Float>, gStride: Int, shift: UnsafePointer<Float>,
+                                                       precomputed: Precomputed? = nil,
                                                        rule: SGDRule, into targets: StepTargets) {
         targets.sums?.update(repeating: 0, count: n)
         let sink = StepInto(rule: rule, weights: targets.weights,
                             velocity: rule.momentum != 0 ? targets.velocity : nil, sums: targets.sums,
                             slots: targets.copies?.slots, copies: targets.copies?.rows, stride: targets.stride)
         sparseTransposeRows(n: n, count: count, starts: starts, rows: rows, values: values, g: g, gStride: gStride,
-                            shift: shift, sink: sink)
+                            shift: shift, precomputed: precomputed, sink: sink)
     }
 
     /// One SGD step over n values: w, v (when the rule has momentum) and g in place, g left zeroed.
@@ -216,12 +232,20 @@ public enum Kernels {
     }
 
     /// Row k of the product is row k of the sparse matrix's transpose times g: shift plus a sparse combination
-    /// of g's rows (one batch, in L1), built in registers 64 columns at a time and handed to the sink.
+    /// of g's rows (one batch, in L1), built in registers 64 columns at a time and handed to the sink; or, for a
+    /// precomputed column, shift plus its row.
     @inline(__always)
     fileprivate static func sparseTransposeRows<Sink: TransposeSink>(
         n: Int, count: Int, starts: UnsafePointer<Int32>, rows: UnsafePointer<Int32>, values: UnsafePointer<Float>,
-        g: UnsafePointer<Float>, gStride: Int, shift: UnsafePointer<Float>, sink: Sink) {
+        g: UnsafePointer<Float>, gStride: Int, shift: UnsafePointer<Float>, precomputed: Precomputed?, sink: Sink) {
         for k in 0..<count {
+            if let pre = precomputed, pre.slots[k] >= 0 {
+                let row = pre.rows + Int(pre.slots[k]) * pre.stride
+                var j = 0
+                while j + 16 <= n { sink.finish(load(shift + j) + load(row + j), row: k, column: j); j += 16 }
+                while j < n { sink.finish(shift[j] + row[j], row: k, column: j); j += 1 }
+                continue
+            }
             let entries = Int(starts[k])..<Int(starts[k + 1])
             var j = 0
             while j + 64 <= n {

@@ -2,11 +2,12 @@ import XCTest
 @testable import TensorCore
 
 final class SparseKernelTests: XCTestCase {
-    /// A sparse matrix in columns: `count` columns over `rows` rows, about a third of the entries set.
+    /// A sparse matrix in columns: `count` columns over `rows` rows, about a third of the entries set; none in
+    /// the columns `precomputedSlots` gives a slot (every fourth, from column 2).
     private func sparseColumns(count: Int, rows: Int, rng: inout SeededRandom) -> (starts: [Int32], rows: [Int32], values: [Float]) {
         var starts: [Int32] = [0], rowIndex: [Int32] = [], values: [Float] = []
         for k in 0..<count {
-            for r in 0..<rows where rng.uniform() < (k % 7 == 0 ? 0 : 0.35) {
+            for r in 0..<rows where rng.uniform() < (k % 7 == 0 || k % 4 == 2 ? 0 : 0.35) {
                 rowIndex.append(Int32(r))
                 values.append(Float(rng.normal()))
             }
@@ -15,25 +16,38 @@ final class SparseKernelTests: XCTestCase {
         return (starts, rowIndex + [0], values + [0])
     }
 
-    /// The naive product the kernels stand for: target[k] += shift + Σ_{e in column k} values[e] · g[rows[e]].
+    /// Slots of the precomputed columns (every fourth from column 2), -1 for the others.
+    private func precomputedSlots(_ count: Int) -> [Int32] { (0..<count).map { $0 % 4 == 2 ? Int32($0 / 4) : -1 } }
+
+    /// The naive product the kernels stand for: target[k] += shift + Σ_{e in column k} values[e] · g[rows[e]],
+    /// or shift + its precomputed row.
     func testSparseTransposeTimesMatchesTheNaiveSum() {
         var rng = SeededRandom(seed: 3)
         for n in [1, 5, 16, 70, 128, 130] {
-            let count = 23, batch = 9
-            let s = sparseColumns(count: count, rows: batch, rng: &rng)
-            let g = (0..<(batch * n)).map { _ in Float(rng.normal()) }
-            let shift = (0..<n).map { _ in Float(rng.normal()) }
-            let start = (0..<(count * n)).map { _ in Float(rng.normal()) }
-            var fast = start
-            fast.withUnsafeMutableBufferPointer { t in
-                Kernels.sparseColumnsTransposeTimes(n: n, count: count, starts: s.starts, rows: s.rows, values: s.values,
-                                                    g: g, shift: shift, target: t.baseAddress!)
-            }
-            for k in 0..<count {
-                for j in 0..<n {
-                    var sum = shift[j]
-                    for e in Int(s.starts[k])..<Int(s.starts[k + 1]) { sum += s.values[e] * g[Int(s.rows[e]) * n + j] }
-                    XCTAssertEqual(fast[k * n + j], start[k * n + j] + sum, accuracy: 1e-4, "n=\(n) k=\(k) j=\(j)")
+            for withPrecomputed in [false, true] {
+                let count = 23, batch = 9
+                let s = sparseColumns(count: count, rows: batch, rng: &rng)
+                let g = (0..<(batch * n)).map { _ in Float(rng.normal()) }
+                let shift = (0..<n).map { _ in Float(rng.normal()) }
+                let start = (0..<(count * n)).map { _ in Float(rng.normal()) }
+                let slots = precomputedSlots(count)
+                let pre = (0..<(6 * n)).map { _ in Float(rng.normal()) }
+                var fast = start
+                fast.withUnsafeMutableBufferPointer { t in
+                    slots.withUnsafeBufferPointer { sl in pre.withUnsafeBufferPointer { pr in
+                        Kernels.sparseColumnsTransposeTimes(
+                            n: n, count: count, starts: s.starts, rows: s.rows, values: s.values, g: g, shift: shift,
+                            precomputed: withPrecomputed ? Kernels.Precomputed(slots: sl.baseAddress!, rows: pr.baseAddress!, stride: n) : nil,
+                            target: t.baseAddress!)
+                    } }
+                }
+                for k in 0..<count {
+                    for j in 0..<n {
+                        var sum = shift[j]
+                        if withPrecomputed && slots[k] >= 0 { sum += pre[Int(slots[k]) * n + j] }
+                        for e in Int(s.starts[k])..<Int(s.starts[k + 1]) { sum += s.values[e] * g[Int(s.rows[e]) * n + j] }
+                        XCTAssertEqual(fast[k * n + j], start[k * n + j] + sum, accuracy: 1e-4, "n=\(n) k=\(k) j=\(j)")
+                    }
                 }
             }
         }
@@ -57,11 +71,17 @@ final class SparseKernelTests: XCTestCase {
                 let shift = (0..<n).map { _ in Float(rng.normal()) }
                 let w0 = (0..<(count * n)).map { _ in Float(rng.normal()) }
                 let v0 = (0..<(count * n)).map { _ in Float(rng.normal()) }
+                let pre = (0..<(6 * n)).map { _ in Float(rng.normal()) }
+                let preSlots = precomputedSlots(count)
                 // Reference: gradient, then the step.
                 var grad = [Float](repeating: 0, count: count * n), wRef = w0, vRef = v0
                 grad.withUnsafeMutableBufferPointer { t in
-                    Kernels.sparseColumnsTransposeTimes(n: n, count: count, starts: s.starts, rows: s.rows, values: s.values,
-                                                        g: g, shift: shift, target: t.baseAddress!)
+                    preSlots.withUnsafeBufferPointer { sl in pre.withUnsafeBufferPointer { pr in
+                        Kernels.sparseColumnsTransposeTimes(
+                            n: n, count: count, starts: s.starts, rows: s.rows, values: s.values, g: g, shift: shift,
+                            precomputed: Kernels.Precomputed(slots: sl.baseAddress!, rows: pr.baseAddress!, stride: n),
+                            target: t.baseAddress!)
+                    } }
                 }
                 wRef.withUnsafeMutableBufferPointer { w in vRef.withUnsafeMutableBufferPointer { v in
                     grad.withUnsafeMutableBufferPointer { gr in
@@ -76,11 +96,15 @@ final class SparseKernelTests: XCTestCase {
                 w.withUnsafeMutableBufferPointer { wp in v.withUnsafeMutableBufferPointer { vp in
                     sums.withUnsafeMutableBufferPointer { sp in copies.withUnsafeMutableBufferPointer { cp in
                         slots.withUnsafeBufferPointer { sl in
+                            preSlots.withUnsafeBufferPointer { psl in pre.withUnsafeBufferPointer { pr in
                             Kernels.sparseColumnsTransposeTimesStep(
                                 n: n, count: count, starts: s.starts, rows: s.rows, values: s.values, g: g, gStride: n,
-                                shift: shift, rule: rule,
+                                shift: shift,
+                                precomputed: Kernels.Precomputed(slots: psl.baseAddress!, rows: pr.baseAddress!, stride: n),
+                                rule: rule,
                                 into: Kernels.StepTargets(weights: wp.baseAddress!, velocity: vp.baseAddress!, stride: n,
                                                           sums: sp.baseAddress!, copies: (sl.baseAddress!, cp.baseAddress!)))
+                            } }
                         }
                     } }
                 } }
