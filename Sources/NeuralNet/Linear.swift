@@ -1,3 +1,4 @@
+import Synchronization
 import TensorCore
 
 /// Fully connected layer: y = x W + b, the same map as PyTorch's `nn.Linear` (y = x Aᵀ + b with A = Wᵀ).
@@ -40,9 +41,15 @@ public final class Linear: Layer {
     private let rowBase = Matrix(rows: 0, cols: 0)
     /// Set by the fused step: the number of dense rows its copies and sums were made for.
     private var cachesReady: Int?
-    /// The sparse-path call in progress (`run`), and the helper's job for it, made once.
+    /// The sparse-path call in progress (`run`), its number, and the number of the last call whose second part
+    /// someone (this thread or the helper) has taken.
     private var partCall: PartCall?
-    private lazy var helperJob: (Int) -> Void = { [unowned self] h in self.perform(h) }
+    private var callNumber = 0
+    private let taken = Atomic<Int>(0)
+    /// The helper's job for call number c (made once): its second part, unless this thread took it first.
+    private lazy var helperJob: (Int) -> Void = { [unowned self] c in
+        if self.take(c) { self.perform(1) }
+    }
 
     public init(inputs: Int, outputs: Int, initialisation: Initialisation = .pytorch, rng: inout SeededRandom) {
         self.inputs = inputs
@@ -384,20 +391,28 @@ extension Linear {
         return (part(0..<split), part(split..<n))
     }
 
-    /// Both parts of `call`: the second on the helper at the same time when the columns are split and there is
-    /// a helper, else one after the other (the same calls, so the same numbers). The call is kept in the layer
-    /// and the helper's job is a closure made once, so that handing work over allocates nothing.
+    /// Both parts of `call`. With the columns split and a helper: the second part is queued for the helper
+    /// while this thread does the first; then whoever is free first does the second (the helper may still be
+    /// busy gathering the next batch, or slowed down by the machine). Else one after the other. The same calls
+    /// either way, so the same numbers. The call is kept in the layer and the helper's job is a closure made
+    /// once, so that handing work over allocates nothing.
     func run(_ call: PartCall, helper: Helper?) {
         partCall = call
         defer { partCall = nil }
-        if splitActive, let helper, !call.parts.1.lanes.isEmpty {
-            helper.start(helperJob, 1)
-            perform(0)
-            helper.wait()
-        } else {
+        guard splitActive, let helper, !call.parts.1.lanes.isEmpty else {
             perform(0)
             perform(1)
+            return
         }
+        callNumber += 1
+        let ticket = helper.start(helperJob, callNumber)
+        perform(0)
+        if take(callNumber) { perform(1) } else { helper.wait(for: ticket) }
+    }
+
+    /// Takes the second part of call number `c` for the calling thread; false when the other thread has it.
+    private func take(_ c: Int) -> Bool {
+        taken.compareExchange(expected: c - 1, desired: c, ordering: .acquiringAndReleasing).exchanged
     }
 
     /// Part `h` of the current `partCall`.

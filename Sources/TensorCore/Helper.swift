@@ -30,14 +30,20 @@ public final class Helper: @unchecked Sendable {
     private let sleeping = Atomic<Bool>(false)
     private let owned = Atomic<Bool>(false)
     private let semaphore: UnsafeMutablePointer<sem_t>
-    /// Written by the caller before `posted` is raised, read by the helper after it sees the raise: the job and
-    /// its argument. (A closure made once and an argument per call: posting a job allocates nothing.)
-    private var job: ((Int) -> Void)?
-    private var argument = 0
+    /// A queue of up to `capacity` jobs, each a closure and its argument: job number t (counting from 1) in
+    /// slot (t - 1) % capacity, written by the caller before `posted` reaches t, read by the helper after.
+    /// (Closures made once and an argument per job: posting allocates nothing.)
+    private let capacity = 4
+    private let jobs: UnsafeMutablePointer<((Int) -> Void)?>
+    private let arguments: UnsafeMutablePointer<Int>
     /// How long the helper keeps polling after a job before it sleeps, in seconds.
     private let spinSeconds = 0.002
 
     private init() {
+        jobs = .allocate(capacity: capacity)
+        jobs.initialize(repeating: nil, count: capacity)
+        arguments = .allocate(capacity: capacity)
+        arguments.initialize(repeating: 0, count: capacity)
         semaphore = .allocate(capacity: 1)
         sem_init(semaphore, 0, 0)
         var thread = pthread_t()
@@ -61,20 +67,27 @@ public final class Helper: @unchecked Sendable {
         owned.store(false, ordering: .releasing)
     }
 
-    /// Starts `work(argument)` on the helper (after its previous job, if that is still running) and returns at
-    /// once. Call `wait()` before using what `work` writes.
-    public func start(_ work: @escaping (Int) -> Void, _ argument: Int) {
-        wait()
-        job = work
-        self.argument = argument
-        posted.add(1, ordering: .sequentiallyConsistent)
+    /// Queues `work(argument)` for the helper, after the jobs already queued, and returns at once (unless the
+    /// queue is full: then when there is room). Returns the job's number for `wait(for:)`; `wait()` before
+    /// using what `work` writes.
+    @discardableResult
+    public func start(_ work: @escaping (Int) -> Void, _ argument: Int) -> Int {
+        let ticket = posted.load(ordering: .relaxed) + 1
+        while ticket - finished.load(ordering: .acquiring) > capacity { nnlab_spin_pause() }
+        let slot = (ticket - 1) % capacity
+        jobs[slot] = work
+        arguments[slot] = argument
+        posted.store(ticket, ordering: .sequentiallyConsistent)
         if sleeping.exchange(false, ordering: .sequentiallyConsistent) { sem_post(semaphore) }
+        return ticket
     }
 
-    /// Returns when the last job started is done.
-    public func wait() {
-        let target = posted.load(ordering: .relaxed)
-        while finished.load(ordering: .acquiring) != target { nnlab_spin_pause() }
+    /// Returns when every job queued so far is done.
+    public func wait() { wait(for: posted.load(ordering: .relaxed)) }
+
+    /// Returns when job number `ticket` (and those before it) is done.
+    public func wait(for ticket: Int) {
+        while finished.load(ordering: .acquiring) < ticket { nnlab_spin_pause() }
     }
 
     private func loop() {
@@ -99,9 +112,10 @@ public final class Helper: @unchecked Sendable {
                 while sem_wait(semaphore) != 0 {}  // EINTR: wait again
                 deadline = 0
             }
+            let slot = seen % capacity
+            jobs[slot]?(arguments[slot])
+            jobs[slot] = nil  // let go of what the job captured before the caller can see it done
             seen += 1
-            job?(argument)
-            job = nil  // let go of what the job captured before the caller can see it done
             finished.store(seen, ordering: .releasing)
         }
     }

@@ -299,6 +299,46 @@ final class ModelTests: XCTestCase {
         }
     }
 
+    /// A layer with its columns split gives the same outputs and weights as a whole one, whether the helper
+    /// takes the second part or this thread does (helper busy with another job: it takes the part over).
+    func testSplitColumnsGiveTheSameNumbersWhoeverTakesTheSecondPart() throws {
+        guard let helper = Helper.shared else { throw XCTSkip("needs two CPUs and NNLAB_THREADS unset") }
+        XCTAssertTrue(helper.claim())
+        defer { helper.release() }
+        var rng = SeededRandom(seed: 21)
+        let width = 40
+        var features = [Float](repeating: 0, count: 50 * width)
+        for i in features.indices where rng.uniform() < (i % width < 20 ? 0.7 : 0.1) { features[i] = Float(Int(rng.uniform(1, 100))) / 100 }
+        let rows = SparseRows(FeatureMatrix(floats: features, width: width).affine(scale: 1, shift: -0.4242), background: -0.4242)!
+        XCTAssertEqual(rows.denseColumns.count, 20)
+        let rule = SGDRule(learningRate: 0.05, momentum: 0.9, weightDecay: 1e-4, nesterov: false)
+        for busy in [false, true] {
+            let whole = Linear(inputs: width, outputs: 70, rng: &rng)
+            let split = Linear(inputs: width, outputs: 70, rng: &rng)
+            split.weight.value.copy(from: whole.weight.value)
+            split.bias.value.copy(from: whole.bias.value)
+            let v1 = Matrix(rows: width, cols: 70), v2 = Matrix(rows: width, cols: 70)
+            split.splitColumns(velocity: v2)
+            let b1 = SparseBatch(rows), b2 = SparseBatch(rows)
+            for (step, picked) in [[3, 17, 0, 9, 12, 44], [1, 2, 3, 4, 5, 6, 7, 8, 10], [49, 3, 3]].enumerated() {
+                b1.select(picked[...])
+                b2.select(picked[...])
+                let y1 = whole.forward(sparse: b1, weightsUnchanged: step > 0).array
+                if busy { helper.start({ _ in usleep(3000) }, 0) }
+                let y2 = split.forward(sparse: b2, weightsUnchanged: step > 0, helper: helper).array
+                XCTAssertEqual(y1, y2, "busy \(busy) step \(step): outputs")
+                let g = Matrix(rows: picked.count, cols: 70)
+                for i in 0..<g.count { g.data[i] = Float(rng.normal()) }
+                XCTAssertTrue(whole.backward(g, steppingWeightsWith: rule, velocity: v1))
+                if busy { helper.start({ _ in usleep(3000) }, 0) }
+                XCTAssertTrue(split.backward(g, steppingWeightsWith: rule, velocity: v2, helper: helper))
+            }
+            helper.wait()
+            split.joinColumns(velocity: v2)
+            assertSameWeights([whole.weight.value.array, v1.array], [split.weight.value.array, v2.array], "busy \(busy)")
+        }
+    }
+
     func testHelperRunsJobsInOrderAndWaits() throws {
         guard let helper = Helper.shared else { throw XCTSkip("needs two CPUs and NNLAB_THREADS unset") }
         XCTAssertTrue(helper.claim())
