@@ -32,18 +32,19 @@ public final class Helper: @unchecked Sendable {
     private let semaphore: UnsafeMutablePointer<sem_t>
     /// A queue of up to `capacity` jobs, each a closure and its argument: job number t (counting from 1) in
     /// slot (t - 1) % capacity, written by the caller before `posted` reaches t, read by the helper after.
-    /// (Closures made once and an argument per job: posting allocates nothing.)
+    /// (Closures made once and an argument per job: posting allocates nothing. The slots are objects with a
+    /// closure-typed property, not generic storage, which would wrap each closure in a new thunk.)
     private let capacity = 4
-    private let jobs: UnsafeMutablePointer<((Int) -> Void)?>
-    private let arguments: UnsafeMutablePointer<Int>
+    private final class Slot {
+        var work: ((Int) -> Void)?
+        var argument = 0
+    }
+    private let slots: [Slot]
     /// How long the helper keeps polling after a job before it sleeps, in seconds.
     private let spinSeconds = 0.002
 
     private init() {
-        jobs = .allocate(capacity: capacity)
-        jobs.initialize(repeating: nil, count: capacity)
-        arguments = .allocate(capacity: capacity)
-        arguments.initialize(repeating: 0, count: capacity)
+        slots = (0..<capacity).map { _ in Slot() }
         semaphore = .allocate(capacity: 1)
         sem_init(semaphore, 0, 0)
         var thread = pthread_t()
@@ -74,9 +75,9 @@ public final class Helper: @unchecked Sendable {
     public func start(_ work: @escaping (Int) -> Void, _ argument: Int) -> Int {
         let ticket = posted.load(ordering: .relaxed) + 1
         while ticket - finished.load(ordering: .acquiring) > capacity { nnlab_spin_pause() }
-        let slot = (ticket - 1) % capacity
-        jobs[slot] = work
-        arguments[slot] = argument
+        let slot = slots[(ticket - 1) % capacity]
+        slot.work = work
+        slot.argument = argument
         posted.store(ticket, ordering: .sequentiallyConsistent)
         if sleeping.exchange(false, ordering: .sequentiallyConsistent) { sem_post(semaphore) }
         return ticket
@@ -112,9 +113,9 @@ public final class Helper: @unchecked Sendable {
                 while sem_wait(semaphore) != 0 {}  // EINTR: wait again
                 deadline = 0
             }
-            let slot = seen % capacity
-            jobs[slot]?(arguments[slot])
-            jobs[slot] = nil  // let go of what the job captured before the caller can see it done
+            let slot = slots[seen % capacity]
+            slot.work?(slot.argument)
+            slot.work = nil  // let go of what the job captured before the caller can see it done
             seen += 1
             finished.store(seen, ordering: .releasing)
         }
