@@ -17,6 +17,9 @@ let package = Package(
         .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
 
+        // Counts allocations (malloc/calloc/realloc of the whole process) for the benchmark only.
+        .target(name: "CAllocCount"),
+
         .target(name: "TensorCore", dependencies: ["CBLAS"], swiftSettings: fast),
         .target(name: "NeuralNet", dependencies: ["TensorCore"], swiftSettings: fast),
         .target(name: "Datasets", dependencies: ["TensorCore", "CZlib"], swiftSettings: fast),
@@ -25,7 +28,8 @@ let package = Package(
         .target(name: "Script", dependencies: ["TensorCore", "NeuralNet", "Datasets", "Charts", "Transcript"]),
         .target(name: "REPL", dependencies: ["Script", "CReadline"]),
         .executableTarget(name: "nnlab", dependencies: ["REPL", "Script"]),
-        .executableTarget(name: "nnlab-bench", dependencies: ["TensorCore", "NeuralNet", "Datasets"], swiftSettings: fast),
+        .executableTarget(name: "nnlab-bench", dependencies: ["TensorCore", "NeuralNet", "Datasets", "CAllocCount"],
+                         swiftSettings: fast),
 
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "TensorCore"]),

@@ -1,4 +1,3 @@
-import Synchronization
 import TensorCore
 
 /// Fully connected layer: y = x W + b, the same map as PyTorch's `nn.Linear` (y = x Aᵀ + b with A = Wᵀ).
@@ -41,15 +40,9 @@ public final class Linear: Layer {
     private let rowBase = Matrix(rows: 0, cols: 0)
     /// Set by the fused step: the number of dense rows its copies and sums were made for.
     private var cachesReady: Int?
-    /// The sparse-path call in progress (`run`), its number, and the number of the last call whose second part
-    /// someone (this thread or the helper) has taken.
+    /// The sparse-path call in progress (`run`), and the helper's job for it (made once): its second part.
     private var partCall: PartCall?
-    private var callNumber = 0
-    private let taken = Atomic<Int>(0)
-    /// The helper's job for call number c (made once): its second part, unless this thread took it first.
-    private lazy var helperJob: (Int) -> Void = { [unowned self] c in
-        if self.take(c) { self.perform(1) }
-    }
+    private lazy var helperJob: (Int) -> Void = { [unowned self] _ in self.perform(1) }
 
     public init(inputs: Int, outputs: Int, initialisation: Initialisation = .pytorch, rng: inout SeededRandom) {
         self.inputs = inputs
@@ -392,10 +385,11 @@ extension Linear {
     }
 
     /// Both parts of `call`. With the columns split and a helper: the second part is queued for the helper
-    /// while this thread does the first; then whoever is free first does the second (the helper may still be
-    /// busy gathering the next batch, or slowed down by the machine). Else one after the other. The same calls
-    /// either way, so the same numbers. The call is kept in the layer and the helper's job is a closure made
-    /// once, so that handing work over allocates nothing.
+    /// (after the batch it may still be gathering) while this thread does the first. Else one after the other.
+    /// The same calls either way, so the same numbers. The second part is not taken over when the helper is
+    /// late: its half of the weights lives in the helper's cache, and moving it costs more than the wait (measured:
+    /// taking it over every step in a slow spell made steps 2-3x longer). The call is kept in the layer and the
+    /// helper's job is a closure made once, so that handing work over allocates nothing.
     func run(_ call: PartCall, helper: Helper?) {
         partCall = call
         defer { partCall = nil }
@@ -404,15 +398,9 @@ extension Linear {
             perform(1)
             return
         }
-        callNumber += 1
-        let ticket = helper.start(helperJob, callNumber)
+        let ticket = helper.start(helperJob, 1)
         perform(0)
-        if take(callNumber) { perform(1) } else { helper.wait(for: ticket) }
-    }
-
-    /// Takes the second part of call number `c` for the calling thread; false when the other thread has it.
-    private func take(_ c: Int) -> Bool {
-        taken.compareExchange(expected: c - 1, desired: c, ordering: .acquiringAndReleasing).exchanged
+        helper.wait(for: ticket)
     }
 
     /// Part `h` of the current `partCall`.

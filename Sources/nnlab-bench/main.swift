@@ -3,6 +3,7 @@
 //
 //   swift build -c release && .build/release/nnlab-bench [--epochs 5] [--no-peer] [--no-knn] [--json FILE]
 import Foundation
+import CAllocCount
 import Datasets
 import NeuralNet
 import TensorCore
@@ -62,9 +63,21 @@ let trainer = Trainer(model: model, loss: .crossEntropy, optimizer: SGD(learning
 // As `train` in nnlab: the images stay bytes, the sparse form is built from them (inside the first epoch there).
 let samples = Samples(matrix: train.matrix, labels: train.labels, sparse: SparseRows.make(train.matrix))
 var epochTimes: [Double] = []
+// Allocations inside the training loop's steady state: from the first to the last step of the second epoch
+// (epoch boundaries allocate a little: the weight snapshot, the statistics).
+var allocationsAtStep: (first: Int, last: Int, steps: Int)?
 log("training the lab MLP for \(options.epochs) epochs...")
 _ = trainer.train(samples, validation: nil, config: TrainConfig(epochs: options.epochs, batchSize: 64), rng: &rng,
+                  onBatch: { p in
+                      guard p.epoch == 2 else { return }
+                      if p.batch == 1 { allocationsAtStep = (nnlab_allocation_count(), 0, 0) }
+                      if p.batch == p.batches, let a = allocationsAtStep {
+                          allocationsAtStep = (a.first, nnlab_allocation_count(), p.batches - 1)
+                      }
+                  },
                   onEpoch: { e in epochTimes.append(e.seconds); log("  epoch \(e.epoch): \(f(e.seconds)) s, loss \(f(e.loss, 4))") })
+let allocationsPerStep = allocationsAtStep.flatMap { $0.steps > 0 ? Double($0.last - $0.first) / Double($0.steps) : nil }
+results["nnlab_allocations_per_step"] = allocationsPerStep ?? NSNull()
 let testAccuracy = trainer.evaluate(Samples(matrix: test.matrix, labels: test.labels)).accuracy
 let secondsPerEpoch = median(epochTimes)
 // Dense-equivalent work of one epoch: forward 2·B·Σ(in·out), backward twice that minus the first layer's input
@@ -190,6 +203,7 @@ print("MLP s/epoch (784-128-64-10, b64)         \(f(secondsPerEpoch).padding(toL
 print("  torch notebook way (DataLoader) s/epoch                  \(f(num("torch_notebook_s_per_epoch")))                     \(ratio(secondsPerEpoch, num("torch_notebook_s_per_epoch")))")
 print("MLP test accuracy                        \(f(testAccuracy * 100, 2))%       numpy \(f(num("numpy_mlp_test_acc").map { $0 * 100 }, 2))% (\(peer["numpy_mlp_epochs"] ?? "-") ep) torch \(f(num("torch_preloaded_test_acc").map { $0 * 100 }, 2))%")
 print("  after \(options.epochs) epochs; dense-equivalent \(f(gflopPerEpoch, 1)) GFLOP/epoch = \(f(gflopPerEpoch / secondsPerEpoch, 1)) GFLOP/s effective (CPU fp32 limit ~576)")
+print("  allocations per training step (epoch 2)  \(f(allocationsPerStep, 2))")
 if options.knn {
     print("kNN L2 k=1, 10k test x 60k train, s     \(f(knnSeconds, 2).padding(toLength: 12, withPad: " ", startingAt: 0)) numpy \(f(num("numpy_knn_l2_k1_s"), 2))                      \(ratio(knnSeconds, num("numpy_knn_l2_k1_s")))")
     print("  accuracy k=1                           \(f(knnAccuracy.map { $0 * 100 }, 2))%       numpy \(f(num("numpy_knn_k1_acc").map { $0 * 100 }, 2))%")

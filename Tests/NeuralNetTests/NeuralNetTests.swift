@@ -299,9 +299,9 @@ final class ModelTests: XCTestCase {
         }
     }
 
-    /// A layer with its columns split gives the same outputs and weights as a whole one, whether the helper
-    /// takes the second part or this thread does (helper busy with another job: it takes the part over).
-    func testSplitColumnsGiveTheSameNumbersWhoeverTakesTheSecondPart() throws {
+    /// A layer with its columns split gives the same outputs and weights as a whole one, with the helper idle or
+    /// still busy with another job when the second part is queued.
+    func testSplitColumnsGiveTheSameNumbersAsAWholeLayer() throws {
         guard let helper = Helper.shared else { throw XCTSkip("needs two CPUs and NNLAB_THREADS unset") }
         XCTAssertTrue(helper.claim())
         defer { helper.release() }
