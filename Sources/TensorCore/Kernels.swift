@@ -68,6 +68,23 @@ public enum Kernels {
         while j < n { y[j] += x[j]; j += 1 }
     }
 
+    /// a += Σ_e values[e] · rows[columns[e]][j..<j+64] (rows `stride` apart), in four 16-lane sums kept in
+    /// registers while the selected rows stream past: the inner loop of both sparse kernels.
+    @inline(__always)
+    static func accumulate64(_ a: inout (V, V, V, V), entries: Range<Int>, columns: UnsafePointer<Int32>,
+                             values: UnsafePointer<Float>, rows: UnsafePointer<Float>, stride: Int, at j: Int) {
+        var (a0, a1, a2, a3) = a
+        for e in entries {
+            let v = V(repeating: values[e])
+            let r = rows + Int(columns[e]) * stride + j
+            a0 = a0.addingProduct(v, load(r))
+            a1 = a1.addingProduct(v, load(r + 16))
+            a2 = a2.addingProduct(v, load(r + 32))
+            a3 = a3.addingProduct(v, load(r + 48))
+        }
+        a = (a0, a1, a2, a3)
+    }
+
     /// out[0..<n] = base[0..<n] (+ shift[0..<n]) + Σ_e values[e] · rows[columns[e]][0..<n], with `rows` a row-major
     /// matrix whose rows are `stride` apart (n when nil: all of each row). Keeps a 64-wide tile of the output in
     /// registers while streaming the selected rows. `out` may be `base` (an update in place).
@@ -78,17 +95,10 @@ public enum Kernels {
         let n = n, stride = stride ?? n
         var j = 0
         while j + 64 <= n {
-            var a0 = load(base + j), a1 = load(base + j + 16), a2 = load(base + j + 32), a3 = load(base + j + 48)
-            if let s = shift { a0 += load(s + j); a1 += load(s + j + 16); a2 += load(s + j + 32); a3 += load(s + j + 48) }
-            for e in entries {
-                let v = V(repeating: values[e])
-                let r = rows + Int(columns[e]) * stride + j
-                a0 = a0.addingProduct(v, load(r))
-                a1 = a1.addingProduct(v, load(r + 16))
-                a2 = a2.addingProduct(v, load(r + 32))
-                a3 = a3.addingProduct(v, load(r + 48))
-            }
-            store(a0, out + j); store(a1, out + j + 16); store(a2, out + j + 32); store(a3, out + j + 48)
+            var a = (load(base + j), load(base + j + 16), load(base + j + 32), load(base + j + 48))
+            if let s = shift { a.0 += load(s + j); a.1 += load(s + j + 16); a.2 += load(s + j + 32); a.3 += load(s + j + 48) }
+            accumulate64(&a, entries: entries, columns: columns, values: values, rows: rows, stride: stride, at: j)
+            store(a.0, out + j); store(a.1, out + j + 16); store(a.2, out + j + 32); store(a.3, out + j + 48)
             j += 64
         }
         while j + 16 <= n {
@@ -249,19 +259,12 @@ public enum Kernels {
             let entries = Int(starts[k])..<Int(starts[k + 1])
             var j = 0
             while j + 64 <= n {
-                var a0 = load(shift + j), a1 = load(shift + j + 16), a2 = load(shift + j + 32), a3 = load(shift + j + 48)
-                for e in entries {
-                    let v = V(repeating: values[e])
-                    let r = g + Int(rows[e]) * gStride + j
-                    a0 = a0.addingProduct(v, load(r))
-                    a1 = a1.addingProduct(v, load(r + 16))
-                    a2 = a2.addingProduct(v, load(r + 32))
-                    a3 = a3.addingProduct(v, load(r + 48))
-                }
-                sink.finish(a0, row: k, column: j)
-                sink.finish(a1, row: k, column: j + 16)
-                sink.finish(a2, row: k, column: j + 32)
-                sink.finish(a3, row: k, column: j + 48)
+                var a = (load(shift + j), load(shift + j + 16), load(shift + j + 32), load(shift + j + 48))
+                accumulate64(&a, entries: entries, columns: rows, values: values, rows: g, stride: gStride, at: j)
+                sink.finish(a.0, row: k, column: j)
+                sink.finish(a.1, row: k, column: j + 16)
+                sink.finish(a.2, row: k, column: j + 32)
+                sink.finish(a.3, row: k, column: j + 48)
                 j += 64
             }
             while j + 16 <= n {
