@@ -81,19 +81,11 @@ public final class Adam: Optimizer {
             p.slots = [Matrix(rows: p.value.rows, cols: p.value.cols), Matrix(rows: p.value.rows, cols: p.value.cols)]
         }
         p.step += 1
-        let n = p.value.count, w = p.value.data, g = p.grad.data
-        let m = p.slots[0].data, v = p.slots[1].data
-        let b1 = beta1, b2 = beta2, wd = weightDecay, eps = epsilon
-        let c1 = 1 - powf(b1, Float(p.step)), c2 = 1 - powf(b2, Float(p.step))
-        let stepSize = learningRate / c1
-        let invSqrtC2 = 1 / c2.squareRoot()
-        for i in 0..<n {
-            let gi = g[i] + wd * w[i]
-            m[i] = b1 * m[i] + (1 - b1) * gi
-            v[i] = b2 * v[i] + (1 - b2) * gi * gi
-            w[i] -= stepSize * m[i] / (v[i].squareRoot() * invSqrtC2 + eps)
-            g[i] = 0
-        }
+        let c1 = 1 - powf(beta1, Float(p.step)), c2 = 1 - powf(beta2, Float(p.step))
+        let rule = AdamRule(stepSize: learningRate / c1, inverseSqrtCorrection: 1 / c2.squareRoot(), beta1: beta1,
+                            beta2: beta2, epsilon: epsilon, weightDecay: weightDecay)
+        Kernels.adamStep(rule, n: p.value.count, weights: p.value.data, moments: (p.slots[0].data, p.slots[1].data),
+                         gradient: p.grad.data)
     }
 }
 

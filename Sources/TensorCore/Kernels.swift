@@ -29,6 +29,16 @@ public enum Kernels {
         while j < n { y[j] += a * x[j]; j += 1 }
     }
 
+    /// Lane-wise square root (exact, as Float.squareRoot) through vector instructions (`nnlab_sqrt16`).
+    @inline(__always) static func squareRoot(_ v: V) -> V {
+        var x = v
+        withUnsafeMutablePointer(to: &x) {
+            let p = UnsafeMutableRawPointer($0).assumingMemoryBound(to: Float.self)
+            nnlab_sqrt16(p, p)
+        }
+        return x
+    }
+
     /// |v| by clearing the sign bits (one AND; the generic SIMD max/abs go lane by lane).
     @inline(__always) static func absolute(_ v: V) -> V {
         unsafeBitCast(unsafeBitCast(v, to: SIMD16<UInt32>.self) & SIMD16<UInt32>(repeating: 0x7FFF_FFFF), to: V.self)
@@ -203,6 +213,24 @@ public enum Kernels {
         }
     }
 
+    /// One Adam step over n values: w, its moments m and v, and g in place, g left zeroed.
+    public static func adamStep(_ rule: AdamRule, n: Int, weights: UnsafeMutablePointer<Float>,
+                                moments: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>),
+                                gradient: UnsafeMutablePointer<Float>) {
+        let (m, v) = moments
+        var i = 0
+        while i + 16 <= n {
+            _ = rule.apply(load(gradient + i), weights + i, m + i, v + i)
+            store(V(), gradient + i)
+            i += 16
+        }
+        while i < n {
+            _ = rule.apply(gradient[i], weights + i, m + i, v + i)
+            gradient[i] = 0
+            i += 1
+        }
+    }
+
     /// Where the rows of a sparse-transpose product go, 16 lanes (or one) at a time: row k, columns j...
     fileprivate protocol TransposeSink {
         func finish(_ a: V, row k: Int, column j: Int)
@@ -280,6 +308,56 @@ public enum Kernels {
                 j += 1
             }
         }
+    }
+}
+
+/// PyTorch's Adam step for one weight, given its gradient g (step size η/(1-β₁ᵗ), 1/√(1-β₂ᵗ) precomputed for
+/// the parameter's step t): g ← g + λw;  m ← β₁m + (1-β₁)g;  v ← β₂v + (1-β₂)g²;  w ← w - η' m / (√v/√(1-β₂ᵗ) + ε).
+/// The same operations in the same order 16 lanes or one at a time.
+public struct AdamRule: Sendable {
+    public var stepSize: Float
+    public var inverseSqrtCorrection: Float
+    public var beta1: Float
+    public var beta2: Float
+    public var epsilon: Float
+    public var weightDecay: Float
+
+    public init(stepSize: Float, inverseSqrtCorrection: Float, beta1: Float, beta2: Float, epsilon: Float, weightDecay: Float) {
+        self.stepSize = stepSize
+        self.inverseSqrtCorrection = inverseSqrtCorrection
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        self.weightDecay = weightDecay
+    }
+
+    @inline(__always)
+    func apply(_ g: Kernels.V, _ w: UnsafeMutablePointer<Float>, _ m: UnsafeMutablePointer<Float>,
+               _ v: UnsafeMutablePointer<Float>) -> Kernels.V {
+        typealias V = Kernels.V
+        var wv = Kernels.load(w)
+        let gi = g + V(repeating: weightDecay) * wv
+        let mi = V(repeating: beta1) * Kernels.load(m) + V(repeating: 1 - beta1) * gi
+        let vi = V(repeating: beta2) * Kernels.load(v) + V(repeating: 1 - beta2) * gi * gi
+        Kernels.store(mi, m)
+        Kernels.store(vi, v)
+        wv -= V(repeating: stepSize) * mi / (Kernels.squareRoot(vi) * V(repeating: inverseSqrtCorrection) + V(repeating: epsilon))
+        Kernels.store(wv, w)
+        return wv
+    }
+
+    @inline(__always)
+    func apply(_ g: Float, _ w: UnsafeMutablePointer<Float>, _ m: UnsafeMutablePointer<Float>,
+               _ v: UnsafeMutablePointer<Float>) -> Float {
+        var wv = w.pointee
+        let gi = g + weightDecay * wv
+        let mi = beta1 * m.pointee + (1 - beta1) * gi
+        let vi = beta2 * v.pointee + (1 - beta2) * gi * gi
+        m.pointee = mi
+        v.pointee = vi
+        wv -= stepSize * mi / (vi.squareRoot() * inverseSqrtCorrection + epsilon)
+        w.pointee = wv
+        return wv
     }
 }
 
