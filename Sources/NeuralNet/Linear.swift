@@ -10,9 +10,11 @@ import TensorCore
 /// Sparse input: MNIST-like batches are mostly one background value c (0, or -0.4242 after standardisation).
 /// With d = x - c sparse, x W = d W + c·1ᵀ(Σ_k W_k), so the product only touches the rows of W where a sample
 /// has ink — about a fifth of them — and the same holds for the weight gradient Wᵀ-side: dW = dᵀ dy + c·1 (Σ_r dy_r).
-/// In the forward pass the columns inked in most samples (MNIST's middle: a quarter of the pixels, three quarters
-/// of the ink) are the exception: a batch keeps them as a small dense block and BLAS multiplies it by those rows
-/// of W, faster than the sparse kernel, which is bound by reading rows of W from L2.
+/// The columns inked in most samples (MNIST's middle: a quarter of the pixels, three quarters of the ink) are the
+/// exception: a batch keeps them as a small dense block, and BLAS multiplies it by those rows of W (forward) and
+/// its transpose by dy (their rows of dW), faster than the sparse kernels, which are bound by reading rows of W
+/// from L2, and cheaper to gather. With SGD the training loop steps W inside the backward pass, and with a helper
+/// thread each thread takes half of the output columns (`splitColumns`).
 public final class Linear: Layer {
     public enum Initialisation: String, Sendable, CaseIterable { case he, xavier, pytorch }
 

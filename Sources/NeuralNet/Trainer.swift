@@ -85,8 +85,8 @@ public final class Trainer {
     private let batchLabels = Matrix(rows: 0, cols: 0)
     private var labelBuffer: [Int32] = []
     private let gradOutput = Matrix(rows: 0, cols: 0)
-    /// The thread that gathers the next sparse batch while the loop trains on this one (`Helper`); nil: one
-    /// thread. The results are the same either way.
+    /// The second thread (`Helper`): it gathers the next sparse batch while the loop trains on this one, and
+    /// with SGD takes half of the first layer's columns. nil: one thread. The results are the same either way.
     public var helper: Helper? = Helper.shared
     /// With SGD and a sparse first layer, step that layer's weights inside its backward pass (one pass over W
     /// instead of three: see `Linear.backward(_:steppingWeightsWith:velocity:)`). The same weights either way.
