@@ -1,3 +1,4 @@
+import Synchronization
 import TensorCore
 
 /// Linear classifier with the bias trick: each input gets an extra constant 1, so f(x) = W [x; 1] with
@@ -129,60 +130,99 @@ public final class KNearestNeighbours {
 
     /// k nearest by ‖t‖²/2 - q·t (the query's own norm does not change the order), for chunks of 256 queries:
     /// the chunk is transposed (pixel-major) so each training image's ink combines rows of it in registers.
+    /// With the helper thread free, both threads take chunks in turn (whoever is free takes the next); each
+    /// chunk's labels are the same whichever thread computes them. `progress` hears from this thread only:
+    /// rising totals, the last one `count`.
     private func predictFromBytes(_ trainBytes: [UInt8], _ queryBytes: [UInt8], count: Int, shouldStop: () -> Bool,
                                   progress: (Int) -> Void) -> [Int32]? {
         guard let sparse = sparseTrain else { return nil }
-        let width = train.width, n = train.count, chunk = 256
+        let chunk = 256, chunks = (count + chunk - 1) / chunk
         var predictions = [Int32](repeating: 0, count: count)
-        var transposed = [Float](repeating: 0, count: width * chunk)
-        var dots = [Float](repeating: 0, count: chunk)
-        let zeros = [Float](repeating: 0, count: chunk)
-        var bestScore = [Float](repeating: .infinity, count: chunk * k)
-        var bestIndex = [Int](repeating: -1, count: chunk * k)
-        var stopped = false
+        let next = Atomic<Int>(0), done = Atomic<Int>(0), stopped = Atomic<Bool>(false)
+        predictions.withUnsafeMutableBufferPointer { out in
+            guard let out = out.baseAddress else { return }
+            // One thread's share: chunks until none is left or the main thread saw a stop request.
+            func work(main: Bool, shouldStop: () -> Bool, progress: (Int) -> Void) {
+                var scratch = KNNScratch(width: train.width, chunk: chunk, k: k)
+                while !stopped.load(ordering: .relaxed) {
+                    if main && shouldStop() { stopped.store(true, ordering: .relaxed); return }
+                    let c = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                    guard c < chunks else { return }
+                    let lo = c * chunk, m = min(chunk, count - lo)
+                    scoreChunk(queryBytes, from: lo, count: m, sparse: sparse, scratch: &scratch, into: out)
+                    let finished = done.wrappingAdd(m, ordering: .relaxed).newValue
+                    if main { progress(finished) }
+                }
+            }
+            guard let helper = Helper.shared, chunks > 1, helper.claim() else {
+                work(main: true, shouldStop: shouldStop, progress: progress)
+                return
+            }
+            defer { helper.release() }
+            let job: (Int) -> Void = { _ in work(main: false, shouldStop: { false }, progress: { _ in }) }
+            helper.start(job, 0)
+            var reported = 0
+            work(main: true, shouldStop: shouldStop, progress: { reported = $0; progress($0) })
+            helper.wait()
+            // The helper may have finished the last chunks after this thread's last report.
+            if !stopped.load(ordering: .relaxed) && reported < count { progress(count) }
+        }
+        return stopped.load(ordering: .relaxed) ? nil : predictions
+    }
+
+    /// Per-thread buffers of `predictFromBytes`.
+    private struct KNNScratch {
+        var transposed: [Float], dots: [Float], zeros: [Float], bestScore: [Float], bestIndex: [Int]
+        init(width: Int, chunk: Int, k: Int) {
+            transposed = [Float](repeating: 0, count: width * chunk)
+            dots = [Float](repeating: 0, count: chunk)
+            zeros = [Float](repeating: 0, count: chunk)
+            bestScore = [Float](repeating: .infinity, count: chunk * k)
+            bestIndex = [Int](repeating: -1, count: chunk * k)
+        }
+    }
+
+    /// The labels of queries lo..<lo+m into out[lo..<lo+m].
+    private func scoreChunk(_ queryBytes: [UInt8], from lo: Int, count m: Int,
+                            sparse: (starts: [Int], columns: [Int32], values: [Float], halfNorms: [Float], background: UInt8),
+                            scratch: inout KNNScratch, into out: UnsafeMutablePointer<Int32>) {
+        let width = train.width, n = train.count, k = self.k
         let bg = Float(sparse.background)
         queryBytes.withUnsafeBufferPointer { q in
-        transposed.withUnsafeMutableBufferPointer { xt in
-        dots.withUnsafeMutableBufferPointer { dot in
-        zeros.withUnsafeBufferPointer { zero in
+        scratch.transposed.withUnsafeMutableBufferPointer { xt in
+        scratch.dots.withUnsafeMutableBufferPointer { dot in
+        scratch.zeros.withUnsafeBufferPointer { zero in
         sparse.starts.withUnsafeBufferPointer { st in
         sparse.columns.withUnsafeBufferPointer { cols in
         sparse.values.withUnsafeBufferPointer { vals in
         sparse.halfNorms.withUnsafeBufferPointer { hn in
-        bestScore.withUnsafeMutableBufferPointer { score in
-        bestIndex.withUnsafeMutableBufferPointer { index in
+        scratch.bestScore.withUnsafeMutableBufferPointer { score in
+        scratch.bestIndex.withUnsafeMutableBufferPointer { index in
             guard let xtb = xt.baseAddress, let db = dot.baseAddress, let zb = zero.baseAddress,
                   let cb = cols.baseAddress, let vb = vals.baseAddress else { return }
-            var lo = 0
-            while lo < count {
-                if shouldStop() { stopped = true; return }
-                let m = min(chunk, count - lo)
+            for j in 0..<m {
+                let row = (lo + j) * width
+                for p in 0..<width { xtb[p * m + j] = Float(q[row + p]) - bg }
+            }
+            for i in 0..<(m * k) { score[i] = .infinity; index[i] = -1 }
+            for r in 0..<n {
+                Kernels.sparseRowCombination(n: m, base: zb, entries: st[r]..<st[r + 1], columns: cb, values: vb,
+                                             rows: xtb, out: db)
+                let h = hn[r]
                 for j in 0..<m {
-                    let row = (lo + j) * width
-                    for p in 0..<width { xtb[p * m + j] = Float(q[row + p]) - bg }
-                }
-                for i in 0..<(m * k) { score[i] = .infinity; index[i] = -1 }
-                for r in 0..<n {
-                    Kernels.sparseRowCombination(n: m, base: zb, entries: st[r]..<st[r + 1], columns: cb, values: vb,
-                                                 rows: xtb, out: db)
-                    let h = hn[r]
-                    for j in 0..<m {
-                        let sc = h - db[j]
-                        let list = j * k
-                        if sc < score[list + k - 1] {
-                            var p = k - 1
-                            while p > 0 && score[list + p - 1] > sc {
-                                score[list + p] = score[list + p - 1]; index[list + p] = index[list + p - 1]; p -= 1
-                            }
-                            score[list + p] = sc
-                            index[list + p] = r
+                    let sc = h - db[j]
+                    let list = j * k
+                    if sc < score[list + k - 1] {
+                        var p = k - 1
+                        while p > 0 && score[list + p - 1] > sc {
+                            score[list + p] = score[list + p - 1]; index[list + p] = index[list + p - 1]; p -= 1
                         }
+                        score[list + p] = sc
+                        index[list + p] = r
                     }
                 }
-                for j in 0..<m { predictions[lo + j] = vote(Array(index[(j * k)..<((j + 1) * k)])) }
-                lo += m
-                progress(lo)
             }
+            for j in 0..<m { out[lo + j] = vote(Array(index[(j * k)..<((j + 1) * k)])) }
         }
         }
         }
@@ -193,7 +233,6 @@ public final class KNearestNeighbours {
         }
         }
         }
-        return stopped ? nil : predictions
     }
 
     /// Predicted labels for `queries` (rows of train.width features). `shouldStop` is polled per chunk;

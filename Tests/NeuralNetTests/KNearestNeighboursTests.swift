@@ -51,7 +51,10 @@ final class KNearestNeighboursTests: XCTestCase {
                 let knn = KNearestNeighbours(k: k, distance: .l2, train: Samples(matrix: trainMatrix, labels: labels), classCount: 4)
                 var done: [Int] = []
                 XCTAssertEqual(knn.predict(queryMatrix, progress: { done.append($0) }), expected, "k=\(k) scale \(scale)")
-                XCTAssertEqual(done, [256, 300])
+                // Rising totals ending at 300 (with the helper thread, it may take a chunk: one report).
+                XCTAssertEqual(done.last, 300)
+                XCTAssertEqual(done, done.sorted())
+                XCTAssertTrue(done == [256, 300] || done == [44, 300] || done == [300], "\(done)")
             }
             // Floats: the BLAS path.
             let floats = KNearestNeighbours(k: k, distance: .l2,
