@@ -24,12 +24,17 @@ inflate numpy's figure and vice versa.
 """
 
 import os
+import sys
 
 # BLAS reads these once, when numpy loads it, so they must be set before the
-# import. OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE are the caller's to decide; they
-# are only reported.
+# import: one thread unless `--threads N` asks for more (read here, before
+# argparse). OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE are the caller's to decide;
+# they are only reported.
+THREADS = 1
+if "--threads" in sys.argv[:-1]:
+    THREADS = max(1, int(sys.argv[sys.argv.index("--threads") + 1]))
 for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ[_variable] = "1"
+    os.environ[_variable] = str(THREADS)
 
 import argparse  # noqa: E402
 import gzip  # noqa: E402
@@ -39,7 +44,6 @@ import platform  # noqa: E402
 import resource  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
-import sys  # noqa: E402
 import time  # noqa: E402
 
 import numpy as np  # noqa: E402
@@ -309,7 +313,7 @@ def run_torch_phase(train_images, train_y, test_images, test_y, epochs):
     from torch import nn
     from torch.utils.data import DataLoader, Dataset
 
-    torch.set_num_threads(1)
+    torch.set_num_threads(THREADS)
     torch.set_num_interop_threads(1)
     torch.manual_seed(SEED)
 
@@ -428,7 +432,7 @@ def run_phase_in_child(phase, arguments):
     """Run `--phase` in a fresh interpreter; return its JSON dict, or None on failure."""
     command = [sys.executable, os.path.abspath(__file__), "--phase", phase,
                "--data", arguments.data, "--epochs", str(arguments.epochs),
-               "--knn-test", str(arguments.knn_test)]
+               "--knn-test", str(arguments.knn_test), "--threads", str(arguments.threads)]
     if arguments.skip_knn:
         command.append("--skip-knn")
     # stderr passes through so the child's progress lines reach the caller live.
@@ -467,6 +471,8 @@ def parse_arguments():
                              "so the reported test accuracy is the one after them")
     parser.add_argument("--knn-test", type=int, default=10000,
                         help="test rows classified by kNN (default 10000, the full set)")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="BLAS/PyTorch threads for the peers (default 1)")
     parser.add_argument("--skip-torch", action="store_true", help="do not measure PyTorch")
     parser.add_argument("--skip-knn", action="store_true", help="do not measure kNN")
     parser.add_argument("--phase", choices=("numpy", "torch"), help=argparse.SUPPRESS)

@@ -14,6 +14,7 @@ struct Options {
     var knn = true
     var json: String?
     var peerEpochs = 2
+    var peerThreads = 1
 }
 
 var options = Options()
@@ -23,11 +24,12 @@ while let a = args.first {
     switch a {
     case "--epochs": options.epochs = Int(args.first ?? "") ?? 5; if !args.isEmpty { args.removeFirst() }
     case "--peer-epochs": options.peerEpochs = Int(args.first ?? "") ?? 2; if !args.isEmpty { args.removeFirst() }
+    case "--peer-threads": options.peerThreads = max(1, Int(args.first ?? "") ?? 1); if !args.isEmpty { args.removeFirst() }
     case "--no-peer": options.peer = false
     case "--no-knn": options.knn = false
     case "--json": options.json = args.first; if !args.isEmpty { args.removeFirst() }
     default:
-        print("usage: nnlab-bench [--epochs N] [--peer-epochs N] [--no-peer] [--no-knn] [--json FILE]")
+        print("usage: nnlab-bench [--epochs N] [--peer-epochs N] [--peer-threads N] [--no-peer] [--no-knn] [--json FILE]")
         exit(a == "--help" ? 0 : 2)
     }
 }
@@ -80,6 +82,27 @@ let allocationsPerStep = allocationsAtStep.flatMap { $0.steps > 0 ? Double($0.la
 results["nnlab_allocations_per_step"] = allocationsPerStep ?? NSNull()
 let testAccuracy = trainer.evaluate(Samples(matrix: test.matrix, labels: test.labels)).accuracy
 let secondsPerEpoch = median(epochTimes)
+results["nnlab_threads"] = trainer.helper == nil ? 1 : 2
+
+// The same training on one thread (as NNLAB_THREADS=1: no helper), 3 epochs from the same start: the figure
+// to set beside one-thread peers.
+var oneThreadSeconds: Double?
+if trainer.helper != nil {
+    var rng1 = SeededRandom(seed: 1)
+    let model1 = Sequential(name: "mlp")
+    for (i, (a, b)) in [(784, 128), (128, 64), (64, 10)].enumerated() {
+        _ = model1.append(Linear(inputs: a, outputs: b, rng: &rng1))
+        if i < 2 { _ = model1.append(Activation(.relu)) }
+    }
+    let trainer1 = Trainer(model: model1, loss: .crossEntropy, optimizer: SGD(learningRate: 0.01, momentum: 0.9))
+    trainer1.helper = nil
+    var times1: [Double] = []
+    log("the same on one thread, 3 epochs...")
+    _ = trainer1.train(samples, validation: nil, config: TrainConfig(epochs: 3, batchSize: 64), rng: &rng1,
+                       onEpoch: { e in times1.append(e.seconds); log("  epoch \(e.epoch): \(f(e.seconds)) s") })
+    oneThreadSeconds = median(times1)
+    results["nnlab_mlp_one_thread_s_per_epoch"] = oneThreadSeconds
+}
 // Dense-equivalent work of one epoch: forward 2·B·Σ(in·out), backward twice that minus the first layer's input
 // gradient. The sparse first layer does less arithmetic than this; the figure says what a dense engine must do.
 let parameterProducts: Double = 784 * 128 + 128 * 64 + 64 * 10
@@ -173,7 +196,7 @@ if options.peer {
         .deletingLastPathComponent().appendingPathComponent("scripts/peer_bench.py").path
     let dataDir = ImageSetLoader.defaultDataDirectory + "/mnist"
     log("running the numpy/PyTorch peer (scripts/peer_bench.py)...")
-    var peerArgs = [script, "--data", dataDir, "--epochs", String(options.peerEpochs)]
+    var peerArgs = [script, "--data", dataDir, "--epochs", String(options.peerEpochs), "--threads", String(options.peerThreads)]
     if !options.knn { peerArgs.append("--skip-knn") }
     if let r = run("/usr/bin/env", ["python3"] + peerArgs, python: true),
        let last = r.output.split(separator: "\n").last,
@@ -197,9 +220,11 @@ if let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
     cpu = line.split(separator: ":").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? cpu
 }
 print("nnlab-bench — \(cpu), \(ProcessInfo.processInfo.activeProcessorCount) vCPUs, OpenBLAS 1 thread, OPENBLAS_CORETYPE=\(env["OPENBLAS_CORETYPE"] ?? "(unset)")")
+print("threads: nnlab \(trainer.helper == nil ? 1 : 2) (its own helper; BLAS calls on one thread each), peers \(options.peerThreads) (--peer-threads)")
 print("")
 print("figure                                   nnlab        peer (numpy / torch)        nnlab/peer")
 print("MLP s/epoch (784-128-64-10, b64)         \(f(secondsPerEpoch).padding(toLength: 12, withPad: " ", startingAt: 0)) numpy \(f(num("numpy_mlp_s_per_epoch")).padding(toLength: 7, withPad: " ", startingAt: 0)) torch \(f(num("torch_preloaded_s_per_epoch")).padding(toLength: 7, withPad: " ", startingAt: 0))  \(ratio(secondsPerEpoch, num("numpy_mlp_s_per_epoch"))) numpy, \(ratio(secondsPerEpoch, num("torch_preloaded_s_per_epoch"))) torch")
+print("  nnlab on one thread (NNLAB_THREADS=1)  \(f(oneThreadSeconds).padding(toLength: 12, withPad: " ", startingAt: 0))                            \(ratio(oneThreadSeconds, num("numpy_mlp_s_per_epoch"))) numpy, \(ratio(oneThreadSeconds, num("torch_preloaded_s_per_epoch"))) torch")
 print("  torch notebook way (DataLoader) s/epoch                  \(f(num("torch_notebook_s_per_epoch")))                     \(ratio(secondsPerEpoch, num("torch_notebook_s_per_epoch")))")
 print("MLP test accuracy                        \(f(testAccuracy * 100, 2))%       numpy \(f(num("numpy_mlp_test_acc").map { $0 * 100 }, 2))% (\(peer["numpy_mlp_epochs"] ?? "-") ep) torch \(f(num("torch_preloaded_test_acc").map { $0 * 100 }, 2))%")
 print("  after \(options.epochs) epochs; dense-equivalent \(f(gflopPerEpoch, 1)) GFLOP/epoch = \(f(gflopPerEpoch / secondsPerEpoch, 1)) GFLOP/s effective (CPU fp32 limit ~576)")
