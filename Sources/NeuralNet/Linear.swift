@@ -145,7 +145,7 @@ public final class Linear: Layer {
                 for (i, k) in dense.enumerated() { (p.dense + i * p.stride).update(from: p.weights + Int(k) * p.stride, count: m) }
             }
             for r in 0..<batch { (p.out + r * p.outStride).update(from: base, count: m) }
-            x.withDenseBlock { block in
+            x.withDenseBlock(copy: p.blockCopy) { block in
                 BLAS.gemm(transA: false, transB: false, m: batch, n: m, k: dense.count, a: block, lda: dense.count,
                           b: p.dense, ldb: p.stride, beta: 1, c: p.out, ldc: p.outStride)
             }
@@ -169,7 +169,7 @@ public final class Linear: Layer {
         let j0 = p.lanes.lowerBound, m = p.lanes.count, dense = x.source.denseColumns.count
         // The dense columns' gradient rows through BLAS: block (batch x dense) transposed times dy's columns.
         if dense > 0 {
-            x.withDenseBlock { block in
+            x.withDenseBlock(copy: p.blockCopy) { block in
                 BLAS.gemm(transA: true, transB: false, m: dense, n: m, k: x.rows, a: block, lda: dense,
                           b: dy.data + j0, ldb: outputs, beta: 0, c: p.denseGradient, ldc: p.stride)
             }
@@ -275,6 +275,8 @@ extension Linear {
 /// the row base for its columns, and the output rows it writes (`outStride` apart).
 struct ColumnPart {
     let lanes: Range<Int>
+    /// The thread's own copy of the batch's dense block it reads (`SparseBatch.withDenseBlock(copy:)`).
+    let blockCopy: Int
     let weights: UnsafeMutablePointer<Float>
     let velocity: UnsafeMutablePointer<Float>?
     let stride: Int
@@ -364,7 +366,7 @@ extension Linear {
                 panels.dense[h].resize(rows: denseRows, cols: m)
                 panels.denseGradient[h].resize(rows: denseRows, cols: m)
                 if h == 1 { panels.out[h].resize(rows: batch, cols: m) }
-                return ColumnPart(lanes: h == 0 ? 0..<split : split..<n, weights: panels.weights[h].data,
+                return ColumnPart(lanes: h == 0 ? 0..<split : split..<n, blockCopy: h, weights: panels.weights[h].data,
                                   velocity: panels.velocity?[h].data, stride: m, dense: panels.dense[h].data,
                                   denseGradient: panels.denseGradient[h].data,
                                   sums: panels.sums[h].data, base: panels.base[h].data,
@@ -378,7 +380,7 @@ extension Linear {
         rowBase.resize(rows: 1, cols: n)
         func part(_ lanes: Range<Int>) -> ColumnPart {
             let j0 = lanes.lowerBound
-            return ColumnPart(lanes: lanes, weights: weight.value.data + j0, velocity: velocity.map { $0.data + j0 },
+            return ColumnPart(lanes: lanes, blockCopy: 0, weights: weight.value.data + j0, velocity: velocity.map { $0.data + j0 },
                               stride: n, dense: denseWeights.data + j0, denseGradient: denseGradient.data + j0,
                               sums: weightSums.data + j0,
                               base: rowBase.data + j0, out: output.data + j0, outStride: n)
@@ -445,8 +447,10 @@ public final class SparseRows: @unchecked Sendable {
     let entries: [UInt32]
     /// value - background for each code.
     let palette: [Float]
-    /// Columns a batch keeps dense (ascending).
+    /// Columns a batch keeps dense (ascending); none when no palette code stands for the background.
     public let denseColumns: [Int32]
+    /// The palette code whose value is 0 (the background).
+    let zeroCode: UInt8?
 
     /// nil when more than `maxDensity` of the entries differ from the most common value (dense data), rows are
     /// wider than 65,536 or there are more than 256 distinct values.
@@ -517,7 +521,10 @@ public final class SparseRows: @unchecked Sendable {
         self.starts = starts
         self.entries = entries
         self.palette = palette
-        denseColumns = SparseRows.frequentColumns(starts: starts, entries: entries, count: count, width: width)
+        // A batch's dense block is kept as palette codes, so it needs a code for the background (value 0).
+        zeroCode = palette.firstIndex(of: 0).map { UInt8($0) }
+        denseColumns = zeroCode == nil ? []
+            : SparseRows.frequentColumns(starts: starts, entries: entries, count: count, width: width)
     }
 
     /// Columns with ink in at least `share` of the rows (judged on the first 10,000): MNIST's middle, about a
@@ -624,9 +631,18 @@ public final class SparseBatch {
     private var rowStarts: [Int] = [0]
     private var rowColumns: [Int32] = [0]
     private var rowValues: [Float] = [0]
-    /// The batch's values (minus the background) in the source's dense columns, rows x denseColumns.count, and
-    /// one spare cell past them (see `select`); the entries above hold only the other columns.
-    private var denseBlock: [Float] = [0]
+    /// The batch's values in the source's dense columns as palette codes, rows x denseColumns.count, and one
+    /// spare cell past them (see `select`); the entries above hold only the other columns. Codes, a quarter of
+    /// the floats' size: the helper thread writes them and both threads read them, and what crosses between two
+    /// cores is what costs (see `withDenseBlock`).
+    private var denseCodes: [UInt8] = [0]
+    /// The block as floats (value - background), one copy per thread that reads it (`withDenseBlock`), each
+    /// made from the codes at its first use after a `select`.
+    private var denseBlock0: [Float] = [0]
+    private var denseBlock1: [Float] = [0]
+    private var selection = 0
+    private var expanded0 = -1
+    private var expanded1 = -1
     /// For each column, its place among the dense columns, or -1.
     private let denseSlot: [Int32]
 
@@ -656,8 +672,9 @@ public final class SparseBatch {
         }
         if rowStarts.count < rows + 1 { rowStarts = [Int](repeating: 0, count: rows + 1) }
         let denseCount = source.denseColumns.count
-        let spare = rows * denseCount
-        if denseBlock.count < spare + 1 { denseBlock = [Float](repeating: 0, count: spare + 1) }
+        let spare = rows * denseCount, zero = source.zeroCode ?? 0
+        if denseCodes.count < spare + 1 { denseCodes = [UInt8](repeating: zero, count: spare + 1) }
+        selection += 1
         source.starts.withUnsafeBufferPointer { st in
         source.entries.withUnsafeBufferPointer { packed in
         source.palette.withUnsafeBufferPointer { palette in
@@ -667,9 +684,9 @@ public final class SparseBatch {
         rowStarts.withUnsafeMutableBufferPointer { rs in
         rowColumns.withUnsafeMutableBufferPointer { rc in
         rowValues.withUnsafeMutableBufferPointer { rv in
-        denseBlock.withUnsafeMutableBufferPointer { db in
+        denseCodes.withUnsafeMutableBufferPointer { db in
         denseSlot.withUnsafeBufferPointer { ds in
-            db.update(repeating: 0)
+            db.update(repeating: zero)
             // The picked rows are scattered over the whole set and come from memory. Touch one word per cache
             // line of each first: independent loads the CPU overlaps, instead of one miss after another.
             var touched: UInt32 = 0
@@ -689,7 +706,7 @@ public final class SparseBatch {
                     let value = palette[Int(entry >> 16)]
                     // All ones for a column that is not dense (its slot is -1), zero for a dense one.
                     let d = Int(ds[k]), other = d >> 63
-                    db[((blockRow + d) & ~other) | (spare & other)] = value
+                    db[((blockRow + d) & ~other) | (spare & other)] = UInt8(truncatingIfNeeded: entry >> 16)
                     rc[next] = Int32(k)
                     rv[next] = value
                     next += other & 1
@@ -760,9 +777,26 @@ public final class SparseBatch {
         denseSlot.withUnsafeBufferPointer { if let s = $0.baseAddress { body(s) } }
     }
 
-    /// Calls `body(block)` with the dense block (rows x source.denseColumns.count, row-major).
-    func withDenseBlock(_ body: (UnsafePointer<Float>) -> Void) {
-        denseBlock.withUnsafeBufferPointer { if let b = $0.baseAddress { body(b) } }
+    /// Calls `body(block)` with the dense block as floats (rows x source.denseColumns.count, row-major): copy
+    /// `copy` (0 or 1), one per thread that reads the block, made from the codes at its first use after
+    /// `select`. Each thread reads and writes only its own copy; they hold the same values.
+    func withDenseBlock(copy: Int = 0, _ body: (UnsafePointer<Float>) -> Void) {
+        let count = rows * source.denseColumns.count
+        func expand(_ block: inout [Float], _ stamp: inout Int) {
+            if block.count < max(1, count) { block = [Float](repeating: 0, count: max(1, count)) }
+            if stamp != selection {
+                block.withUnsafeMutableBufferPointer { out in
+                    denseCodes.withUnsafeBufferPointer { codes in
+                        source.palette.withUnsafeBufferPointer { palette in
+                            for i in 0..<count { out[i] = palette[Int(codes[i])] }
+                        }
+                    }
+                }
+                stamp = selection
+            }
+            block.withUnsafeBufferPointer { if let b = $0.baseAddress { body(b) } }
+        }
+        if copy == 0 { expand(&denseBlock0, &expanded0) } else { expand(&denseBlock1, &expanded1) }
     }
 
     /// Calls `body(starts, rows, values)` with the batch in column-compressed form (`width` columns).

@@ -419,6 +419,27 @@ final class SparseInputTests: XCTestCase {
         }
     }
 
+    /// A batch keeps its dense block as palette codes, so it needs a code for the background: with all 256
+    /// codes taken by other values there is no dense block (and the layer still computes the same outputs).
+    func testAFullPaletteLeavesNoDenseBlock() {
+        let width = 20, n = 300
+        var features = [Float](repeating: 0, count: n * width)
+        var rng = SeededRandom(seed: 12)
+        for r in 0..<n { for k in 0..<16 where rng.uniform() < 0.8 { features[r * width + k] = Float(1 + (r * 16 + k) % 256) } }
+        let full = SparseRows.make(features: features, width: width, maxDensity: 0.9)!
+        XCTAssertEqual(full.denseColumns, [], "256 distinct values besides the background: no zero code")
+        let layer = Linear(inputs: width, outputs: 24, rng: &rng)
+        let batch = SparseBatch(full)
+        batch.select([5, 0, 299, 17][...])
+        let y = layer.forward(sparse: batch).array
+        let x = Matrix(rows: 4, cols: width, values: [5, 0, 299, 17].flatMap { r in features[(r * width)..<((r + 1) * width)] })
+        var fewer = features
+        for i in fewer.indices where fewer[i] == 256 { fewer[i] = 255 }
+        XCTAssertEqual(SparseRows.make(features: fewer, width: width, maxDensity: 0.9)?.denseColumns.count, 16, "255 values: a dense block")
+        let expected = layer.forward(x, training: false).array
+        for i in y.indices { XCTAssertEqual(y[i], expected[i], accuracy: 1e-3) }
+    }
+
     func testSparseRowsStayDenseWithMoreThan256DistinctValues() {
         var features = [Float](repeating: 0, count: 1000 * 10)
         for i in 0..<255 { features[i * 10] = Float(i + 1) }
