@@ -149,16 +149,16 @@ public final class Linear: Layer {
                 BLAS.gemm(transA: false, transB: false, m: batch, n: m, k: dense.count, a: block, lda: dense.count,
                           b: p.dense, ldb: p.stride, beta: 1, c: p.out, ldc: p.outStride)
             }
-            x.forEachRow { r, entries, cols, vals in
+            x.forEachRow { r, entries, packed in
                 let y = p.out + r * p.outStride
-                Kernels.sparseRowCombination(n: m, base: y, entries: entries, columns: cols, values: vals,
-                                             rows: p.weights, stride: p.stride, out: y)
+                Kernels.sparseRowCombination(n: m, base: y, entries: entries, packed: packed, rows: p.weights,
+                                             stride: p.stride, out: y)
             }
         } else {
             // Row by row, the sum kept in registers: the rows of W come from L2, nothing is stored until the end.
-            x.forEachRow { r, entries, cols, vals in
-                Kernels.sparseRowCombination(n: m, base: base, entries: entries, columns: cols, values: vals,
-                                             rows: p.weights, stride: p.stride, out: p.out + r * p.outStride)
+            x.forEachRow { r, entries, packed in
+                Kernels.sparseRowCombination(n: m, base: base, entries: entries, packed: packed, rows: p.weights,
+                                             stride: p.stride, out: p.out + r * p.outStride)
             }
         }
     }
@@ -174,14 +174,14 @@ public final class Linear: Layer {
                           b: dy.data + j0, ldb: outputs, beta: 0, c: p.denseGradient, ldc: p.stride)
             }
         }
-        x.withColumns { starts, rows, values in
+        x.withColumns { starts, packed in
             x.withDenseSlots { slots in
                 let targets = Kernels.StepTargets(weights: p.weights, velocity: p.velocity, stride: p.stride,
                                                   sums: x.background != 0 ? p.sums : nil,
                                                   copies: dense > 0 ? (slots, p.dense) : nil)
                 let precomputed = dense > 0 ? Kernels.Precomputed(slots: slots, rows: p.denseGradient, stride: p.stride) : nil
-                Kernels.sparseColumnsTransposeTimesStep(n: m, count: inputs, starts: starts, rows: rows,
-                                                        values: values, g: dy.data + j0, gStride: outputs,
+                Kernels.sparseColumnsTransposeTimesStep(n: m, count: inputs, starts: starts, entries: packed,
+                                                        g: dy.data + j0, gStride: outputs,
                                                         shift: shift + j0, precomputed: precomputed, rule: rule,
                                                         into: targets)
             }
@@ -212,10 +212,10 @@ public final class Linear: Layer {
                     }
                 }
             }
-            x.withColumns { starts, rows, values in
+            x.withColumns { starts, packed in
                 x.withDenseSlots { slots in
                     let precomputed = dense > 0 ? Kernels.Precomputed(slots: slots, rows: gradientRows, stride: n) : nil
-                    Kernels.sparseColumnsTransposeTimes(n: n, count: inputs, starts: starts, rows: rows, values: values,
+                    Kernels.sparseColumnsTransposeTimes(n: n, count: inputs, starts: starts, entries: packed,
                                                         g: dy.data, shift: shift, precomputed: precomputed, target: dW)
                 }
             }
@@ -622,15 +622,15 @@ public final class SparseBatch {
     public private(set) var rows = 0
     public var width: Int { source.width }
     public var background: Float { source.background }
-    /// Column k's entries are columnStarts[k]..<columnStarts[k + 1] of entryRows / entryValues (none for a dense
-    /// column: those are in the block).
+    /// Column k's entries are columnStarts[k]..<columnStarts[k + 1] of columnEntries, each the batch row |
+    /// palette code << 16 (none for a dense column: those are in the block). Batches of up to 65,536 rows.
     private var columnStarts: [Int32]
-    private var entryRows: [Int32] = [0]
-    private var entryValues: [Float] = [0]
-    /// The same entries row by row (row r's are rowStarts[r]..<rowStarts[r + 1] of rowColumns / rowValues).
+    private var columnEntries: [UInt32] = [0]
+    /// The same entries row by row: row r's are rowStarts[r]..<rowStarts[r + 1] of rowEntries, each the column |
+    /// code << 16, as in the source. Packed, half the bytes of an index and a float: the helper thread writes
+    /// these and both threads read them.
     private var rowStarts: [Int] = [0]
-    private var rowColumns: [Int32] = [0]
-    private var rowValues: [Float] = [0]
+    private var rowEntries: [UInt32] = [0]
     /// The batch's values in the source's dense columns as palette codes, rows x denseColumns.count, and one
     /// spare cell past them (see `select`); the entries above hold only the other columns. Codes, a quarter of
     /// the floats' size: the helper thread writes them and both threads read them, and what crosses between two
@@ -654,8 +654,10 @@ public final class SparseBatch {
         denseSlot = slots
     }
 
-    /// Makes the batch the rows `picked` of the source, in that order.
+    /// Makes the batch the rows `picked` of the source, in that order: at most 65,536 of them (the trainer
+    /// takes larger batches the dense way).
     public func select(_ picked: ArraySlice<Int>) {
+        precondition(picked.count <= 65_536, "a sparse batch holds at most 65,536 rows")
         rows = picked.count
         let width = source.width
         var total = 0
@@ -664,11 +666,9 @@ public final class SparseBatch {
         }
         // One spare slot past the end of each buffer: the first pass writes every entry to both the row form
         // and the block, and only moves on where it belongs (no branch on a coin toss per entry).
-        if rowColumns.count < total + 1 {
-            entryRows = [Int32](repeating: 0, count: total + 1)
-            entryValues = [Float](repeating: 0, count: total + 1)
-            rowColumns = [Int32](repeating: 0, count: total + 1)
-            rowValues = [Float](repeating: 0, count: total + 1)
+        if rowEntries.count < total + 1 {
+            columnEntries = [UInt32](repeating: 0, count: total + 1)
+            rowEntries = [UInt32](repeating: 0, count: total + 1)
         }
         if rowStarts.count < rows + 1 { rowStarts = [Int](repeating: 0, count: rows + 1) }
         let denseCount = source.denseColumns.count
@@ -677,13 +677,10 @@ public final class SparseBatch {
         selection += 1
         source.starts.withUnsafeBufferPointer { st in
         source.entries.withUnsafeBufferPointer { packed in
-        source.palette.withUnsafeBufferPointer { palette in
         columnStarts.withUnsafeMutableBufferPointer { cs in
-        entryRows.withUnsafeMutableBufferPointer { er in
-        entryValues.withUnsafeMutableBufferPointer { ev in
+        columnEntries.withUnsafeMutableBufferPointer { ce in
         rowStarts.withUnsafeMutableBufferPointer { rs in
-        rowColumns.withUnsafeMutableBufferPointer { rc in
-        rowValues.withUnsafeMutableBufferPointer { rv in
+        rowEntries.withUnsafeMutableBufferPointer { re in
         denseCodes.withUnsafeMutableBufferPointer { db in
         denseSlot.withUnsafeBufferPointer { ds in
             db.update(repeating: zero)
@@ -703,12 +700,10 @@ public final class SparseBatch {
                 for e in st[i]..<st[i + 1] {
                     let entry = packed[e]
                     let k = Int(entry & 0xFFFF)
-                    let value = palette[Int(entry >> 16)]
                     // All ones for a column that is not dense (its slot is -1), zero for a dense one.
                     let d = Int(ds[k]), other = d >> 63
                     db[((blockRow + d) & ~other) | (spare & other)] = UInt8(truncatingIfNeeded: entry >> 16)
-                    rc[next] = Int32(k)
-                    rv[next] = value
+                    re[next] = entry
                     next += other & 1
                 }
                 rs[r + 1] = next
@@ -717,24 +712,21 @@ public final class SparseBatch {
             // place each entry at its column's cursor. The cursors end at the next column's start, so shift them
             // back by one column afterwards. Dense columns have no entries here.
             cs.update(repeating: Int32(truncatingIfNeeded: touched & 0))
-            for e in 0..<next { cs[Int(rc[e]) + 1] &+= 1 }
+            for e in 0..<next { cs[Int(re[e] & 0xFFFF) + 1] &+= 1 }
             for k in 0..<width { cs[k + 1] &+= cs[k] }
             for r in 0..<rows {
-                let row = Int32(r)
+                let row = UInt32(truncatingIfNeeded: r)
                 for e in rs[r]..<rs[r + 1] {
-                    let k = Int(rc[e])
+                    let entry = re[e]
+                    let k = Int(entry & 0xFFFF)
                     let slot = Int(cs[k])
-                    er[slot] = row
-                    ev[slot] = rv[e]
+                    ce[slot] = row | (entry & 0xFFFF_0000)
                     cs[k] = Int32(slot + 1)
                 }
             }
             var k = width
             while k > 0 { cs[k] = cs[k - 1]; k -= 1 }
             cs[0] = 0
-        }
-        }
-        }
         }
         }
         }
@@ -760,13 +752,15 @@ public final class SparseBatch {
         }
     }
 
-    /// Calls `body(r, entries, columns, values)` for each row of the batch (entries index columns and values).
-    func forEachRow(_ body: (Int, Range<Int>, UnsafePointer<Int32>, UnsafePointer<Float>) -> Void) {
+    /// Calls `body(r, entries, packed)` for each row of the batch: its entries (outside the dense columns) are
+    /// `entries` of `packed` (column | code << 16, the value the source's palette[code]).
+    func forEachRow(_ body: (Int, Range<Int>, Kernels.PackedEntries) -> Void) {
         rowStarts.withUnsafeBufferPointer { rs in
-            rowColumns.withUnsafeBufferPointer { rc in
-                rowValues.withUnsafeBufferPointer { rv in
-                    guard let c = rc.baseAddress, let v = rv.baseAddress else { return }
-                    for r in 0..<rows { body(r, rs[r]..<rs[r + 1], c, v) }
+            rowEntries.withUnsafeBufferPointer { re in
+                source.palette.withUnsafeBufferPointer { palette in
+                    guard let e = re.baseAddress, let p = palette.baseAddress else { return }
+                    let packed = Kernels.PackedEntries(e, palette: p)
+                    for r in 0..<rows { body(r, rs[r]..<rs[r + 1], packed) }
                 }
             }
         }
@@ -799,14 +793,15 @@ public final class SparseBatch {
         if copy == 0 { expand(&denseBlock0, &expanded0) } else { expand(&denseBlock1, &expanded1) }
     }
 
-    /// Calls `body(starts, rows, values)` with the batch in column-compressed form (`width` columns).
-    func withColumns(_ body: (UnsafePointer<Int32>, UnsafePointer<Int32>, UnsafePointer<Float>) -> Void) {
+    /// Calls `body(starts, packed)` with the batch in column-compressed form (`width` columns; entries batch
+    /// row | code << 16, the value the source's palette[code]).
+    func withColumns(_ body: (UnsafePointer<Int32>, Kernels.PackedEntries) -> Void) {
         columnStarts.withUnsafeBufferPointer { cs in
-            entryRows.withUnsafeBufferPointer { er in
-                entryValues.withUnsafeBufferPointer { ev in
-                    // The entry arrays always hold at least one element, so even an all-background batch gets here.
-                    guard let c = cs.baseAddress, let r = er.baseAddress, let v = ev.baseAddress else { return }
-                    body(c, r, v)
+            columnEntries.withUnsafeBufferPointer { ce in
+                source.palette.withUnsafeBufferPointer { palette in
+                    // The entry array always holds at least one element, so even an all-background batch gets here.
+                    guard let c = cs.baseAddress, let e = ce.baseAddress, let p = palette.baseAddress else { return }
+                    body(c, Kernels.PackedEntries(e, palette: p))
                 }
             }
         }

@@ -112,7 +112,8 @@ public final class Trainer {
         let baseRate = optimizer.learningRate
         // Mostly-background inputs (MNIST) go through the first layer in sparse form: same numbers, ~5x less work.
         var sparse: [SparseBatch] = []
-        if model.layers.first is Linear, let rows = data.sparse ?? SparseRows.make(data.matrix),
+        // (Batches of up to 65,536 rows: a sparse batch packs its row numbers into 16 bits.)
+        if model.layers.first is Linear, config.batchSize <= 65_536, let rows = data.sparse ?? SparseRows.make(data.matrix),
            rows.count == n, rows.width == width {
             sparse = [SparseBatch(rows)]
         }

@@ -78,15 +78,41 @@ public enum Kernels {
         while j < n { y[j] += x[j]; j += 1 }
     }
 
-    /// a += Σ_e values[e] · rows[columns[e]][j..<j+64] (rows `stride` apart), in four 16-lane sums kept in
+    /// How a sparse kernel reads entry e: the row of the dense operand it selects, and its value. Two separate
+    /// arrays, or one packed array (the index in the low 16 bits, a palette code above: half the bytes).
+    protocol EntryReader {
+        func index(_ e: Int) -> Int
+        func value(_ e: Int) -> Float
+    }
+
+    struct SeparateEntries: EntryReader {
+        let indices: UnsafePointer<Int32>
+        let values: UnsafePointer<Float>
+        @inline(__always) func index(_ e: Int) -> Int { Int(indices[e]) }
+        @inline(__always) func value(_ e: Int) -> Float { values[e] }
+    }
+
+    /// Entries packed as index | code << 16, the value palette[code].
+    public struct PackedEntries: EntryReader {
+        let packed: UnsafePointer<UInt32>
+        let palette: UnsafePointer<Float>
+        public init(_ packed: UnsafePointer<UInt32>, palette: UnsafePointer<Float>) {
+            self.packed = packed
+            self.palette = palette
+        }
+        @inline(__always) func index(_ e: Int) -> Int { Int(packed[e] & 0xFFFF) }
+        @inline(__always) func value(_ e: Int) -> Float { palette[Int(packed[e] >> 16)] }
+    }
+
+    /// a += Σ_e value(e) · rows[index(e)][j..<j+64] (rows `stride` apart), in four 16-lane sums kept in
     /// registers while the selected rows stream past: the inner loop of both sparse kernels.
     @inline(__always)
-    static func accumulate64(_ a: inout (V, V, V, V), entries: Range<Int>, columns: UnsafePointer<Int32>,
-                             values: UnsafePointer<Float>, rows: UnsafePointer<Float>, stride: Int, at j: Int) {
+    static func accumulate64<R: EntryReader>(_ a: inout (V, V, V, V), entries: Range<Int>, _ reader: R,
+                                             rows: UnsafePointer<Float>, stride: Int, at j: Int) {
         var (a0, a1, a2, a3) = a
         for e in entries {
-            let v = V(repeating: values[e])
-            let r = rows + Int(columns[e]) * stride + j
+            let v = V(repeating: reader.value(e))
+            let r = rows + reader.index(e) * stride + j
             a0 = a0.addingProduct(v, load(r))
             a1 = a1.addingProduct(v, load(r + 16))
             a2 = a2.addingProduct(v, load(r + 32))
@@ -102,33 +128,44 @@ public enum Kernels {
                                             entries: Range<Int>, columns: UnsafePointer<Int32>,
                                             values: UnsafePointer<Float>, rows: UnsafePointer<Float>,
                                             stride: Int? = nil, out: UnsafeMutablePointer<Float>) {
-        let n = n, stride = stride ?? n
+        rowCombination(n: n, base: base, shift: shift, entries: entries, SeparateEntries(indices: columns, values: values),
+                       rows: rows, stride: stride ?? n, out: out)
+    }
+
+    /// The same with packed entries (column | code << 16).
+    public static func sparseRowCombination(n: Int, base: UnsafePointer<Float>, entries: Range<Int>,
+                                            packed: PackedEntries, rows: UnsafePointer<Float>, stride: Int,
+                                            out: UnsafeMutablePointer<Float>) {
+        rowCombination(n: n, base: base, shift: nil, entries: entries, packed, rows: rows, stride: stride, out: out)
+    }
+
+    @inline(__always)
+    static func rowCombination<R: EntryReader>(n: Int, base: UnsafePointer<Float>, shift: UnsafePointer<Float>?,
+                                               entries: Range<Int>, _ reader: R, rows: UnsafePointer<Float>,
+                                               stride: Int, out: UnsafeMutablePointer<Float>) {
         var j = 0
         while j + 64 <= n {
             var a = (load(base + j), load(base + j + 16), load(base + j + 32), load(base + j + 48))
             if let s = shift { a.0 += load(s + j); a.1 += load(s + j + 16); a.2 += load(s + j + 32); a.3 += load(s + j + 48) }
-            accumulate64(&a, entries: entries, columns: columns, values: values, rows: rows, stride: stride, at: j)
+            accumulate64(&a, entries: entries, reader, rows: rows, stride: stride, at: j)
             store(a.0, out + j); store(a.1, out + j + 16); store(a.2, out + j + 32); store(a.3, out + j + 48)
             j += 64
         }
         while j + 16 <= n {
             var a = load(base + j)
             if let s = shift { a += load(s + j) }
-            for e in entries {
-                a = a.addingProduct(V(repeating: values[e]), load(rows + Int(columns[e]) * stride + j))
-            }
+            for e in entries { a = a.addingProduct(V(repeating: reader.value(e)), load(rows + reader.index(e) * stride + j)) }
             store(a, out + j)
             j += 16
         }
         while j < n {
             var s = base[j]
             if let shift { s += shift[j] }
-            for e in entries { s += values[e] * rows[Int(columns[e]) * stride + j] }
+            for e in entries { s += reader.value(e) * rows[reader.index(e) * stride + j] }
             out[j] = s
             j += 1
         }
     }
-
 
     /// A sparse matrix S given by columns (column k holds the entries starts[k]..<starts[k+1], each a row index and
     /// a value), transposed, times a dense row-major g (rows x n), added to target (count x n) with `shift` on
@@ -137,12 +174,13 @@ public enum Kernels {
     /// is read and written once; the sum builds up in registers from rows of g (one batch, in L1).
     /// `precomputed` columns (slots[k] ≥ 0) have no entries: their sum is row slots[k] of `rows` (made by BLAS
     /// from a dense block), and target[k] += shift + that row.
+    /// The entries are packed: the row index | palette code << 16.
     public static func sparseColumnsTransposeTimes(n: Int, count: Int, starts: UnsafePointer<Int32>,
-                                                   rows: UnsafePointer<Int32>, values: UnsafePointer<Float>,
+                                                   entries: PackedEntries,
                                                    g: UnsafePointer<Float>, shift: UnsafePointer<Float>,
                                                    precomputed: Precomputed? = nil, target: UnsafeMutablePointer<Float>) {
         let sink = AddInto(target: target, stride: n)
-        sparseTransposeRows(n: n, count: count, starts: starts, rows: rows, values: values, g: g, gStride: n,
+        sparseTransposeRows(n: n, count: count, starts: starts, entries, g: g, gStride: n,
                             shift: shift, precomputed: precomputed, sink: sink)
     }
 
@@ -184,7 +222,7 @@ public enum Kernels {
     /// The sums are added in order of k, as `add` row after row onto zeros would. Each column's numbers depend
     /// on nothing in the other columns, so a layer can take its columns in parts (and threads one part each).
     public static func sparseColumnsTransposeTimesStep(n: Int, count: Int, starts: UnsafePointer<Int32>,
-                                                       rows: UnsafePointer<Int32>, values: UnsafePointer<Float>,
+                                                       entries: PackedEntries,
                                                        g: UnsafePointer<Float>, gStride: Int, shift: UnsafePointer<Float>,
                                                        precomputed: Precomputed? = nil,
                                                        rule: SGDRule, into targets: StepTargets) {
@@ -192,7 +230,7 @@ public enum Kernels {
         let sink = StepInto(rule: rule, weights: targets.weights,
                             velocity: rule.momentum != 0 ? targets.velocity : nil, sums: targets.sums,
                             slots: targets.copies?.slots, copies: targets.copies?.rows, stride: targets.stride)
-        sparseTransposeRows(n: n, count: count, starts: starts, rows: rows, values: values, g: g, gStride: gStride,
+        sparseTransposeRows(n: n, count: count, starts: starts, entries, g: g, gStride: gStride,
                             shift: shift, precomputed: precomputed, sink: sink)
     }
 
@@ -273,8 +311,8 @@ public enum Kernels {
     /// of g's rows (one batch, in L1), built in registers 64 columns at a time and handed to the sink; or, for a
     /// precomputed column, shift plus its row.
     @inline(__always)
-    fileprivate static func sparseTransposeRows<Sink: TransposeSink>(
-        n: Int, count: Int, starts: UnsafePointer<Int32>, rows: UnsafePointer<Int32>, values: UnsafePointer<Float>,
+    fileprivate static func sparseTransposeRows<Sink: TransposeSink, R: EntryReader>(
+        n: Int, count: Int, starts: UnsafePointer<Int32>, _ reader: R,
         g: UnsafePointer<Float>, gStride: Int, shift: UnsafePointer<Float>, precomputed: Precomputed?, sink: Sink) {
         for k in 0..<count {
             if let pre = precomputed, pre.slots[k] >= 0 {
@@ -288,7 +326,7 @@ public enum Kernels {
             var j = 0
             while j + 64 <= n {
                 var a = (load(shift + j), load(shift + j + 16), load(shift + j + 32), load(shift + j + 48))
-                accumulate64(&a, entries: entries, columns: rows, values: values, rows: g, stride: gStride, at: j)
+                accumulate64(&a, entries: entries, reader, rows: g, stride: gStride, at: j)
                 sink.finish(a.0, row: k, column: j)
                 sink.finish(a.1, row: k, column: j + 16)
                 sink.finish(a.2, row: k, column: j + 32)
@@ -297,13 +335,13 @@ public enum Kernels {
             }
             while j + 16 <= n {
                 var a = load(shift + j)
-                for e in entries { a = a.addingProduct(V(repeating: values[e]), load(g + Int(rows[e]) * gStride + j)) }
+                for e in entries { a = a.addingProduct(V(repeating: reader.value(e)), load(g + reader.index(e) * gStride + j)) }
                 sink.finish(a, row: k, column: j)
                 j += 16
             }
             while j < n {
                 var a = shift[j]
-                for e in entries { a += values[e] * g[Int(rows[e]) * gStride + j] }
+                for e in entries { a += reader.value(e) * g[reader.index(e) * gStride + j] }
                 sink.finish(a, row: k, column: j)
                 j += 1
             }

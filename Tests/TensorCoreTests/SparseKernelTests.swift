@@ -3,17 +3,30 @@ import XCTest
 
 final class SparseKernelTests: XCTestCase {
     /// A sparse matrix in columns: `count` columns over `rows` rows, about a third of the entries set; none in
-    /// the columns `precomputedSlots` gives a slot (every fourth, from column 2).
-    private func sparseColumns(count: Int, rows: Int, rng: inout SeededRandom) -> (starts: [Int32], rows: [Int32], values: [Float]) {
-        var starts: [Int32] = [0], rowIndex: [Int32] = [], values: [Float] = []
+    /// the columns `precomputedSlots` gives a slot (every fourth, from column 2). Each entry's value is one of a
+    /// palette of 256; `packed` holds the entries as the kernels read them (row | code << 16).
+    private struct Columns {
+        var starts: [Int32] = [0], rows: [Int32] = [], values: [Float] = [], packed: [UInt32] = [], palette: [Float] = []
+        /// Calls `body` with the packed entries.
+        func withEntries<T>(_ body: (Kernels.PackedEntries) -> T) -> T {
+            packed.withUnsafeBufferPointer { p in palette.withUnsafeBufferPointer { body(Kernels.PackedEntries(p.baseAddress!, palette: $0.baseAddress!)) } }
+        }
+    }
+
+    private func sparseColumns(count: Int, rows: Int, rng: inout SeededRandom) -> Columns {
+        var c = Columns()
+        c.palette = (0..<256).map { _ in Float(rng.normal()) }
         for k in 0..<count {
             for r in 0..<rows where rng.uniform() < (k % 7 == 0 || k % 4 == 2 ? 0 : 0.35) {
-                rowIndex.append(Int32(r))
-                values.append(Float(rng.normal()))
+                let code = Int(rng.uniform(0, 256)) & 255
+                c.rows.append(Int32(r))
+                c.values.append(c.palette[code])
+                c.packed.append(UInt32(r) | UInt32(code) << 16)
             }
-            starts.append(Int32(rowIndex.count))
+            c.starts.append(Int32(c.rows.count))
         }
-        return (starts, rowIndex + [0], values + [0])
+        c.packed.append(0)
+        return c
     }
 
     /// Slots of the precomputed columns (every fourth from column 2), -1 for the others.
@@ -34,12 +47,12 @@ final class SparseKernelTests: XCTestCase {
                 let pre = (0..<(6 * n)).map { _ in Float(rng.normal()) }
                 var fast = start
                 fast.withUnsafeMutableBufferPointer { t in
-                    slots.withUnsafeBufferPointer { sl in pre.withUnsafeBufferPointer { pr in
+                    slots.withUnsafeBufferPointer { sl in pre.withUnsafeBufferPointer { pr in s.withEntries { entries in
                         Kernels.sparseColumnsTransposeTimes(
-                            n: n, count: count, starts: s.starts, rows: s.rows, values: s.values, g: g, shift: shift,
+                            n: n, count: count, starts: s.starts, entries: entries, g: g, shift: shift,
                             precomputed: withPrecomputed ? Kernels.Precomputed(slots: sl.baseAddress!, rows: pr.baseAddress!, stride: n) : nil,
                             target: t.baseAddress!)
-                    } }
+                    } } }
                 }
                 for k in 0..<count {
                     for j in 0..<n {
@@ -76,12 +89,12 @@ final class SparseKernelTests: XCTestCase {
                 // Reference: gradient, then the step.
                 var grad = [Float](repeating: 0, count: count * n), wRef = w0, vRef = v0
                 grad.withUnsafeMutableBufferPointer { t in
-                    preSlots.withUnsafeBufferPointer { sl in pre.withUnsafeBufferPointer { pr in
+                    preSlots.withUnsafeBufferPointer { sl in pre.withUnsafeBufferPointer { pr in s.withEntries { entries in
                         Kernels.sparseColumnsTransposeTimes(
-                            n: n, count: count, starts: s.starts, rows: s.rows, values: s.values, g: g, shift: shift,
+                            n: n, count: count, starts: s.starts, entries: entries, g: g, shift: shift,
                             precomputed: Kernels.Precomputed(slots: sl.baseAddress!, rows: pr.baseAddress!, stride: n),
                             target: t.baseAddress!)
-                    } }
+                    } } }
                 }
                 wRef.withUnsafeMutableBufferPointer { w in vRef.withUnsafeMutableBufferPointer { v in
                     grad.withUnsafeMutableBufferPointer { gr in
@@ -96,15 +109,15 @@ final class SparseKernelTests: XCTestCase {
                 w.withUnsafeMutableBufferPointer { wp in v.withUnsafeMutableBufferPointer { vp in
                     sums.withUnsafeMutableBufferPointer { sp in copies.withUnsafeMutableBufferPointer { cp in
                         slots.withUnsafeBufferPointer { sl in
-                            preSlots.withUnsafeBufferPointer { psl in pre.withUnsafeBufferPointer { pr in
+                            preSlots.withUnsafeBufferPointer { psl in pre.withUnsafeBufferPointer { pr in s.withEntries { entries in
                             Kernels.sparseColumnsTransposeTimesStep(
-                                n: n, count: count, starts: s.starts, rows: s.rows, values: s.values, g: g, gStride: n,
+                                n: n, count: count, starts: s.starts, entries: entries, g: g, gStride: n,
                                 shift: shift,
                                 precomputed: Kernels.Precomputed(slots: psl.baseAddress!, rows: pr.baseAddress!, stride: n),
                                 rule: rule,
                                 into: Kernels.StepTargets(weights: wp.baseAddress!, velocity: vp.baseAddress!, stride: n,
                                                           sums: sp.baseAddress!, copies: (sl.baseAddress!, cp.baseAddress!)))
-                            } }
+                            } } }
                         }
                     } }
                 } }
