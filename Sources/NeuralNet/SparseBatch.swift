@@ -1,0 +1,382 @@
+import TensorCore
+
+/// The sparse forms of MNIST-like data the first linear layer trains on (see `Linear.forward(sparse:)`): the
+/// whole set as packed sparse rows, and one batch of it at a time in the forms the layer's kernels read.
+
+/// A data set stored as its non-background entries (compressed sparse rows): x[i, k] = background + value for
+/// the listed (k, value) pairs of row i, and background elsewhere. Built once per training set.
+///
+/// Compact: an entry is one UInt32, the column in its low 16 bits and above them a code into a palette of the
+/// set's distinct values (MNIST has at most 255 besides the background, normalised or not): 4 bytes an entry
+/// instead of 8, in one stream. The training loop reads these entries for every sample of every epoch,
+/// straight from memory, so their size is what it waits for. Sets with wider rows or more distinct values
+/// stay dense.
+public final class SparseRows: @unchecked Sendable {
+    public let count: Int
+    public let width: Int
+    public let background: Float
+    let starts: [Int]
+    /// column | code << 16
+    let entries: [UInt32]
+    /// value - background for each code.
+    let palette: [Float]
+    /// Columns a batch keeps dense (ascending); none when no palette code stands for the background.
+    public let denseColumns: [Int32]
+    /// The palette code whose value is 0 (the background).
+    let zeroCode: UInt8?
+
+    /// nil when more than `maxDensity` of the entries differ from the most common value (dense data), rows are
+    /// wider than 65,536 or there are more than 256 distinct values.
+    public static func make(features: [Float], width: Int, maxDensity: Double = 0.5) -> SparseRows? {
+        guard width > 0, features.count >= width else { return nil }
+        return make(FeatureMatrix(floats: features, width: width), maxDensity: maxDensity)
+    }
+
+    /// The same from rows read one at a time (a byte-backed image set is never expanded to floats).
+    public static func make(_ matrix: FeatureMatrix, maxDensity: Double = 0.5) -> SparseRows? {
+        let width = matrix.width
+        guard width > 0, width <= 65_536, matrix.count > 0 else { return nil }
+        if case .bytes(let bytes, let scale, let shift) = matrix.storage, scale != 0 {
+            return fromBytes(bytes, width: width, scale: scale, shift: shift, maxDensity: maxDensity)
+        }
+        let sampleRows = min(matrix.count, 500)
+        var sample = [Float](repeating: 0, count: sampleRows * width)
+        sample.withUnsafeMutableBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            for i in 0..<sampleRows { matrix.copyRow(i, into: base + i * width) }
+        }
+        let (value, density) = sample.withUnsafeBufferPointer { SparseRows.background(of: $0, width: width) }
+        guard density <= maxDensity else { return nil }
+        return SparseRows(matrix, background: value)
+    }
+
+    /// Straight from an image set's bytes: the palette is the 256 byte values mapped as `FeatureMatrix` maps
+    /// them (the same Floats), the background the most common byte of the first 500 rows.
+    static func fromBytes(_ bytes: [UInt8], width: Int, scale: Float, shift: Float, maxDensity: Double) -> SparseRows? {
+        let n = bytes.count / width
+        var frequency = [Int](repeating: 0, count: 256)
+        let sampled = min(n, 500) * width
+        bytes.withUnsafeBufferPointer { b in for i in 0..<sampled { frequency[Int(b[i])] += 1 } }
+        var common = 0
+        for v in 1..<256 where frequency[v] > frequency[common] { common = v }
+        guard 1 - Double(frequency[common]) / Double(max(1, sampled)) <= maxDensity else { return nil }
+        let c = Float(common) * scale + shift
+        let palette = (0..<256).map { Float($0) * scale + shift - c }
+        var starts = [Int](repeating: 0, count: n + 1)
+        let background = UInt8(common)
+        bytes.withUnsafeBufferPointer { b in
+            for i in 0..<n {
+                var ink = 0
+                for k in 0..<width where b[i * width + k] != background { ink += 1 }
+                starts[i + 1] = starts[i] + ink
+            }
+        }
+        var entries = [UInt32](repeating: 0, count: starts[n] + 1)
+        bytes.withUnsafeBufferPointer { b in
+            entries.withUnsafeMutableBufferPointer { out in
+                var e = 0
+                for i in 0..<n {
+                    for k in 0..<width {
+                        let v = b[i * width + k]
+                        out[e] = UInt32(k) | UInt32(v) << 16
+                        e += v != background ? 1 : 0
+                    }
+                }
+            }
+        }
+        return SparseRows(count: n, width: width, background: c, starts: starts, entries: entries, palette: palette)
+    }
+
+    private init(count: Int, width: Int, background: Float, starts: [Int], entries: [UInt32], palette: [Float]) {
+        self.count = count
+        self.width = width
+        self.background = background
+        self.starts = starts
+        self.entries = entries
+        self.palette = palette
+        // A batch's dense block is kept as palette codes, so it needs a code for the background (value 0).
+        zeroCode = palette.firstIndex(of: 0).map { UInt8($0) }
+        denseColumns = zeroCode == nil ? []
+            : SparseRows.frequentColumns(starts: starts, entries: entries, count: count, width: width)
+    }
+
+    /// Columns with ink in at least `share` of the rows (judged on the first 10,000): MNIST's middle, about a
+    /// quarter of the pixels holding three quarters of the ink. A batch's values there go into a small dense
+    /// block that BLAS multiplies faster than the sparse kernel can. Empty when fewer than 16 columns qualify.
+    static func frequentColumns(starts: [Int], entries: [UInt32], count: Int, width: Int, share: Double = 0.35) -> [Int32] {
+        let rows = min(count, 10_000)
+        guard rows > 0 else { return [] }
+        var counts = [Int](repeating: 0, count: width)
+        for e in 0..<starts[rows] { counts[Int(entries[e] & 0xFFFF)] += 1 }
+        let columns = (0..<width).filter { Double(counts[$0]) >= share * Double(rows) }.map { Int32($0) }
+        return columns.count >= 16 ? columns : []
+    }
+
+    convenience init?(_ matrix: FeatureMatrix, background c: Float) {
+        let n = matrix.count, width = matrix.width
+        var starts = [Int](repeating: 0, count: n + 1)
+        var paletteIndex: [UInt32: UInt8] = [:]
+        var palette: [Float] = []
+        var tooManyValues = false
+        var row = [Float](repeating: 0, count: width)
+        row.withUnsafeMutableBufferPointer { buffer in
+            guard let f = buffer.baseAddress else { return }
+            var last: (bits: UInt32, code: UInt8)?
+            for i in 0..<n {
+                matrix.copyRow(i, into: f)
+                var ink = 0
+                for k in 0..<width {
+                    let v = f[k]
+                    if v == c { continue }
+                    ink += 1
+                    if last?.bits == v.bitPattern || tooManyValues { continue }
+                    if let code = paletteIndex[v.bitPattern] {
+                        last = (v.bitPattern, code)
+                    } else if palette.count < 256 {
+                        let code = UInt8(palette.count)
+                        paletteIndex[v.bitPattern] = code
+                        palette.append(v - c)
+                        last = (v.bitPattern, code)
+                    } else {
+                        tooManyValues = true
+                    }
+                }
+                starts[i + 1] = starts[i] + ink
+            }
+        }
+        if tooManyValues { return nil }
+        let total = starts[n]
+        var entries = [UInt32](repeating: 0, count: total + 1)
+        row.withUnsafeMutableBufferPointer { buffer in
+            entries.withUnsafeMutableBufferPointer { out in
+                guard let f = buffer.baseAddress else { return }
+                var e = 0
+                var last: (bits: UInt32, code: UInt8) = (c.bitPattern, 0)
+                for i in 0..<n {
+                    matrix.copyRow(i, into: f)
+                    for k in 0..<width {
+                        let v = f[k]
+                        if v == c { continue }
+                        if v.bitPattern != last.bits { last = (v.bitPattern, paletteIndex[v.bitPattern] ?? 0) }
+                        out[e] = UInt32(k) | UInt32(last.code) << 16
+                        e += 1
+                    }
+                }
+            }
+        }
+        self.init(count: n, width: width, background: c, starts: starts, entries: entries,
+                  palette: palette + [Float](repeating: 0, count: 256 - palette.count))
+    }
+
+    /// The most common value of a data set and the fraction of entries that are not it, from a sample of rows.
+    public static func background(of features: UnsafeBufferPointer<Float>, width: Int, sampleRows: Int = 500) -> (value: Float, density: Double) {
+        let rows = width == 0 ? 0 : min(features.count / width, sampleRows)
+        guard rows > 0 else { return (0, 1) }
+        var counts: [Float: Int] = [:]
+        for i in 0..<(rows * width) { counts[features[i], default: 0] += 1 }
+        guard let (value, count) = counts.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }) else { return (0, 1) }
+        return (value, 1 - Double(count) / Double(rows * width))
+    }
+
+    /// Fraction of entries that are ink.
+    public var density: Double { Double(starts[count]) / Double(max(1, count * width)) }
+
+    /// Bytes held by the entries.
+    public var byteCount: Int { starts.count * 8 + entries.count * 4 + palette.count * 4 }
+}
+
+/// The rows of a `SparseRows` that make up one batch, in the forms the layer reads: the values in the source's
+/// dense columns as a small dense block (for BLAS, forward and backward), and the other entries row by row (the
+/// forward) and regrouped by column (the backward: for each input k, the batch rows with ink there and their
+/// values, so the layer reads each row of W, and writes each row of its gradient, once per batch instead of
+/// once per sample that has ink in it).
+public final class SparseBatch {
+    public let source: SparseRows
+    public private(set) var rows = 0
+    public var width: Int { source.width }
+    public var background: Float { source.background }
+    /// Column k's entries are columnStarts[k]..<columnStarts[k + 1] of columnEntries, each the batch row |
+    /// palette code << 16 (none for a dense column: those are in the block). Batches of up to 65,536 rows.
+    private var columnStarts: [Int32]
+    private var columnEntries: [UInt32] = [0]
+    /// The same entries row by row: row r's are rowStarts[r]..<rowStarts[r + 1] of rowEntries, each the column |
+    /// code << 16, as in the source. Packed, half the bytes of an index and a float: the helper thread writes
+    /// these and both threads read them.
+    private var rowStarts: [Int] = [0]
+    private var rowEntries: [UInt32] = [0]
+    /// The batch's values in the source's dense columns as palette codes, rows x denseColumns.count, and one
+    /// spare cell past them (see `select`); the entries above hold only the other columns. Codes, a quarter of
+    /// the floats' size: the helper thread writes them and both threads read them, and what crosses between two
+    /// cores is what costs (see `withDenseBlock`).
+    private var denseCodes: [UInt8] = [0]
+    /// The block as floats (value - background), one copy per thread that reads it (`withDenseBlock`), each
+    /// made from the codes at its first use after a `select`.
+    private var denseBlock0: [Float] = [0]
+    private var denseBlock1: [Float] = [0]
+    private var selection = 0
+    private var expanded0 = -1
+    private var expanded1 = -1
+    /// For each column, its place among the dense columns, or -1.
+    private let denseSlot: [Int32]
+
+    public init(_ source: SparseRows) {
+        self.source = source
+        columnStarts = [Int32](repeating: 0, count: source.width + 1)
+        var slots = [Int32](repeating: -1, count: source.width)
+        for (i, k) in source.denseColumns.enumerated() { slots[Int(k)] = Int32(i) }
+        denseSlot = slots
+    }
+
+    /// Makes the batch the rows `picked` of the source, in that order: at most 65,536 of them (the trainer
+    /// takes larger batches the dense way).
+    public func select(_ picked: ArraySlice<Int>) {
+        precondition(picked.count <= 65_536, "a sparse batch holds at most 65,536 rows")
+        rows = picked.count
+        let width = source.width
+        var total = 0
+        source.starts.withUnsafeBufferPointer { st in
+            for i in picked { total += st[i + 1] - st[i] }
+        }
+        // One spare slot past the end of each buffer: the first pass writes every entry to both the row form
+        // and the block, and only moves on where it belongs (no branch on a coin toss per entry).
+        if rowEntries.count < total + 1 {
+            columnEntries = [UInt32](repeating: 0, count: total + 1)
+            rowEntries = [UInt32](repeating: 0, count: total + 1)
+        }
+        if rowStarts.count < rows + 1 { rowStarts = [Int](repeating: 0, count: rows + 1) }
+        let denseCount = source.denseColumns.count
+        let spare = rows * denseCount, zero = source.zeroCode ?? 0
+        if denseCodes.count < spare + 1 { denseCodes = [UInt8](repeating: zero, count: spare + 1) }
+        selection += 1
+        source.starts.withUnsafeBufferPointer { st in
+        source.entries.withUnsafeBufferPointer { packed in
+        columnStarts.withUnsafeMutableBufferPointer { cs in
+        columnEntries.withUnsafeMutableBufferPointer { ce in
+        rowStarts.withUnsafeMutableBufferPointer { rs in
+        rowEntries.withUnsafeMutableBufferPointer { re in
+        denseCodes.withUnsafeMutableBufferPointer { db in
+        denseSlot.withUnsafeBufferPointer { ds in
+            db.update(repeating: zero)
+            // The picked rows are scattered over the whole set and come from memory. Touch one word per cache
+            // line of each first: independent loads the CPU overlaps, instead of one miss after another.
+            var touched: UInt32 = 0
+            for i in picked {
+                var e = st[i]
+                while e < st[i + 1] { touched |= packed[e]; e += 16 }
+            }
+            // Row by row: a value in a dense column goes to its cell of the block, any other to the row form
+            // (the source rows are scattered; these copies lie next to each other).
+            var next = 0
+            rs[0] = 0
+            for (r, i) in picked.enumerated() {
+                let blockRow = r * denseCount
+                for e in st[i]..<st[i + 1] {
+                    let entry = packed[e]
+                    let k = Int(entry & 0xFFFF)
+                    // All ones for a column that is not dense (its slot is -1), zero for a dense one.
+                    let d = Int(ds[k]), other = d >> 63
+                    db[((blockRow + d) & ~other) | (spare & other)] = UInt8(truncatingIfNeeded: entry >> 16)
+                    re[next] = entry
+                    next += other & 1
+                }
+                rs[r + 1] = next
+            }
+            // The row form regrouped by column (a counting sort): count per column (shifted by one), prefix-sum,
+            // place each entry at its column's cursor. The cursors end at the next column's start, so shift them
+            // back by one column afterwards. Dense columns have no entries here.
+            cs.update(repeating: Int32(truncatingIfNeeded: touched & 0))
+            for e in 0..<next { cs[Int(re[e] & 0xFFFF) + 1] &+= 1 }
+            for k in 0..<width { cs[k + 1] &+= cs[k] }
+            for r in 0..<rows {
+                let row = UInt32(truncatingIfNeeded: r)
+                for e in rs[r]..<rs[r + 1] {
+                    let entry = re[e]
+                    let k = Int(entry & 0xFFFF)
+                    let slot = Int(cs[k])
+                    ce[slot] = row | (entry & 0xFFFF_0000)
+                    cs[k] = Int32(slot + 1)
+                }
+            }
+            var k = width
+            while k > 0 { cs[k] = cs[k - 1]; k -= 1 }
+            cs[0] = 0
+        }
+        }
+        }
+        }
+        }
+        }
+        }
+        }
+    }
+
+    /// Starts fetching the entries of the rows `upcoming` (the next batch) from memory, so that `select` finds
+    /// them in cache: a hint, it changes nothing.
+    public func prefetch(_ upcoming: ArraySlice<Int>) {
+        source.starts.withUnsafeBufferPointer { st in
+            source.entries.withUnsafeBufferPointer { packed in
+                guard let base = packed.baseAddress else { return }
+                for i in upcoming {
+                    var e = st[i]
+                    let end = st[i + 1]
+                    while e < end { Kernels.prefetch(base + e); e += 16 }
+                }
+            }
+        }
+    }
+
+    /// Calls `body(r, entries, packed)` for each row of the batch: its entries (outside the dense columns) are
+    /// `entries` of `packed` (column | code << 16, the value the source's palette[code]).
+    func forEachRow(_ body: (Int, Range<Int>, Kernels.PackedEntries) -> Void) {
+        rowStarts.withUnsafeBufferPointer { rs in
+            rowEntries.withUnsafeBufferPointer { re in
+                source.palette.withUnsafeBufferPointer { palette in
+                    guard let e = re.baseAddress, let p = palette.baseAddress else { return }
+                    let packed = Kernels.PackedEntries(e, palette: p)
+                    for r in 0..<rows { body(r, rs[r]..<rs[r + 1], packed) }
+                }
+            }
+        }
+    }
+
+    /// Calls `body(slots)` with each column's place among the source's dense columns (-1: not dense).
+    func withDenseSlots(_ body: (UnsafePointer<Int32>) -> Void) {
+        denseSlot.withUnsafeBufferPointer { if let s = $0.baseAddress { body(s) } }
+    }
+
+    /// Calls `body(block)` with the dense block as floats (rows x source.denseColumns.count, row-major): copy
+    /// `copy` (0 or 1), one per thread that reads the block, made from the codes at its first use after
+    /// `select`. Each thread reads and writes only its own copy; they hold the same values.
+    func withDenseBlock(copy: Int = 0, _ body: (UnsafePointer<Float>) -> Void) {
+        let count = rows * source.denseColumns.count
+        func expand(_ block: inout [Float], _ stamp: inout Int) {
+            if block.count < max(1, count) { block = [Float](repeating: 0, count: max(1, count)) }
+            if stamp != selection {
+                block.withUnsafeMutableBufferPointer { out in
+                    denseCodes.withUnsafeBufferPointer { codes in
+                        source.palette.withUnsafeBufferPointer { palette in
+                            for i in 0..<count { out[i] = palette[Int(codes[i])] }
+                        }
+                    }
+                }
+                stamp = selection
+            }
+            block.withUnsafeBufferPointer { if let b = $0.baseAddress { body(b) } }
+        }
+        if copy == 0 { expand(&denseBlock0, &expanded0) } else { expand(&denseBlock1, &expanded1) }
+    }
+
+    /// Calls `body(starts, packed)` with the batch in column-compressed form (`width` columns; entries batch
+    /// row | code << 16, the value the source's palette[code]).
+    func withColumns(_ body: (UnsafePointer<Int32>, Kernels.PackedEntries) -> Void) {
+        columnStarts.withUnsafeBufferPointer { cs in
+            columnEntries.withUnsafeBufferPointer { ce in
+                source.palette.withUnsafeBufferPointer { palette in
+                    // The entry array always holds at least one element, so even an all-background batch gets here.
+                    guard let c = cs.baseAddress, let e = ce.baseAddress, let p = palette.baseAddress else { return }
+                    body(c, Kernels.PackedEntries(e, palette: p))
+                }
+            }
+        }
+    }
+}
