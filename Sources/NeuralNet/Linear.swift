@@ -163,17 +163,23 @@ public final class Linear: Layer {
         }
     }
 
+    /// The dense columns' rows of dW for the columns `lanes`: the batch's dense block (copy `blockCopy`)
+    /// transposed times those columns of dy, through BLAS, into rows `stride` apart.
+    private func denseGradientRows(_ x: SparseBatch, _ dy: Matrix, lanes: Range<Int>, blockCopy: Int,
+                                   into rows: UnsafeMutablePointer<Float>, stride: Int) {
+        let dense = x.source.denseColumns.count
+        guard dense > 0, !lanes.isEmpty else { return }
+        x.withDenseBlock(copy: blockCopy) { block in
+            BLAS.gemm(transA: true, transB: false, m: dense, n: lanes.count, k: x.rows, a: block, lda: dense,
+                      b: dy.data + lanes.lowerBound, ldb: outputs, beta: 0, c: rows, ldc: stride)
+        }
+    }
+
     /// The fused backward for the columns of part `p` (see `backward(_:steppingWeightsWith:velocity:helper:)`).
     private func backwardPart(_ p: ColumnPart, _ x: SparseBatch, dy: Matrix, rule: SGDRule, shift: UnsafeMutablePointer<Float>) {
         guard !p.lanes.isEmpty else { return }
         let j0 = p.lanes.lowerBound, m = p.lanes.count, dense = x.source.denseColumns.count
-        // The dense columns' gradient rows through BLAS: block (batch x dense) transposed times dy's columns.
-        if dense > 0 {
-            x.withDenseBlock(copy: p.blockCopy) { block in
-                BLAS.gemm(transA: true, transB: false, m: dense, n: m, k: x.rows, a: block, lda: dense,
-                          b: dy.data + j0, ldb: outputs, beta: 0, c: p.denseGradient, ldc: p.stride)
-            }
-        }
+        denseGradientRows(x, dy, lanes: p.lanes, blockCopy: p.blockCopy, into: p.denseGradient, stride: p.stride)
         x.withColumns { starts, packed in
             x.withDenseSlots { slots in
                 let targets = Kernels.StepTargets(weights: p.weights, velocity: p.velocity, stride: p.stride,
@@ -200,18 +206,10 @@ public final class Linear: Layer {
             let dense = x.source.denseColumns.count
             denseGradient.resize(rows: dense, cols: n)
             let gradientRows = denseGradient.data
-            if dense > 0 {
-                // In the same two column parts as the fused step's (the same BLAS calls, so the same numbers).
-                let split = columnSplit
-                x.withDenseBlock { block in
-                    for part in 0..<2 {
-                        let lanes = part == 0 ? 0..<split : split..<n
-                        guard !lanes.isEmpty else { continue }
-                        BLAS.gemm(transA: true, transB: false, m: dense, n: lanes.count, k: batch, a: block, lda: dense,
-                                  b: dy.data + lanes.lowerBound, ldb: n, beta: 0, c: gradientRows + lanes.lowerBound, ldc: n)
-                    }
-                }
-            }
+            // In the same two column parts as the fused step's (the same BLAS calls, so the same numbers).
+            let split = columnSplit
+            denseGradientRows(x, dy, lanes: 0..<split, blockCopy: 0, into: gradientRows, stride: n)
+            denseGradientRows(x, dy, lanes: split..<n, blockCopy: 0, into: gradientRows + split, stride: n)
             x.withColumns { starts, packed in
                 x.withDenseSlots { slots in
                     let precomputed = dense > 0 ? Kernels.Precomputed(slots: slots, rows: gradientRows, stride: n) : nil
