@@ -75,25 +75,19 @@ public final class Sequential {
     /// Back-propagates dLoss/dOutput through every layer. The first layer's input gradient is not needed
     /// (its input is data), which saves a third of that layer's work.
     public func backward(_ gradOutput: Matrix) {
-        var g = gradOutput
-        for index in layers.indices.reversed() {
-            let needed = index > 0
-            guard let next = layers[index].backward(g, needInputGradient: needed) else { break }
-            g = next
-        }
+        _ = backward(gradOutput, steppingFirstWeightsWith: nil)
     }
 
     /// `backward`, with the first layer's weights stepped by `sgd` in the same pass as their gradient when that
     /// layer is linear and its last input was a sparse batch (`Linear.backward(_:steppingWeightsWith:velocity:)`).
     /// Returns the parameter so stepped, which the caller's optimizer step must then leave out; nil when the
     /// backward was the plain one. With `helper`, the first layer shares its columns with that thread.
-    public func backward(_ gradOutput: Matrix, steppingFirstWeightsWith sgd: SGD, helper: Helper? = nil) -> Parameter? {
+    public func backward(_ gradOutput: Matrix, steppingFirstWeightsWith sgd: SGD?, helper: Helper? = nil) -> Parameter? {
         var g = gradOutput
         for index in layers.indices.reversed() {
-            if index == 0, let first = layers[0] as? Linear {
-                let stepped = first.backward(g, steppingWeightsWith: sgd.rule, velocity: sgd.velocity(of: first.weight),
-                                             helper: helper)
-                if stepped { return first.weight }
+            if index == 0, let sgd, let first = layers[0] as? Linear,
+               first.backward(g, steppingWeightsWith: sgd.rule, velocity: sgd.velocity(of: first.weight), helper: helper) {
+                return first.weight
             }
             guard let next = layers[index].backward(g, needInputGradient: index > 0) else { break }
             g = next

@@ -188,14 +188,9 @@ public final class Trainer {
                                 outcome = .diverged(epoch: epoch, batch: b + 1)
                                 return
                             }
-                            if let sgd = fusedSGD, let stepped = model.backward(gradOutput, steppingFirstWeightsWith: sgd, helper: helper) {
-                                for p in parameters where p !== stepped { optimizer.update(p) }
-                                weightsUnchanged = true
-                            } else {
-                                model.backward(gradOutput)
-                                optimizer.step(parameters)
-                                weightsUnchanged = false
-                            }
+                            let stepped = model.backward(gradOutput, steppingFirstWeightsWith: fusedSGD, helper: helper)
+                            for p in parameters where p !== stepped { optimizer.update(p) }
+                            weightsUnchanged = stepped != nil
                             lossSum += result.lossSum
                             correct += result.correct
                             seen += size
