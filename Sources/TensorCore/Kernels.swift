@@ -121,14 +121,14 @@ public enum Kernels {
         a = (a0, a1, a2, a3)
     }
 
-    /// out[0..<n] = base[0..<n] (+ shift[0..<n]) + Σ_e values[e] · rows[columns[e]][0..<n], with `rows` a row-major
+    /// out[0..<n] = base[0..<n] + Σ_e values[e] · rows[columns[e]][0..<n], with `rows` a row-major
     /// matrix whose rows are `stride` apart (n when nil: all of each row). Keeps a 64-wide tile of the output in
     /// registers while streaming the selected rows. `out` may be `base` (an update in place).
-    public static func sparseRowCombination(n: Int, base: UnsafePointer<Float>, shift: UnsafePointer<Float>? = nil,
+    public static func sparseRowCombination(n: Int, base: UnsafePointer<Float>,
                                             entries: Range<Int>, columns: UnsafePointer<Int32>,
                                             values: UnsafePointer<Float>, rows: UnsafePointer<Float>,
                                             stride: Int? = nil, out: UnsafeMutablePointer<Float>) {
-        rowCombination(n: n, base: base, shift: shift, entries: entries, SeparateEntries(indices: columns, values: values),
+        rowCombination(n: n, base: base, entries: entries, SeparateEntries(indices: columns, values: values),
                        rows: rows, stride: stride ?? n, out: out)
     }
 
@@ -136,31 +136,27 @@ public enum Kernels {
     public static func sparseRowCombination(n: Int, base: UnsafePointer<Float>, entries: Range<Int>,
                                             packed: PackedEntries, rows: UnsafePointer<Float>, stride: Int,
                                             out: UnsafeMutablePointer<Float>) {
-        rowCombination(n: n, base: base, shift: nil, entries: entries, packed, rows: rows, stride: stride, out: out)
+        rowCombination(n: n, base: base, entries: entries, packed, rows: rows, stride: stride, out: out)
     }
 
     @inline(__always)
-    static func rowCombination<R: EntryReader>(n: Int, base: UnsafePointer<Float>, shift: UnsafePointer<Float>?,
-                                               entries: Range<Int>, _ reader: R, rows: UnsafePointer<Float>,
-                                               stride: Int, out: UnsafeMutablePointer<Float>) {
+    static func rowCombination<R: EntryReader>(n: Int, base: UnsafePointer<Float>, entries: Range<Int>, _ reader: R,
+                                               rows: UnsafePointer<Float>, stride: Int, out: UnsafeMutablePointer<Float>) {
         var j = 0
         while j + 64 <= n {
             var a = (load(base + j), load(base + j + 16), load(base + j + 32), load(base + j + 48))
-            if let s = shift { a.0 += load(s + j); a.1 += load(s + j + 16); a.2 += load(s + j + 32); a.3 += load(s + j + 48) }
             accumulate64(&a, entries: entries, reader, rows: rows, stride: stride, at: j)
             store(a.0, out + j); store(a.1, out + j + 16); store(a.2, out + j + 32); store(a.3, out + j + 48)
             j += 64
         }
         while j + 16 <= n {
             var a = load(base + j)
-            if let s = shift { a += load(s + j) }
             for e in entries { a = a.addingProduct(V(repeating: reader.value(e)), load(rows + reader.index(e) * stride + j)) }
             store(a, out + j)
             j += 16
         }
         while j < n {
             var s = base[j]
-            if let shift { s += shift[j] }
             for e in entries { s += reader.value(e) * rows[reader.index(e) * stride + j] }
             out[j] = s
             j += 1
