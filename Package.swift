@@ -11,6 +11,9 @@ let package = Package(
         .executable(name: "nnlab", targets: ["nnlab"]),
         .executable(name: "nnlab-bench", targets: ["nnlab-bench"]),
     ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
     targets: [
         // C libraries, wrapped as system modules (module map + shim.h), with their Debian providers.
         .systemLibrary(name: "CBLAS", providers: [.apt(["libopenblas-dev"])]),
@@ -20,15 +23,20 @@ let package = Package(
         // Counts allocations (malloc/calloc/realloc of the whole process) for the benchmark only.
         .target(name: "CAllocCount"),
 
-        .target(name: "TensorCore", dependencies: ["CBLAS"], swiftSettings: fast),
-        .target(name: "NeuralNet", dependencies: ["TensorCore"], swiftSettings: fast),
-        .target(name: "Datasets", dependencies: ["TensorCore", "CZlib"], swiftSettings: fast),
+        // Clock, the atomic file writer, OS errors in words: the few things every module needs; depends on nothing.
+        .target(name: "Basics"),
+        .target(name: "TensorCore", dependencies: ["Basics", "CBLAS"], swiftSettings: fast),
+        .target(name: "NeuralNet", dependencies: ["Basics", "TensorCore"], swiftSettings: fast),
+        .target(name: "Datasets", dependencies: ["Basics", "TensorCore", "CZlib"], swiftSettings: fast),
         .target(name: "Charts"),
-        .target(name: "Transcript"),
-        .target(name: "Script", dependencies: ["TensorCore", "NeuralNet", "Datasets", "Charts", "Transcript"]),
+        .target(name: "Transcript", dependencies: ["Basics"]),
+        .target(name: "Script", dependencies: ["Basics", "TensorCore", "NeuralNet", "Datasets", "Charts", "Transcript"]),
         .target(name: "REPL", dependencies: ["Script", "CReadline"]),
-        .executableTarget(name: "nnlab", dependencies: ["REPL", "Script"]),
-        .executableTarget(name: "nnlab-bench", dependencies: ["TensorCore", "NeuralNet", "Datasets", "CAllocCount"],
+        // The command line (`nnlab`, `nnlab run`, `nnlab -c`) as a function tests call; `nnlab` only calls it.
+        .target(name: "CLI", dependencies: ["Script", "REPL",
+                                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(name: "nnlab", dependencies: ["CLI"]),
+        .executableTarget(name: "nnlab-bench", dependencies: ["Basics", "TensorCore", "NeuralNet", "Datasets", "CAllocCount"],
                          swiftSettings: fast),
 
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),
@@ -37,6 +45,8 @@ let package = Package(
         .testTarget(name: "ChartsTests", dependencies: ["Charts"], resources: [.copy("Snapshots")]),
         .testTarget(name: "TranscriptTests", dependencies: ["Transcript"], exclude: ["Golden"]),
         .testTarget(name: "ScriptTests", dependencies: ["Script", "REPL", "Transcript"], exclude: ["Golden"]),
+        .testTarget(name: "CLITests", dependencies: ["CLI"]),
+        .testTarget(name: "BasicsTests", dependencies: ["Basics"]),
     ]
 )
 

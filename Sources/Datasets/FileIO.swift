@@ -1,4 +1,5 @@
 import Foundation
+import Basics
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -64,33 +65,13 @@ enum FileIO {
         }
     }
 
-    /// Writes to a temporary file in the same directory, then renames it over `path`, so readers
-    /// never see a half-written file (an interrupted fetch leaves no truncated data behind).
+    /// Writes through the one atomic writer (temporary file, fsync, rename, fsync of the folder), so
+    /// readers never see a half-written file (an interrupted fetch leaves no truncated data behind).
     static func writeAtomically(_ path: String, _ bytes: [UInt8]) throws {
-        let temporary = path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        if descriptor < 0 {
-            throw DataError(file: path, message: "cannot create: \(errnoText(errno))")
-        }
-        var failure: Int32 = 0
-        bytes.withUnsafeBytes { buffer in
-            var written = 0
-            while written < buffer.count, let base = buffer.baseAddress {
-                let put = write(descriptor, base + written, min(buffer.count - written, 1 << 30))
-                if put < 0 {
-                    if errno == EINTR { continue }
-                    failure = errno
-                    return
-                }
-                written += put
-            }
-        }
-        if failure == 0 && fsync(descriptor) != 0 { failure = errno }
-        if close(descriptor) != 0 && failure == 0 { failure = errno }
-        if failure == 0 && rename(temporary, path) != 0 { failure = errno }
-        if failure != 0 {
-            unlink(temporary)
-            throw DataError(file: path, message: "cannot write: \(errnoText(failure))")
+        do {
+            try AtomicFile.write(bytes, to: path)
+        } catch {
+            throw DataError(file: path, message: "cannot write: \(error.reason)")
         }
     }
 

@@ -1,4 +1,8 @@
+import Basics
 import TensorCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Samples laid out for training: `count` rows of `width` features, one label each.
 public struct Samples: Sendable {
@@ -296,15 +300,3 @@ public enum Evaluator {
         return result
     }
 }
-
-/// Monotonic seconds, without Foundation.
-public enum Clock {
-    public static var now: Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
-    }
-}
-#if canImport(Glibc)
-import Glibc
-#endif

@@ -9,16 +9,23 @@ public final class Console {
     public private(set) var captured = ""
     public let isTerminal: Bool
     private var transientShown = false
+    /// Where echoed output and errors go: the process's stdout and stderr, or a test's buffers.
+    private let standardOutput: (String) -> Void
+    private let standardError: (String) -> Void
 
-    public init(echo: Bool = true, isTerminal: Bool? = nil) {
+    public init(echo: Bool = true, isTerminal: Bool? = nil,
+                standardOutput: @escaping (String) -> Void = { Console.writeAll(STDOUT_FILENO, $0) },
+                standardError: @escaping (String) -> Void = { Console.writeAll(STDERR_FILENO, $0) }) {
         self.echo = echo
         self.isTerminal = isTerminal ?? (isatty(STDOUT_FILENO) == 1)
+        self.standardOutput = standardOutput
+        self.standardError = standardError
     }
 
     public func write(_ text: String) {
         clearTransient()
         captured += text
-        if echo { Console.writeAll(STDOUT_FILENO, text) }
+        if echo { standardOutput(text) }
     }
 
     public func line(_ text: String = "") { write(text + "\n") }
@@ -29,13 +36,13 @@ public final class Console {
     /// A progress line redrawn in place; shown only on a terminal.
     public func transient(_ text: String) {
         guard echo, isTerminal else { return }
-        Console.writeAll(STDOUT_FILENO, "\r\u{1B}[2K" + text)
+        standardOutput("\r\u{1B}[2K" + text)
         transientShown = true
     }
 
     public func clearTransient() {
         guard transientShown else { return }
-        Console.writeAll(STDOUT_FILENO, "\r\u{1B}[2K")
+        standardOutput("\r\u{1B}[2K")
         transientShown = false
     }
 
@@ -67,6 +74,6 @@ public final class Console {
     public func error(_ text: String) {
         clearTransient()
         errorSink?(text)
-        if echo { Console.writeAll(STDERR_FILENO, text) }
+        if echo { standardError(text) }
     }
 }

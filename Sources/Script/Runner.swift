@@ -55,7 +55,7 @@ extension Interpreter {
                 try transcript.write(to: t)
                 console.error("transcript written to \(t)\n")
             } catch {
-                console.error("nnlab: error: cannot write transcript '\(t)': \(error)\n")
+                console.error("nnlab: error: \(error)\n")
                 return status == 0 ? 1 : status
             }
         }
@@ -187,7 +187,7 @@ extension Interpreter {
             try Transcript(header: header(script: script), cells: cells).write(to: path)
             return 0
         } catch {
-            console.error("nnlab: error: cannot write transcript '\(path)': \(error)\n")
+            console.error("nnlab: error: \(error)\n")
             return 1
         }
     }

@@ -1,3 +1,4 @@
+import Basics
 import NeuralNet
 import TensorCore
 import Datasets

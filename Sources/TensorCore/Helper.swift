@@ -1,3 +1,4 @@
+import Basics
 import CBLAS
 import Synchronization
 #if canImport(Glibc)
@@ -99,7 +100,7 @@ public final class Helper: @unchecked Sendable {
             while posted.load(ordering: .acquiring) == seen {
                 spins += 1
                 if spins & 255 != 0 { nnlab_spin_pause(); continue }
-                let now = Helper.seconds()
+                let now = Clock.now
                 if deadline == 0 { deadline = now + spinSeconds; continue }
                 if now < deadline { continue }
                 // Nothing for a while: sleep until `start` posts the semaphore.
@@ -119,11 +120,5 @@ public final class Helper: @unchecked Sendable {
             seen += 1
             finished.store(seen, ordering: .releasing)
         }
-    }
-
-    private static func seconds() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
     }
 }

@@ -1,3 +1,5 @@
+import Basics
+
 // The record of one script run, as a student submits it: a header (tool version, seed, data checksums)
 // and the cells with their source and text output. Rendering lives in one file per format.
 
@@ -140,7 +142,11 @@ public struct Transcript: Sendable, Equatable {
         guard let format = TranscriptFormat(path: path) else {
             throw TranscriptError.unknownFormat(path: path)
         }
-        try AtomicFile.write(render(format), to: path)
+        do {
+            try AtomicFile.write(render(format), to: path)
+        } catch {
+            throw TranscriptError.writeFailed(path: path, reason: error.reason)
+        }
     }
 }
 

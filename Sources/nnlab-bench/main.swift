@@ -2,6 +2,7 @@
 // same run on the same CPU. Prints a table with ratios; `--json FILE` also writes the raw numbers.
 //
 //   swift build -c release && .build/release/nnlab-bench [--epochs 5] [--no-peer] [--no-knn] [--json FILE]
+import Basics
 import Foundation
 import CAllocCount
 import Datasets
@@ -55,7 +56,7 @@ Normalization.mnistStandard.apply(to: &train)
 Normalization.mnistStandard.apply(to: &test)
 
 // 2. The lab MLP: 784-128-64-10 ReLU, cross-entropy, SGD lr 0.01 momentum 0.9, batch 64.
-var rng = SeededRandom(seed: 1)  // scripts/lab1-mnist.nnl's seed: the same initial weights and shuffles
+var rng = SeededRandom(seed: 1)  // labs/lab1-mnist.nnl's seed: the same initial weights and shuffles
 let model = Sequential(name: "mlp")
 for (i, (a, b)) in [(784, 128), (128, 64), (64, 10)].enumerated() {
     _ = model.append(Linear(inputs: a, outputs: b, rng: &rng))

@@ -1,0 +1,189 @@
+// The `nnlab` command line: which mode to start (prompt, script, one line) and with which options.
+// Parsing and help come from swift-argument-parser's declarations (see ARCHITECTURE.md for why); running
+// is a function that returns the exit status, so tests call it like the executable does.
+import ArgumentParser
+import Basics
+import REPL
+import Script
+import Transcript
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where a run of the command line reads and writes: the process's own streams, or a test's.
+public struct StandardStreams {
+    public var output: (String) -> Void
+    public var error: (String) -> Void
+    /// Lines for the prompt; nil reads the process's stdin (readline on a terminal, plain reads otherwise).
+    public var input: LineSource?
+    /// Whether output goes to a terminal (progress bars, colour); nil asks the operating system.
+    public var outputIsTerminal: Bool?
+
+    public init(output: @escaping (String) -> Void, error: @escaping (String) -> Void, input: LineSource? = nil,
+                outputIsTerminal: Bool? = nil) {
+        self.output = output
+        self.error = error
+        self.input = input
+        self.outputIsTerminal = outputIsTerminal
+    }
+
+    /// The process's stdin, stdout and stderr.
+    public static var process: StandardStreams {
+        StandardStreams(output: { Console.writeAll(STDOUT_FILENO, $0) }, error: { Console.writeAll(STDERR_FILENO, $0) })
+    }
+}
+
+public enum CommandLineTool {
+    /// Runs `nnlab` with `arguments` (without the program name) and returns the exit status: 0, 1 when a
+    /// command failed, 64 for a command line that does not parse, 130 when interrupted.
+    public static func run(_ arguments: [String], streams: StandardStreams = .process) -> Int32 {
+        if let first = arguments.first, !first.hasPrefix("-"), !Nnlab.subcommandNames.contains(first), first != "help" {
+            // `nnlab lab1.nnl`: the most likely slip, answered with the command that was meant.
+            let hint = first.hasSuffix(".nnl") || first.contains("/") ? "did you mean 'nnlab run \(first)'?"
+                : "commands: \(Nnlab.subcommandNames.joined(separator: ", "))"
+            streams.error("nnlab: error: unknown command '\(first)'; \(hint)\nrun 'nnlab --help' for usage\n")
+            return ExitCode.validationFailure.rawValue
+        }
+        let command: ParsableCommand
+        do {
+            command = try Nnlab.parseAsRoot(arguments)
+        } catch {
+            // --help, --version and --generate-completion-script arrive here too, with exit status 0.
+            let code = Nnlab.exitCode(for: error)
+            let message = Nnlab.fullMessage(for: error)
+            if code == .success {
+                if !message.isEmpty { streams.output(message.hasSuffix("\n") ? message : message + "\n") }
+            } else {
+                streams.error("nnlab: " + message + (message.hasSuffix("\n") ? "" : "\n"))
+                if !message.contains("Usage:") { streams.error("run 'nnlab --help' for usage\n") }
+            }
+            return code.rawValue
+        }
+        switch command {
+        case let run as RunScript: return run.execute(streams)
+        case let root as Nnlab: return root.execute(streams)
+        default:
+            // The parser's own `help` command (`--help`, `-h`, `nnlab help run`): the same text, to our stream.
+            let names = arguments.filter { !$0.hasPrefix("-") && $0 != "help" }
+            let subcommand = Nnlab.configuration.subcommands.first { $0.configuration.commandName == names.first }
+            streams.output(Nnlab.helpMessage(for: subcommand ?? Nnlab.self) + "\n")
+            return ExitCode.success.rawValue
+        }
+    }
+
+    /// The interpreter a run uses, writing to `streams`.
+    static func interpreter(_ options: OutputOptions, _ streams: StandardStreams) -> Interpreter {
+        let console = Console(isTerminal: streams.outputIsTerminal, standardOutput: streams.output,
+                              standardError: streams.error)
+        let interpreter = Interpreter(console: console, ascii: options.ascii)
+        interpreter.showTiming = !options.noTiming
+        Interrupt.install()
+        interpreter.shouldStop = { Interrupt.isRequested }
+        return interpreter
+    }
+
+    /// Checks that the transcript can be written at all before anything runs: a typo in the path must not
+    /// cost the run. Returns the error text, or nil.
+    static func transcriptProblem(_ options: OutputOptions) -> String? {
+        guard let path = options.transcript else { return nil }
+        guard TranscriptFormat(path: path) != nil else {
+            let known = TranscriptFormat.allCases.map { "." + $0.rawValue }.joined(separator: ", ")
+            return "transcript '\(path)': unknown format; use a file name ending in \(known)"
+        }
+        return AtomicFile.writeProblem(path).map { "cannot write transcript '\(path)': \($0)" }
+    }
+}
+
+/// Options shared by every way of running commands.
+struct OutputOptions: ParsableArguments {
+    @Option(name: [.customLong("transcript"), .customShort("o")],
+            help: ArgumentHelp("Write a transcript of the run (.ipynb, .md or .txt, by the file name).", valueName: "file"),
+            completion: .file(extensions: ["ipynb", "md", "txt"]))
+    var transcript: String?
+
+    @Flag(name: .customLong("no-timing"),
+          help: "Leave durations out, so two runs with the same seed give identical transcripts.")
+    var noTiming = false
+
+    @Flag(name: .customLong("allow-errors"),
+          help: "Keep running the cells after a failing cell (like nbconvert --allow-errors).")
+    var allowErrors = false
+
+    @Flag(help: "Draw charts with ASCII characters only.")
+    var ascii = false
+
+    var runOptions: RunOptions {
+        RunOptions(transcriptPath: transcript, timing: !noTiming, allowErrors: allowErrors)
+    }
+}
+
+/// `nnlab [-c COMMANDS]`: the prompt, or one line of commands.
+struct Nnlab: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "nnlab",
+        abstract: "A notebook-style prompt and script runner for learning neural networks.",
+        usage: """
+        nnlab                                 the prompt
+        nnlab -c <commands> [<options>]       one line of commands
+        nnlab run <script> [<options>]        a script
+        """,
+        discussion: """
+        Without arguments nnlab starts its prompt: readline with history and Tab completion on a terminal, \
+        plain line reading when stdin is a pipe (`echo 'help train' | nnlab`). Type `help` at the prompt for \
+        the commands of the language.
+        """,
+        version: "nnlab \(Interpreter.version)",
+        subcommands: [RunScript.self])
+
+    static var subcommandNames: [String] { configuration.subcommands.compactMap { $0.configuration.commandName } }
+
+    @Option(name: .customShort("c"),
+            help: ArgumentHelp("Run one line of commands separated by ';', e.g. -c 'mlp 3 4 2; summary'.",
+                               valueName: "commands"))
+    var command: String?
+
+    @OptionGroup var options: OutputOptions
+
+    func execute(_ streams: StandardStreams) -> Int32 {
+        if let problem = CommandLineTool.transcriptProblem(options) {
+            streams.error("nnlab: error: \(problem)\n")
+            return ExitCode.failure.rawValue
+        }
+        let interpreter = CommandLineTool.interpreter(options, streams)
+        if let command {
+            let (_, cells) = interpreter.runSource(command, file: "<command line>", allowErrors: options.allowErrors)
+            let failed: Int32 = cells.contains { $0.error != nil } ? 1 : 0
+            guard let path = options.transcript else { return failed }
+            return max(failed, interpreter.writeTranscript(cells: cells, script: "-c", to: path))
+        }
+        if options.transcript != nil || options.allowErrors {
+            streams.error("nnlab: error: --transcript and --allow-errors apply to 'nnlab run' and -c; at the prompt use 'record start FILE'\n")
+            return ExitCode.validationFailure.rawValue
+        }
+        let session = InteractiveSession(interpreter, file: "<stdin>")
+        let banner = "nnlab \(Interpreter.version) — type 'help' for commands, Tab to complete, Ctrl-D to leave"
+        let config = REPLConfig(banner: banner)
+        if let input = streams.input { return REPL.run(session, config: config, source: input) }
+        return REPL.run(session, config: config)
+    }
+}
+
+/// `nnlab run SCRIPT`: every cell of a script, stopping at the first error unless told otherwise.
+struct RunScript: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a .nnl script, cell by cell; stops at the first error with a non-zero exit status.")
+
+    @ArgumentParser.Argument(help: ArgumentHelp("The script to run.", valueName: "script"), completion: .file(extensions: ["nnl"]))
+    var script: String
+
+    @OptionGroup var options: OutputOptions
+
+    func execute(_ streams: StandardStreams) -> Int32 {
+        if let problem = CommandLineTool.transcriptProblem(options) {
+            streams.error("nnlab: error: \(problem)\n")
+            return ExitCode.failure.rawValue
+        }
+        return CommandLineTool.interpreter(options, streams).runScript(path: script, options: options.runOptions)
+    }
+}
