@@ -6,4 +6,4 @@ cd "$(dirname "$0")/.."
 source scripts/setup.sh
 swift build -c release --product nnlab 2>&1 | grep -v '^\[' >&2 || true
 test -x .build/release/nnlab || { echo "run-lab: build failed" >&2; exit 1; }
-exec .build/release/nnlab run scripts/lab1-mnist.nnl "$@"
+exec .build/release/nnlab run labs/lab1-mnist.nnl "$@"
