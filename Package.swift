@@ -25,7 +25,7 @@ let package = Package(
 
         // Clock, the atomic file writer, OS errors in words: the few things every module needs; depends on nothing.
         .target(name: "Basics"),
-        .target(name: "TensorCore", dependencies: ["Basics", "CBLAS"], swiftSettings: fast),
+        .target(name: "TensorCore", dependencies: ["CBLAS"], swiftSettings: fast),
         .target(name: "NeuralNet", dependencies: ["Basics", "TensorCore"], swiftSettings: fast),
         .target(name: "Datasets", dependencies: ["Basics", "TensorCore", "CZlib"], swiftSettings: fast),
         .target(name: "Charts"),

@@ -25,21 +25,14 @@ public final class Sequential {
     /// True when the last layer is a softmax, so outputs are probabilities rather than logits.
     public var endsInSoftmax: Bool { layers.last is Softmax }
 
-    /// Appends a layer after checking that it accepts the current output width.
+    /// Appends a layer after checking that it accepts the current output width. Activations before any linear
+    /// layer take whatever the data gives; the input width is set by the first linear layer.
     public func append(_ layer: Layer) -> Result<Void, LayerError> {
-        if let width = outputWidth {
-            if case .failure(let e) = layer.outputWidth(for: width) { return .failure(e) }
-        } else if let linear = layer as? Linear {
-            inputWidth = linear.inputs
-        } else if inputWidth == nil, layers.isEmpty {
-            // Activations before any linear layer take whatever the data gives; width is set by the first linear.
-        }
+        if let width = outputWidth, case .failure(let e) = layer.outputWidth(for: width) { return .failure(e) }
         layers.append(layer)
         if inputWidth == nil, let linear = layer as? Linear { inputWidth = linear.inputs }
         return .success(())
     }
-
-    public func removeLast() { if !layers.isEmpty { layers.removeLast() } ; if layers.isEmpty { inputWidth = nil } }
 
     /// Checks that the model can take `width` inputs, returning the error to show otherwise.
     public func check(inputWidth width: Int) -> Result<Int, LayerError> {
@@ -54,45 +47,25 @@ public final class Sequential {
         return .success(w)
     }
 
-    public func forward(_ x: Matrix, training: Bool) -> Matrix {
+    /// Runs the layers from layer `first` on (all of them by default) on `x`.
+    public func forward(_ x: Matrix, training: Bool, from first: Int = 0) -> Matrix {
         var h = x
-        for layer in layers { h = layer.forward(h, training: training) }
+        for layer in layers[min(first, layers.count)...] { h = layer.forward(h, training: training) }
         return h
     }
 
-    /// Forward pass from a sparse batch; nil when the first layer is not linear (the caller goes dense).
-    /// `weightsUnchanged`: the first layer's weights have not changed since the last
-    /// `backward(_:steppingFirstWeightsWith:)` (see `Linear.forward(sparse:weightsUnchanged:helper:)`). With
-    /// `helper`, the first layer shares its columns with that thread.
-    public func forward(sparse x: SparseBatch, training: Bool, weightsUnchanged: Bool = false,
-                        helper: Helper? = nil) -> Matrix? {
-        guard let first = layers.first as? Linear else { return nil }
-        var h = first.forward(sparse: x, weightsUnchanged: weightsUnchanged, helper: helper)
-        for layer in layers.dropFirst() { h = layer.forward(h, training: training) }
-        return h
-    }
-
-    /// Back-propagates dLoss/dOutput through every layer. The first layer's input gradient is not needed
-    /// (its input is data), which saves a third of that layer's work.
-    public func backward(_ gradOutput: Matrix) {
-        _ = backward(gradOutput, steppingFirstWeightsWith: nil)
-    }
-
-    /// `backward`, with the first layer's weights stepped by `sgd` in the same pass as their gradient when that
-    /// layer is linear and its last input was a sparse batch (`Linear.backward(_:steppingWeightsWith:velocity:)`).
-    /// Returns the parameter so stepped, which the caller's optimizer step must then leave out; nil when the
-    /// backward was the plain one. With `helper`, the first layer shares its columns with that thread.
-    public func backward(_ gradOutput: Matrix, steppingFirstWeightsWith sgd: SGD?, helper: Helper? = nil) -> Parameter? {
+    /// Back-propagates dLoss/dOutput through the layers from the last down to layer `first` (all of them by
+    /// default), adding into their parameters' gradients, and returns dLoss/dInput of layer `first`: nil for
+    /// layer 0, whose input is data (not computing that gradient saves a third of that layer's work), or when a
+    /// layer has no input gradient to give.
+    @discardableResult
+    public func backward(_ gradOutput: Matrix, downTo first: Int = 0) -> Matrix? {
         var g = gradOutput
-        for index in layers.indices.reversed() {
-            if index == 0, let sgd, let first = layers[0] as? Linear,
-               first.backward(g, steppingWeightsWith: sgd.rule, velocity: sgd.velocity(of: first.weight), helper: helper) {
-                return first.weight
-            }
-            guard let next = layers[index].backward(g, needInputGradient: index > 0) else { break }
+        for index in layers.indices.reversed() where index >= first {
+            guard let next = layers[index].backward(g, needInputGradient: index > 0) else { return nil }
             g = next
         }
-        return nil
+        return first > 0 ? g : nil
     }
 
     public func zeroGrad() { for p in parameters { p.zeroGrad() } }

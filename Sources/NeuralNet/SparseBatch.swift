@@ -1,6 +1,6 @@
 import TensorCore
 
-/// The sparse forms of MNIST-like data the first linear layer trains on (see `Linear.forward(sparse:)`): the
+/// The sparse forms of MNIST-like data the first linear layer trains on (see `SparseLinear`): the
 /// whole set as packed sparse rows, and one batch of it at a time in the forms the layer's kernels read.
 
 /// A data set stored as its non-background entries (compressed sparse rows): x[i, k] = background + value for

@@ -313,29 +313,29 @@ final class ModelTests: XCTestCase {
         XCTAssertEqual(rows.denseColumns.count, 20)
         let rule = SGDRule(learningRate: 0.05, momentum: 0.9, weightDecay: 1e-4, nesterov: false)
         for busy in [false, true] {
-            let whole = Linear(inputs: width, outputs: 70, rng: &rng)
-            let split = Linear(inputs: width, outputs: 70, rng: &rng)
-            split.weight.value.copy(from: whole.weight.value)
-            split.bias.value.copy(from: whole.bias.value)
+            let whole = SparseLinear(Linear(inputs: width, outputs: 70, rng: &rng))
+            let split = SparseLinear(Linear(inputs: width, outputs: 70, rng: &rng))
+            split.layer.weight.value.copy(from: whole.layer.weight.value)
+            split.layer.bias.value.copy(from: whole.layer.bias.value)
             let v1 = Matrix(rows: width, cols: 70), v2 = Matrix(rows: width, cols: 70)
             split.splitColumns(velocity: v2)
             let b1 = SparseBatch(rows), b2 = SparseBatch(rows)
             for (step, picked) in [[3, 17, 0, 9, 12, 44], [1, 2, 3, 4, 5, 6, 7, 8, 10], [49, 3, 3]].enumerated() {
                 b1.select(picked[...])
                 b2.select(picked[...])
-                let y1 = whole.forward(sparse: b1, weightsUnchanged: step > 0).array
+                let y1 = whole.forward(b1, weightsUnchanged: step > 0).array
                 if busy { helper.start({ _ in usleep(3000) }, 0) }
-                let y2 = split.forward(sparse: b2, weightsUnchanged: step > 0, helper: helper).array
+                let y2 = split.forward(b2, weightsUnchanged: step > 0, helper: helper).array
                 XCTAssertEqual(y1, y2, "busy \(busy) step \(step): outputs")
                 let g = Matrix(rows: picked.count, cols: 70)
                 for i in 0..<g.count { g.data[i] = Float(rng.normal()) }
-                XCTAssertTrue(whole.backward(g, steppingWeightsWith: rule, velocity: v1))
+                whole.backward(g, steppingWeightsWith: rule, velocity: v1)
                 if busy { helper.start({ _ in usleep(3000) }, 0) }
-                XCTAssertTrue(split.backward(g, steppingWeightsWith: rule, velocity: v2, helper: helper))
+                split.backward(g, steppingWeightsWith: rule, velocity: v2, helper: helper)
             }
             helper.wait()
             split.joinColumns(velocity: v2)
-            assertSameWeights([whole.weight.value.array, v1.array], [split.weight.value.array, v2.array], "busy \(busy)")
+            assertSameWeights([whole.layer.weight.value.array, v1.array], [split.layer.weight.value.array, v2.array], "busy \(busy)")
         }
     }
 
@@ -387,6 +387,7 @@ final class SparseInputTests: XCTestCase {
             for k in 0..<width { features[19 * width + k] = background }
             let dense = Linear(inputs: width, outputs: out, rng: &rng)
             let sparseLayer = Linear(inputs: width, outputs: out, rng: &rng)
+            let sparsePath = SparseLinear(sparseLayer)
             sparseLayer.weight.value.copy(from: dense.weight.value)
             sparseLayer.bias.value.copy(from: dense.bias.value)
             let rows = SparseRows.make(features: features, width: width, maxDensity: 0.9)!
@@ -403,13 +404,13 @@ final class SparseInputTests: XCTestCase {
                 for (r, i) in indices.enumerated() { for k in 0..<width { x[r, k] = features[i * width + k] } }
                 sb.select(indices[...])
                 let yd = dense.forward(x, training: true).array
-                let ys = sparseLayer.forward(sparse: sb).array
+                let ys = sparsePath.forward(sb).array
                 XCTAssertEqual(yd.count, ys.count)
                 for i in yd.indices { XCTAssertEqual(yd[i], ys[i], accuracy: 1e-4, "y[\(i)] background \(background) out \(out) frequent \(frequent) \(indices)") }
                 let g = Matrix(rows: indices.count, cols: out)
                 for i in 0..<g.count { g.data[i] = Float(rng.normal()) }
                 _ = dense.backward(g, needInputGradient: false)
-                _ = sparseLayer.backward(g, needInputGradient: false)
+                sparsePath.backward(g)
                 for i in 0..<dense.weight.grad.count {
                     XCTAssertEqual(dense.weight.grad.data[i], sparseLayer.weight.grad.data[i], accuracy: 1e-3,
                                    "dW[\(i)] background \(background) out \(out) frequent \(frequent) \(indices)")
@@ -431,7 +432,7 @@ final class SparseInputTests: XCTestCase {
         let layer = Linear(inputs: width, outputs: 24, rng: &rng)
         let batch = SparseBatch(full)
         batch.select([5, 0, 299, 17][...])
-        let y = layer.forward(sparse: batch).array
+        let y = SparseLinear(layer).forward(batch).array
         let x = Matrix(rows: 4, cols: width, values: [5, 0, 299, 17].flatMap { r in features[(r * width)..<((r + 1) * width)] })
         var fewer = features
         for i in fewer.indices where fewer[i] == 256 { fewer[i] = 255 }
@@ -466,7 +467,7 @@ final class SparseInputTests: XCTestCase {
         for rows in [fromBytes, fromFloats] {
             let batch = SparseBatch(rows)
             batch.select([4, 0, 29, 11][...])
-            let y = layer.forward(sparse: batch).array
+            let y = SparseLinear(layer).forward(batch).array
             let x = Matrix(rows: 4, cols: 20, values: [4, 0, 29, 11].flatMap { matrix.row($0) })
             let expected = layer.forward(x, training: false).array
             for i in y.indices { XCTAssertEqual(y[i], expected[i], accuracy: 1e-4) }

@@ -1,5 +1,5 @@
 import Basics
-import CBLAS
+import TensorCore
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -9,7 +9,7 @@ import Darwin
 
 /// A second thread for work that can run beside the training loop: it gathers the next batch from the sparse
 /// training set while the loop goes on with this one, and takes half of the first layer's columns in its forward
-/// and fused backward passes (`Linear.splitColumns`).
+/// and fused backward passes (`SparseLinear.splitColumns`).
 ///
 /// Measured on the two vCPUs here: BLAS products run 1.8x faster on two threads than on one, and the lab MLP's
 /// epoch takes 0.12 s instead of 0.18. What does not pay: two threads writing halves of the same rows (the
@@ -75,7 +75,7 @@ public final class Helper: @unchecked Sendable {
     @discardableResult
     public func start(_ work: @escaping (Int) -> Void, _ argument: Int) -> Int {
         let ticket = posted.load(ordering: .relaxed) + 1
-        while ticket - finished.load(ordering: .acquiring) > capacity { nnlab_spin_pause() }
+        while ticket - finished.load(ordering: .acquiring) > capacity { CPU.spinPause() }
         let slot = slots[(ticket - 1) % capacity]
         slot.work = work
         slot.argument = argument
@@ -89,7 +89,7 @@ public final class Helper: @unchecked Sendable {
 
     /// Returns when job number `ticket` (and those before it) is done.
     public func wait(for ticket: Int) {
-        while finished.load(ordering: .acquiring) < ticket { nnlab_spin_pause() }
+        while finished.load(ordering: .acquiring) < ticket { CPU.spinPause() }
     }
 
     private func loop() {
@@ -99,7 +99,7 @@ public final class Helper: @unchecked Sendable {
             var deadline = 0.0
             while posted.load(ordering: .acquiring) == seen {
                 spins += 1
-                if spins & 255 != 0 { nnlab_spin_pause(); continue }
+                if spins & 255 != 0 { CPU.spinPause(); continue }
                 let now = Clock.now
                 if deadline == 0 { deadline = now + spinSeconds; continue }
                 if now < deadline { continue }

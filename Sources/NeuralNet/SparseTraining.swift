@@ -1,0 +1,105 @@
+import TensorCore
+
+/// How the trainer runs a model whose first layer is linear on a mostly-background training set (MNIST): that
+/// layer through `SparseLinear` on sparse batches, the rest of the model as usual. With a helper thread, the
+/// helper gathers the next batch while this one trains. With SGD, the first layer's step is fused into its
+/// backward pass, and with the helper too, that layer's columns are split between the two threads. The weights
+/// are the same, bit for bit, whichever of these applies.
+final class SparseTraining {
+    private let model: Sequential
+    private let first: SparseLinear
+    /// One batch buffer, or two taking turns with the helper: it gathers the next while the loop trains on this one.
+    private let buffers: [SparseBatch]
+    private let helper: Helper?
+    private let batchSize: Int
+    /// The optimizer when the first layer's step is fused, and that layer's momentum buffer.
+    private let fusedSGD: SGD?
+    private let velocity: Matrix?
+    /// The first layer's columns are trained in two halves, one on each thread (`SparseLinear.splitColumns`).
+    private let splitsColumns: Bool
+    /// This epoch's order of the training rows (empty between epochs).
+    private var order: [Int] = []
+    /// No weight of the first layer changed since its last fused step (see `SparseLinear.forward`).
+    private var weightsUnchanged = false
+    /// The helper's job for batch b: gather it into the buffer the batch before last used (the last one is still
+    /// in use), and prefetch the rows of the batch after. Made once: posting it allocates nothing.
+    private lazy var gather: (Int) -> Void = { [unowned self] b in
+        let next = self.buffers[b & 1]
+        next.select(self.rows(of: b))
+        next.prefetch(self.rows(of: b + 1))
+    }
+
+    /// nil when the sparse path does not apply: the first layer is not linear, the set has no sparse form, or
+    /// batches are over 65,536 rows (a sparse batch packs its row numbers into 16 bits). Claims `helper` if
+    /// it is free, until `finish`.
+    init?(model: Sequential, data: Samples, batchSize: Int, optimizer: Optimizer, helper: Helper?, fusesStep: Bool) {
+        guard let layer = model.layers.first as? Linear, batchSize <= 65_536,
+              let rows = data.sparse ?? SparseRows.make(data.matrix), rows.count == data.count, rows.width == data.width
+        else { return nil }
+        self.model = model
+        self.batchSize = batchSize
+        first = SparseLinear(layer)
+        self.helper = helper.flatMap { $0.claim() ? $0 : nil }
+        buffers = self.helper == nil ? [SparseBatch(rows)] : [SparseBatch(rows), SparseBatch(rows)]
+        fusedSGD = fusesStep ? optimizer as? SGD : nil
+        velocity = fusedSGD?.velocity(of: layer.weight)
+        splitsColumns = self.helper != nil && fusedSGD != nil
+    }
+
+    /// Gives the helper back.
+    func finish() { helper?.release() }
+
+    func beginEpoch(order: [Int]) {
+        self.order = order
+        weightsUnchanged = false
+        if splitsColumns { first.splitColumns(velocity: velocity) }
+    }
+
+    /// Waits for the helper's last job; the first layer is whole again.
+    func endEpoch() {
+        helper?.wait()
+        if splitsColumns { first.joinColumns(velocity: velocity) }
+        order = []
+    }
+
+    /// The model's output for batch number `b`.
+    func forward(batch b: Int) -> Matrix {
+        let h = first.forward(batch(b), weightsUnchanged: weightsUnchanged, helper: helper)
+        // The helper is free again: it gathers the next batch while this one goes on.
+        if let helper, (b + 1) * batchSize < order.count { helper.start(gather, b + 1) }
+        return model.forward(h, training: true, from: 1)
+    }
+
+    /// Back-propagates through the model. Returns the parameter already stepped here (the first layer's weights,
+    /// when its step is fused), which the optimizer's step must leave out.
+    func backward(_ gradOutput: Matrix) -> Parameter? {
+        weightsUnchanged = false
+        guard let g = model.backward(gradOutput, downTo: 1) else { return nil }
+        guard let sgd = fusedSGD else {
+            first.backward(g)
+            return nil
+        }
+        first.backward(g, steppingWeightsWith: sgd.rule, velocity: velocity, helper: helper)
+        weightsUnchanged = true
+        return first.layer.weight
+    }
+
+    /// The sparse form of batch `b`. Alone: gathered here, and the next batch's rows prefetched. With the helper:
+    /// it gathered this one during the previous step (batch 0 is gathered here).
+    private func batch(_ b: Int) -> SparseBatch {
+        guard let helper else {
+            buffers[0].select(rows(of: b))
+            buffers[0].prefetch(rows(of: b + 1))
+            return buffers[0]
+        }
+        let current = buffers[b & 1]
+        if b == 0 { current.select(rows(of: 0)) } else { helper.wait() }
+        return current
+    }
+
+    /// The rows of batch `b` in this epoch's order (none past the end).
+    private func rows(of b: Int) -> ArraySlice<Int> {
+        let n = order.count
+        return order[min(n, b * batchSize)..<min(n, (b + 1) * batchSize)]
+    }
+}

@@ -1,0 +1,168 @@
+import XCTest
+import TensorCore
+@testable import NeuralNet
+
+/// The optimizers' step rules and the SGD step fused into the sparse first layer's gradient product.
+final class StepRuleTests: XCTestCase {
+    /// A sparse matrix in columns: `count` columns over `rows` rows, about a third of the entries set; none in
+    /// the columns `precomputedSlots` gives a slot (every fourth, from column 2). Each entry's value is one of a
+    /// palette of 256; `packed` holds the entries as the kernels read them (row | code << 16).
+    private struct Columns {
+        var starts: [Int32] = [0], rows: [Int32] = [], values: [Float] = [], packed: [UInt32] = [], palette: [Float] = []
+        /// Calls `body` with the packed entries.
+        func withEntries<T>(_ body: (Kernels.PackedEntries) -> T) -> T {
+            packed.withUnsafeBufferPointer { p in palette.withUnsafeBufferPointer { body(Kernels.PackedEntries(p.baseAddress!, palette: $0.baseAddress!)) } }
+        }
+    }
+
+    private func sparseColumns(count: Int, rows: Int, rng: inout SeededRandom) -> Columns {
+        var c = Columns()
+        c.palette = (0..<256).map { _ in Float(rng.normal()) }
+        for k in 0..<count {
+            for r in 0..<rows where rng.uniform() < (k % 7 == 0 || k % 4 == 2 ? 0 : 0.35) {
+                let code = Int(rng.uniform(0, 256)) & 255
+                c.rows.append(Int32(r))
+                c.values.append(c.palette[code])
+                c.packed.append(UInt32(r) | UInt32(code) << 16)
+            }
+            c.starts.append(Int32(c.rows.count))
+        }
+        c.packed.append(0)
+        return c
+    }
+
+    /// Slots of the precomputed columns (every fourth from column 2), -1 for the others.
+    private func precomputedSlots(_ count: Int) -> [Int32] { (0..<count).map { $0 % 4 == 2 ? Int32($0 / 4) : -1 } }
+
+    /// The fused product + SGD step gives exactly the weights (and momentum buffers) of the product into a
+    /// zeroed gradient followed by `SGDRule.step`, for every form of the rule; its Σ_k W_k is `add` row by row, and
+    /// its copies are the updated rows.
+    func testFusedStepEqualsProductThenStepBitForBit() {
+        var rng = SeededRandom(seed: 11)
+        let rules = [SGDRule(learningRate: 0.1, momentum: 0, weightDecay: 0, nesterov: false),
+                     SGDRule(learningRate: 0.05, momentum: 0.9, weightDecay: 0, nesterov: false),
+                     SGDRule(learningRate: 0.05, momentum: 0.9, weightDecay: 1e-3, nesterov: true),
+                     SGDRule(learningRate: 0.02, momentum: 0.5, weightDecay: 0.01, nesterov: false),
+                     SGDRule(learningRate: 0.02, momentum: 0, weightDecay: 0.01, nesterov: false)]
+        for n in [1, 5, 16, 70, 128, 130] {
+            for rule in rules {
+                let count = 23, batch = 9
+                let s = sparseColumns(count: count, rows: batch, rng: &rng)
+                let g = (0..<(batch * n)).map { _ in Float(rng.normal()) }
+                let shift = (0..<n).map { _ in Float(rng.normal()) }
+                let w0 = (0..<(count * n)).map { _ in Float(rng.normal()) }
+                let v0 = (0..<(count * n)).map { _ in Float(rng.normal()) }
+                let pre = (0..<(6 * n)).map { _ in Float(rng.normal()) }
+                let preSlots = precomputedSlots(count)
+                // Reference: gradient, then the step.
+                var grad = [Float](repeating: 0, count: count * n), wRef = w0, vRef = v0
+                grad.withUnsafeMutableBufferPointer { t in
+                    preSlots.withUnsafeBufferPointer { sl in pre.withUnsafeBufferPointer { pr in s.withEntries { entries in
+                        Kernels.sparseColumnsTransposeTimes(
+                            n: n, count: count, starts: s.starts, entries: entries, g: g, shift: shift,
+                            precomputed: Kernels.Precomputed(slots: sl.baseAddress!, rows: pr.baseAddress!, stride: n),
+                            target: t.baseAddress!)
+                    } } }
+                }
+                wRef.withUnsafeMutableBufferPointer { w in vRef.withUnsafeMutableBufferPointer { v in
+                    grad.withUnsafeMutableBufferPointer { gr in
+                        rule.step(n: count * n, weights: w.baseAddress!, velocity: v.baseAddress!, gradient: gr.baseAddress!)
+                    }
+                } }
+                XCTAssertEqual(grad, [Float](repeating: 0, count: count * n), "the step clears the gradient")
+                // Fused.
+                var w = w0, v = v0, sums = [Float](repeating: 7, count: n)
+                let slots: [Int32] = (0..<count).map { $0 % 3 == 1 ? Int32($0 / 3) : -1 }
+                var copies = [Float](repeating: 0, count: (count / 3 + 1) * n)
+                w.withUnsafeMutableBufferPointer { wp in v.withUnsafeMutableBufferPointer { vp in
+                    sums.withUnsafeMutableBufferPointer { sp in copies.withUnsafeMutableBufferPointer { cp in
+                        slots.withUnsafeBufferPointer { sl in
+                            preSlots.withUnsafeBufferPointer { psl in pre.withUnsafeBufferPointer { pr in s.withEntries { entries in
+                            FusedStep.sparseColumnsTransposeTimesStep(
+                                n: n, count: count, starts: s.starts, entries: entries, g: g, gStride: n,
+                                shift: shift,
+                                precomputed: Kernels.Precomputed(slots: psl.baseAddress!, rows: pr.baseAddress!, stride: n),
+                                rule: rule,
+                                into: FusedStep.Targets(weights: wp.baseAddress!, velocity: vp.baseAddress!, stride: n,
+                                                          sums: sp.baseAddress!, copies: (sl.baseAddress!, cp.baseAddress!)))
+                            } } }
+                        }
+                    } }
+                } }
+                let label = "n=\(n) rule=\(rule)"
+                XCTAssertEqual(w, wRef, label)
+                if rule.momentum != 0 { XCTAssertEqual(v, vRef, label) } else { XCTAssertEqual(v, v0, "no momentum: buffer untouched") }
+                var expectedSums = [Float](repeating: 0, count: n)
+                wRef.withUnsafeBufferPointer { wp in
+                    expectedSums.withUnsafeMutableBufferPointer { e in
+                        for k in 0..<count { Kernels.add(n, wp.baseAddress! + k * n, e.baseAddress!) }
+                    }
+                }
+                XCTAssertEqual(sums, expectedSums, label)
+                for k in 0..<count where slots[k] >= 0 {
+                    XCTAssertEqual(Array(copies[Int(slots[k]) * n..<Int(slots[k] + 1) * n]), Array(wRef[k * n..<(k + 1) * n]), label)
+                }
+            }
+        }
+    }
+
+    /// `SGDRule.step` is PyTorch's update, written out per element.
+    func testSGDStepFollowsTheFormula() {
+        let w0: [Float] = (0..<37).map { Float($0) * 0.1 - 1 }, v0: [Float] = (0..<37).map { Float($0 % 5) * 0.2 }
+        let g0: [Float] = (0..<37).map { Float($0 % 3) - 1 }
+        for (mu, wd, nesterov) in [(Float(0), Float(0), false), (0.9, 0, false), (0.9, 0.01, true), (0, 0.01, false)] {
+            let lr: Float = 0.1
+            var w = w0, v = v0, g = g0
+            w.withUnsafeMutableBufferPointer { wp in v.withUnsafeMutableBufferPointer { vp in g.withUnsafeMutableBufferPointer { gp in
+                SGDRule(learningRate: lr, momentum: mu, weightDecay: wd, nesterov: nesterov).step(
+                    n: 37, weights: wp.baseAddress!, velocity: vp.baseAddress!, gradient: gp.baseAddress!)
+            } } }
+            for i in 0..<37 {
+                let gi = g0[i] + wd * w0[i]
+                let vi = mu * v0[i] + gi
+                let expected = mu == 0 ? w0[i] - lr * gi : w0[i] - lr * (nesterov ? gi + mu * vi : vi)
+                XCTAssertEqual(w[i], expected, accuracy: 1e-6, "mu=\(mu) wd=\(wd) nesterov=\(nesterov) i=\(i)")
+                XCTAssertEqual(v[i], mu == 0 ? v0[i] : vi, accuracy: 1e-6)
+                XCTAssertEqual(g[i], 0)
+            }
+        }
+    }
+
+    /// `AdamRule.step` (16 lanes at a time, vector square roots) gives exactly the weights and moments of the
+    /// textbook loop, one value at a time with Float.squareRoot.
+    func testAdamStepEqualsTheScalarLoopBitForBit() {
+        var rng = SeededRandom(seed: 17)
+        for n in [1, 15, 16, 37, 128] {
+            for wd: Float in [0, 0.01] {
+                let w0 = (0..<n).map { _ in Float(rng.normal()) }
+                let m0 = (0..<n).map { _ in Float(rng.normal()) * 0.01 }
+                let v0 = (0..<n).map { i in i % 5 == 0 ? 0 : Float(rng.uniform()) * 1e-4 }
+                let g0 = (0..<n).map { i in i % 7 == 0 ? 0 : Float(rng.normal()) * 0.1 }
+                let (b1, b2, eps): (Float, Float, Float) = (0.9, 0.999, 1e-8)
+                let step = 3
+                let c1 = 1 - powf(b1, Float(step)), c2 = 1 - powf(b2, Float(step))
+                let stepSize: Float = 0.001 / c1, invSqrt = 1 / c2.squareRoot()
+                var w = w0, m = m0, v = v0, g = g0
+                w.withUnsafeMutableBufferPointer { wp in m.withUnsafeMutableBufferPointer { mp in
+                    v.withUnsafeMutableBufferPointer { vp in g.withUnsafeMutableBufferPointer { gp in
+                        AdamRule(stepSize: stepSize, inverseSqrtCorrection: invSqrt, beta1: b1, beta2: b2,
+                                 epsilon: eps, weightDecay: wd)
+                            .step(n: n, weights: wp.baseAddress!, moments: (mp.baseAddress!, vp.baseAddress!),
+                                  gradient: gp.baseAddress!)
+                    } }
+                } }
+                for i in 0..<n {
+                    let gi = g0[i] + wd * w0[i]
+                    let mi = b1 * m0[i] + (1 - b1) * gi
+                    let vi = b2 * v0[i] + (1 - b2) * gi * gi
+                    let wi = w0[i] - stepSize * mi / (vi.squareRoot() * invSqrt + eps)
+                    XCTAssertEqual(w[i].bitPattern, wi.bitPattern, "n=\(n) wd=\(wd) i=\(i)")
+                    XCTAssertEqual(m[i].bitPattern, mi.bitPattern)
+                    XCTAssertEqual(v[i].bitPattern, vi.bitPattern)
+                    XCTAssertEqual(g[i], 0)
+                }
+            }
+        }
+    }
+
+}
