@@ -28,6 +28,23 @@ public final class Activation: Layer {
             }
         }
 
+        /// The setting of the function, where it has one: leaky_relu's slope and elu's scale for x < 0.
+        public var alpha: Float? {
+            switch self {
+            case .leakyReLU(let a), .elu(let a): a
+            default: nil
+            }
+        }
+
+        /// The same function with another alpha (functions without one are returned as they are).
+        public func with(alpha: Float) -> Function {
+            switch self {
+            case .leakyReLU: .leakyReLU(alpha: alpha)
+            case .elu: .elu(alpha: alpha)
+            default: self
+            }
+        }
+
         /// f(x) for plotting and tests.
         public func callAsFunction(_ x: Float) -> Float {
             switch self {
@@ -48,13 +65,7 @@ public final class Activation: Layer {
     public init(_ function: Function) { self.function = function }
 
     public var kind: String { function.name }
-    public var spec: String {
-        switch function {
-        case .leakyReLU(let a): "leaky_relu alpha=\(short(a))"
-        case .elu(let a): "elu alpha=\(short(a))"
-        default: function.name
-        }
-    }
+    public var spec: String { function.alpha.map { "\(function.name) alpha=\(short($0))" } ?? function.name }
     public var parameters: [Parameter] { [] }
     public func outputWidth(for inputWidth: Int) -> Result<Int, LayerError> { .success(inputWidth) }
 

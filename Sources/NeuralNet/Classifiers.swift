@@ -51,6 +51,12 @@ public final class BiasTrickLinear: Layer {
     public func template(_ c: Int) -> [Float] {
         Array(UnsafeBufferPointer(start: weight.value.data + c * (inputs + 1), count: inputs))
     }
+
+    public var inputWidth: Int? { inputs }
+    public var weightShape: WeightShape? { WeightShape(inputs: inputs, outputs: classes, biasInWeights: true) }
+    public func incomingWeights(of output: Int) -> [Float]? {
+        output >= 0 && output < classes ? template(output) : nil
+    }
 }
 
 /// k-nearest-neighbour classifier. L2 distances use ‖a-b‖² = ‖a‖² + ‖b‖² - 2a·b, so the bulk of the work

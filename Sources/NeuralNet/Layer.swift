@@ -34,6 +34,32 @@ public protocol Layer: AnyObject {
     func forward(_ input: Matrix, training: Bool) -> Matrix
     /// Adds parameter gradients for the last forward's batch; returns dLoss/dInput when asked for it.
     func backward(_ gradOutput: Matrix, needInputGradient: Bool) -> Matrix?
+
+    // What a model needs to know about a layer without naming its type (summaries, plots, files).
+    // Layers without weights keep the defaults below.
+
+    /// The input width the layer requires, or nil when it takes any width (activations, dropout).
+    var inputWidth: Int? { get }
+    /// The shape of the layer's weight matrix, for `summary`; nil without weights.
+    var weightShape: WeightShape? { get }
+    /// The weights from every input to `output` (a linear classifier's template of that class); nil without weights.
+    func incomingWeights(of output: Int) -> [Float]?
+    /// Whether `parameter` is stored transposed relative to PyTorch's layout (Linear keeps W as in x out, PyTorch's
+    /// nn.Linear.weight is out x in); saved files use PyTorch's.
+    func storesTransposed(_ parameter: Parameter) -> Bool
+}
+
+/// A weight matrix seen as a map from `inputs` to `outputs`, with the biases apart or, with the bias trick, as
+/// one more column of W.
+public struct WeightShape: Sendable, Equatable {
+    public var inputs: Int
+    public var outputs: Int
+    public var biasInWeights: Bool
+    public init(inputs: Int, outputs: Int, biasInWeights: Bool = false) {
+        self.inputs = inputs
+        self.outputs = outputs
+        self.biasInWeights = biasInWeights
+    }
 }
 
 public struct LayerError: Error, Equatable, CustomStringConvertible {
@@ -44,4 +70,8 @@ public struct LayerError: Error, Equatable, CustomStringConvertible {
 
 extension Layer {
     public var parameterCount: Int { parameters.reduce(0) { $0 + $1.value.count } }
+    public var inputWidth: Int? { nil }
+    public var weightShape: WeightShape? { nil }
+    public func incomingWeights(of output: Int) -> [Float]? { nil }
+    public func storesTransposed(_ parameter: Parameter) -> Bool { false }
 }

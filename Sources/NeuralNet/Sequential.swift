@@ -4,7 +4,7 @@ import TensorCore
 public final class Sequential {
     public let name: String
     public private(set) var layers: [Layer] = []
-    /// Width of the input, fixed by the first linear layer.
+    /// Width of the input, fixed by the first layer that requires one (a linear layer, a linear classifier).
     public private(set) var inputWidth: Int?
 
     public init(name: String) { self.name = name }
@@ -26,11 +26,12 @@ public final class Sequential {
     public var endsInSoftmax: Bool { layers.last is Softmax }
 
     /// Appends a layer after checking that it accepts the current output width. Activations before any linear
-    /// layer take whatever the data gives; the input width is set by the first linear layer.
+    /// layer take whatever the data gives; the input width is set by the first layer that requires one (a linear
+    /// layer, a linear classifier).
     public func append(_ layer: Layer) -> Result<Void, LayerError> {
         if let width = outputWidth, case .failure(let e) = layer.outputWidth(for: width) { return .failure(e) }
         layers.append(layer)
-        if inputWidth == nil, let linear = layer as? Linear { inputWidth = linear.inputs }
+        if inputWidth == nil, let width = layer.inputWidth { inputWidth = width }
         return .success(())
     }
 
