@@ -28,6 +28,9 @@ let package = Package(
         .target(name: "TensorCore", dependencies: ["CBLAS"], swiftSettings: fast),
         .target(name: "NeuralNet", dependencies: ["Basics", "TensorCore"], swiftSettings: fast),
         .target(name: "Datasets", dependencies: ["Basics", "TensorCore", "CZlib"], swiftSettings: fast),
+        // Models as text and files: the table of layer kinds, the text-to-layer parser, the safetensors codec.
+        // Built checked (no fast settings): it parses what users type and what files contain.
+        .target(name: "ModelFormat", dependencies: ["TensorCore", "NeuralNet"]),
         .target(name: "Charts"),
         .target(name: "Transcript", dependencies: ["Basics"]),
         .target(name: "Script", dependencies: ["Basics", "TensorCore", "NeuralNet", "Datasets", "Charts", "Transcript"]),
@@ -41,6 +44,7 @@ let package = Package(
 
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "TensorCore"]),
+        .testTarget(name: "ModelFormatTests", dependencies: ["ModelFormat", "NeuralNet", "TensorCore"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TensorCore"]),
         .testTarget(name: "ChartsTests", dependencies: ["Charts"], resources: [.copy("Snapshots")]),
         .testTarget(name: "TranscriptTests", dependencies: ["Transcript"], exclude: ["Golden"]),
