@@ -11,6 +11,14 @@ public enum ImageSet: String, Sendable, CaseIterable {
         }
     }
 
+    /// `normalize=standard`: the set's customary mean and std of its training pixels (after x/255).
+    public var standardNormalization: Normalization {
+        switch self {
+        case .mnist: return .mnistStandard
+        case .fashionMNIST: return .fashionMNISTStandard
+        }
+    }
+
     public var classNames: [String] {
         switch self {
         case .mnist: return (0...9).map(String.init)

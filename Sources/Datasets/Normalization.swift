@@ -4,11 +4,35 @@ public enum Normalization: Sendable, Equatable {
     case none
     /// x / 255, into 0...1.
     case unit
-    /// (x / 255 - mean) / std; MNIST's usual constants are `mnistStandard`.
+    /// (x / 255 - mean) / std, for 0-255 pixels; each image set's usual constants are `ImageSet.standardNormalization`.
     case standard(mean: Float, std: Float)
+    /// (x - mean) / std on the values as stored, with statistics computed from a training set (`fitted(to:)`): for
+    /// data that are not 0-255 pixels, whose mean and spread nobody knows in advance.
+    case standardScore(mean: Float, std: Float)
 
-    /// The per-pixel mean and standard deviation of the MNIST training set (after x/255).
+    /// The per-pixel mean and standard deviation of the MNIST training set (after x/255), as PyTorch's MNIST
+    /// examples pass them to transforms.Normalize.
     public static let mnistStandard = Normalization.standard(mean: 0.1307, std: 0.3081)
+    /// The same for Fashion-MNIST's training set.
+    public static let fashionMNISTStandard = Normalization.standard(mean: 0.2860, std: 0.3530)
+
+    /// Standardisation with the mean and standard deviation of every value of `data` (as stored, before any
+    /// normalisation): one mean and one std for all features, as for images. Computed in Double.
+    public static func fitted(to data: LabeledData) -> Normalization {
+        var sum = 0.0, sumOfSquares = 0.0
+        let n = data.count * data.featureCount
+        for r in 0..<data.count {
+            for v in data.matrix.row(r) {
+                let raw = Double(data.normalization.denormalize(v))
+                sum += raw
+                sumOfSquares += raw * raw
+            }
+        }
+        guard n > 0 else { return .standardScore(mean: 0, std: 1) }
+        let mean = sum / Double(n)
+        let std = max(0, sumOfSquares / Double(n) - mean * mean).squareRoot()
+        return .standardScore(mean: Float(mean), std: Float(std))
+    }
 
     /// Rescales `data.features` to this normalisation. The current `data.normalization` is undone
     /// first, so applying `.unit` after `.standard` (or `.none` to get raw pixels back) is safe.
@@ -45,6 +69,9 @@ public enum Normalization: Sendable, Equatable {
         case let .standard(mean, std):
             let safeStd = std == 0 ? 1 : std  // a zero std would turn every pixel into inf
             return (1 / (255 * safeStd), -mean / safeStd)
+        case let .standardScore(mean, std):
+            let safeStd = std == 0 ? 1 : std
+            return (1 / safeStd, -mean / safeStd)
         }
     }
 
@@ -56,6 +83,8 @@ public enum Normalization: Sendable, Equatable {
         case let .standard(mean, std):
             let safeStd = std == 0 ? 1 : std
             return (255 * safeStd, 255 * mean)
+        case let .standardScore(mean, std):
+            return (std == 0 ? 1 : std, mean)
         }
     }
 }

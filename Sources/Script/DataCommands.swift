@@ -15,7 +15,8 @@ enum DataCommands {
                     load toy circle|xor|gauss|spiral [n=500] [noise=0.1] [ratio=0.5]
                     load model PATH            (a .safetensors file written by 'save model')
                     MNIST comes from $NNLAB_DATA (default ~/.cache/nnlab), fetched and verified on first use.
-                    normalize=standard uses MNIST's mean 0.1307 and std 0.3081, as the lab notebook does.
+                    normalize=standard uses the customary mean and std of each image set (MNIST 0.1307 and 0.3081, as
+                    the lab notebook does; Fashion-MNIST 0.2860 and 0.3530), and those of the training file for a CSV.
                     """,
                     keys: ["train", "test", "normalize", "label", "n", "noise", "ratio"],
                     completions: ["mnist", "fashion-mnist", "csv", "toy", "model", "circle", "xor", "gauss", "spiral"],
@@ -77,7 +78,7 @@ enum DataCommands {
             var test = loaded.test.subset(0..<min(testLimit, loaded.test.count))
             let normalization: Normalization
             switch norm {
-            case "standard": normalization = what == "mnist" ? .mnistStandard : .standard(mean: 0.2860, std: 0.3530)
+            case "standard": normalization = set.standardNormalization
             case "unit": normalization = .unit
             default: normalization = .none
             }
@@ -108,7 +109,8 @@ enum DataCommands {
                                       at: inv.options["test"]?.location ?? inv.location)
                 }
             }
-            let normalization: Normalization = norm == "unit" ? .unit : norm == "standard" ? .mnistStandard : .none
+            // Standardised with the training file's own statistics: the test file must not leak into them.
+            let normalization: Normalization = norm == "unit" ? .unit : norm == "standard" ? .fitted(to: train) : .none
             normalization.apply(to: &train)
             if var t = test { normalization.apply(to: &t); test = t }
             s.normalization = normalization
@@ -118,6 +120,9 @@ enum DataCommands {
             install(s, train: train, test: test, description: lastComponent(path))
             s.console.line("loaded \(path): \(grouped(train.count)) rows, \(train.featureCount) features, \(train.classNames.count) classes"
                            + (test.map { ", test \(grouped($0.count)) rows" } ?? ""))
+            if case .standardScore(let mean, let std) = normalization {
+                s.console.line("normalize=standard: (x - \(formatSignificant(Double(mean), 5))) / \(formatSignificant(Double(std), 5)), the mean and std of the training file")
+            }
         case "toy":
             try only(inv, ["n", "noise", "ratio"], for: "load toy")
             try inv.expectAtMost(2, usage: "load toy circle|xor|gauss|spiral [n=500] [noise=0.1] [ratio=0.5]")
@@ -182,6 +187,8 @@ enum DataCommands {
         case .none: s.console.line("  pixels as stored (no normalization)")
         case .unit: s.console.line("  normalized to [0, 1] (x/255)")
         case .standard(let mean, let std): s.console.line("  normalized: (x/255 - \(mean)) / \(std)")
+        case .standardScore(let mean, let std):
+            s.console.line("  normalized: (x - \(formatSignificant(Double(mean), 5))) / \(formatSignificant(Double(std), 5)) (the training set's mean and std)")
         }
         let counts = train.classCounts().map(Double.init)
         s.console.chart(Chart.bars(labels: train.classNames, values: counts, title: "training samples per class",
@@ -190,11 +197,7 @@ enum DataCommands {
 
     /// Pixel values back on the 0-255 scale, whatever normalization was applied.
     static func rawPixels(_ s: Interpreter, _ values: ArraySlice<Float>) -> [Float] {
-        switch s.normalization {
-        case .none: return Array(values)
-        case .unit: return values.map { $0 * 255 }
-        case .standard(let mean, let std): return values.map { ($0 * std + mean) * 255 }
-        }
+        values.map { s.normalization.denormalize($0) }
     }
 
     static func chooseSet(_ s: Interpreter, _ inv: Invocation, default name: String = "train") throws(ScriptError) -> LabeledData {
