@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "ModelFormat", dependencies: ["TensorCore", "NeuralNet"]),
         .target(name: "Charts"),
         .target(name: "Transcript", dependencies: ["Basics"]),
-        .target(name: "Script", dependencies: ["Basics", "TensorCore", "NeuralNet", "Datasets", "Charts", "Transcript"]),
+        .target(name: "Script", dependencies: ["Basics", "TensorCore", "NeuralNet", "ModelFormat", "Datasets", "Charts", "Transcript"]),
         .target(name: "REPL", dependencies: ["Script", "CReadline"]),
         // The command line (`nnlab`, `nnlab run`, `nnlab -c`) as a function tests call; `nnlab` only calls it.
         .target(name: "CLI", dependencies: ["Script", "REPL",

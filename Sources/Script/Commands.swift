@@ -1,17 +1,4 @@
-/// A command of the language: its name, how to call it, what it does, which `key=` options it takes,
-/// and the function that runs it.
-public struct CommandSpec: Sendable {
-    public var name: String
-    public var usage: String
-    public var summary: String
-    public var details: String = ""
-    public var keys: [String] = []
-    /// Words offered by tab completion after the command name (subcommands, choices).
-    public var completions: [String] = []
-    public var group: String
-    var run: @Sendable (Interpreter, Invocation) throws(ScriptError) -> Void
-}
-
+/// Every command of the language, by family (one file each).
 public enum Commands {
     public static let all: [CommandSpec] = GeneralCommands.specs + DataCommands.specs + ModelCommands.specs
         + PersistenceCommands.specs + RecordCommands.specs + TrainCommands.specs + EvalCommands.specs + RunCommands.specs + PlotCommands.specs
@@ -26,83 +13,56 @@ public enum Commands {
 }
 
 enum GeneralCommands {
-    static let groups = ["general", "data", "models", "training", "evaluation", "plots"]
+    static let topic = Positional<String?>("COMMAND", what: "a command", kind: .command, help: "the command to explain")
+    static let seed = Positional<Int>("N", what: "a seed", range: 0...Int(Int32.max), help: "the seed")
+    static let values = Positional<[LocatedValue]>("VALUE", what: "a value", isOptional: true,
+                                                 help: "strings, numbers, variables, lists")
+    static let width = Option<Int?>("width", range: 30...400, help: "chart width in characters; default: the terminal's")
+    static let ascii = Option<Bool?>("ascii", help: "draw charts with ASCII characters only")
+    static let timing = Option<Bool?>("timing", help: "show durations (off for reproducible transcripts)")
 
     static let specs: [CommandSpec] = [
-        CommandSpec(name: "help", usage: "help [COMMAND]", summary: "list commands, or explain one",
-                    completions: [], group: "general") { session, inv throws(ScriptError) in
-            try inv.expectAtMost(1, usage: "help [COMMAND]")
-            if let arg = inv.positional.first {
-                let name = try Invocation.choice(arg, what: "command", choices: Commands.names + Commands.keywords)
+        CommandSpec("help", group: .general, summary: "list commands, or explain one", arguments: [topic]) { session, inv throws(ScriptError) in
+            if let name = inv[topic] {
                 session.console.write(helpText(for: name))
             } else {
-                session.console.write(overview())
+                session.console.write(Usage.overview())
             }
         },
-        CommandSpec(name: "seed", usage: "seed N", summary: "make everything that follows reproducible (weights, shuffles, dropout)",
-                    group: "general") { session, inv throws(ScriptError) in
-            try inv.expectAtMost(1, usage: "seed N")
-            let n = try inv.int(0, "a seed", range: 0...Int(Int32.max), usage: "seed N")
+        CommandSpec("seed", group: .general, summary: "make everything that follows reproducible (weights, shuffles, dropout)",
+                    arguments: [seed]) { session, inv throws(ScriptError) in
+            let n = inv[seed]
             session.setSeed(UInt64(n))
             session.console.line("seed \(n)")
         },
-        CommandSpec(name: "print", usage: "print VALUE...", summary: "print values (strings, numbers, variables, lists)",
-                    group: "general") { session, inv throws(ScriptError) in
+        CommandSpec("print", group: .general, summary: "print values (strings, numbers, variables, lists)",
+                    arguments: [values]) { session, inv throws(ScriptError) in
             var budget = Value.maxSize
-            for arg in inv.positional where !arg.value.fits(&budget) {
+            for arg in inv[values] where !arg.value.fits(&budget) {
                 throw ScriptError("too much to print: more than \(grouped(Value.maxSize)) characters or list items", at: arg.location)
             }
-            session.console.line(inv.positional.map(\.value.description).joined(separator: " "))
+            session.console.line(inv[values].map(\.value.description).joined(separator: " "))
         },
-        CommandSpec(name: "set", usage: "set width=N ascii=true|false timing=true|false",
-                    summary: "chart width, ASCII-only charts, and whether durations are shown",
-                    keys: ["width", "ascii", "timing"], group: "general") { session, inv throws(ScriptError) in
-            try inv.expectAtMost(0, usage: "set width=N ascii=true|false timing=true|false")
-            if inv.options["width"] != nil { session.widthOverride = try inv.int("width", default: 72, range: 30...400) }
-            session.asciiCharts = try inv.bool("ascii", default: session.asciiCharts)
-            session.showTiming = try inv.bool("timing", default: session.showTiming)
+        CommandSpec("set", group: .general, summary: "chart width, ASCII-only charts, and whether durations are shown",
+                    options: [width, ascii, timing]) { session, inv throws(ScriptError) in
+            if let w = inv[width] { session.widthOverride = w }
+            if let a = inv[ascii] { session.asciiCharts = a }
+            if let t = inv[timing] { session.showTiming = t }
             if inv.options.isEmpty {
                 session.console.line("width=\(session.options.width) ascii=\(session.asciiCharts) timing=\(session.showTiming)")
             }
         },
-        CommandSpec(name: "vars", usage: "vars", summary: "list variables defined with let", group: "general") { session, inv throws(ScriptError) in
-            try inv.expectAtMost(0, usage: "vars")
+        CommandSpec("vars", group: .general, summary: "list variables defined with let") { session, _ throws(ScriptError) in
             if session.variables.isEmpty { session.console.line("no variables (define one with: let lr = 0.01)") }
             for (k, v) in session.variables.sorted(by: { $0.key < $1.key }) { session.console.line("\(k) = \(v)") }
         },
-        CommandSpec(name: "exit", usage: "exit", summary: "leave nnlab (also: quit, Ctrl-D)", group: "general") { session, inv throws(ScriptError) in
-            try inv.expectAtMost(0, usage: "exit")
+        CommandSpec("exit", group: .general, summary: "leave nnlab (also: quit, Ctrl-D)") { session, _ throws(ScriptError) in
             session.finish()
         },
-        CommandSpec(name: "quit", usage: "quit", summary: "leave nnlab", group: "general") { session, inv throws(ScriptError) in
-            try inv.expectAtMost(0, usage: "quit")
+        CommandSpec("quit", group: .general, summary: "leave nnlab") { session, _ throws(ScriptError) in
             session.finish()
         },
     ]
-
-    static func overview() -> String {
-        var text = "nnlab \(Interpreter.version) — commands (help COMMAND for details):\n"
-        for group in groups {
-            text += "\n\(group):\n"
-            for spec in Commands.all where spec.group == group {
-                // A usage too long for the column gets its own line; the summary goes under it, aligned.
-                if spec.usage.count > 44 {
-                    text += "  " + spec.usage + "\n" + String(repeating: " ", count: 47) + spec.summary + "\n"
-                } else {
-                    text += "  " + spec.usage.padded(to: 44) + " " + spec.summary + "\n"
-                }
-            }
-        }
-        text += """
-
-        language:
-          let NAME = VALUE                             variables: numbers, "strings", lists [1, 2], arithmetic
-          for X in [A, B, C] ... end                   repeat commands for each value (sweeps)
-          # %% Title / # %% [markdown]                 cells in script files; # starts a comment
-
-        """
-        return text
-    }
 
     static func helpText(for name: String) -> String {
         switch name {
@@ -112,10 +72,7 @@ enum GeneralCommands {
         default: break
         }
         guard let spec = Commands.table[name] else { return "no help for '\(name)'\n" }
-        var text = "usage: \(spec.usage)\n  \(spec.summary)\n"
-        if !spec.details.isEmpty { text += "\n" + spec.details.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n") + "\n" }
-        if !spec.keys.isEmpty { text += "  options: " + spec.keys.map { $0 + "=" }.joined(separator: " ") + "\n" }
-        return text
+        return Usage.help(spec)
     }
 }
 

@@ -4,32 +4,53 @@ import NeuralNet
 import TensorCore
 
 enum DataCommands {
-    static let loadUsage = "load mnist|fashion-mnist|csv PATH|toy KIND|model PATH [options]"
+    static let normalizations = ["standard", "unit", "none"]
+    static let imageTrain = Option<Int>("train", default: 60_000, range: 1...60_000, valueName: "N", help: "keep the first N training images")
+    static let imageTest = Option<Int>("test", default: 10_000, range: 1...10_000, valueName: "N", help: "keep the first N test images")
+    static let imageNormalize = Option<String>("normalize", choices: normalizations, default: "standard",
+                                               help: "standard: (x/255 - mean) / std with the set's customary mean and std; unit: x/255")
+    static let csvPath = Positional<String>("PATH", what: "a file path", kind: .path, help: "the training file: one sample per row, a header is optional")
+    static let csvLabel = Option<String>("label", text: "0", valueName: "COLUMN", help: "the label column: its header or its number from 0")
+    static let csvTest = Option<String?>("test", kind: .path, valueName: "PATH", help: "a test file with the same columns")
+    static let csvNormalize = Option<String>("normalize", choices: normalizations, default: "none",
+                                             help: "standard: (x - mean) / std with the training file's mean and std; unit: x/255")
+    static let toyKind = Positional<String>("KIND", what: "a toy data set", choices: ToySet.allCases.map(\.rawValue), help: "which toy problem")
+    static let toyCount = Option<Int>("n", default: 500, range: 4...100_000, help: "number of points")
+    static let toyNoise = Option<Double>("noise", default: 0.1, range: 0...1, help: "how far points stray from their class's shape")
+    static let toyRatio = Option<Double>("ratio", default: 0.5, range: 0.1...0.9, help: "share of the points used for training")
+    static let modelPath = Positional<String>("PATH", what: "a file path", kind: .path, help: "a .safetensors file written by 'save model'")
+    static let validation = Option<Double>("val", default: 0.1, range: 0...0.9, help: "share of the training set held out")
+    static let set = Option<String>("set", choices: ["train", "val", "test"], default: "train", help: "which set the images come from")
+    static let imageIndex = Positional<Int>("I", what: "an image index", range: 0...Int.max, help: "the image's number in the set, from 0")
+    static let sampleCount = Positional<Int>("N", what: "a number of samples", range: 1...100, default: 10, help: "how many images, from the first")
 
     static let specs: [CommandSpec] = [
-        CommandSpec(name: "load", usage: loadUsage, summary: "load a data set (or a saved model)",
+        CommandSpec("load", group: .data, summary: "load a data set (or a saved model)",
                     details: """
-                    load mnist [train=N] [test=N] [normalize=standard|unit|none]
-                    load fashion-mnist [train=N] [test=N] [normalize=standard|unit|none]
-                    load csv PATH [label=COLUMN] [test=PATH] [normalize=none|unit|standard]
-                    load toy circle|xor|gauss|spiral [n=500] [noise=0.1] [ratio=0.5]
-                    load model PATH            (a .safetensors file written by 'save model')
                     MNIST comes from $NNLAB_DATA (default ~/.cache/nnlab), fetched and verified on first use.
                     normalize=standard uses the customary mean and std of each image set (MNIST 0.1307 and 0.3081, as
                     the lab notebook does; Fashion-MNIST 0.2860 and 0.3530), and those of the training file for a CSV.
                     """,
-                    keys: ["train", "test", "normalize", "label", "n", "noise", "ratio"],
-                    completions: ["mnist", "fashion-mnist", "csv", "toy", "model", "circle", "xor", "gauss", "spiral"],
-                    group: "data") { s, inv throws(ScriptError) in try load(s, inv) },
-        CommandSpec(name: "split", usage: "split val=0.1", summary: "hold out part of the training set for validation",
-                    keys: ["val"], group: "data") { s, inv throws(ScriptError) in
-            try inv.expectAtMost(0, usage: "split val=0.1")
+                    subcommands: [
+                        SubcommandSpec("mnist", summary: "the handwritten digits: 60,000 training and 10,000 test images",
+                                       options: [imageTrain, imageTest, imageNormalize]),
+                        SubcommandSpec("fashion-mnist", summary: "Zalando's clothing images, in MNIST's format",
+                                       options: [imageTrain, imageTest, imageNormalize]),
+                        SubcommandSpec("csv", summary: "a CSV file: features and a label column", arguments: [csvPath],
+                                       options: [csvLabel, csvTest, csvNormalize]),
+                        SubcommandSpec("toy", summary: "2-D points of the TensorFlow Playground's problems", arguments: [toyKind],
+                                       options: [toyCount, toyNoise, toyRatio]),
+                        SubcommandSpec("model", summary: "a model saved with 'save model'", arguments: [modelPath]),
+                    ],
+                    subcommandWhat: "what to load", subcommandPlaceholder: "WHAT") { s, inv throws(ScriptError) in try load(s, inv) },
+        CommandSpec("split", group: .data, summary: "hold out part of the training set for validation",
+                    options: [validation]) { s, inv throws(ScriptError) in
             var train = try s.requireTrainingData(inv)
             if let v = s.validation {
                 // Splitting again starts from the full training set.
                 train = merge(train, v)
             }
-            let fraction = try inv.number("val", default: 0.1, range: 0...0.9)
+            let fraction = inv[validation]
             var order = Array(0..<train.count)
             var rng = SeededRandom(seed: s.nextSeed())
             rng.shuffle(&order)
@@ -45,76 +66,65 @@ enum DataCommands {
             s.train = pick(train, Array(order[valCount...]), name: train.name)
             s.console.line("split: \(grouped(train.count - valCount)) for training, \(grouped(valCount)) for validation")
         },
-        CommandSpec(name: "data", usage: "data", summary: "what is loaded: sizes, shapes, class counts as bars",
-                    group: "data") { s, inv throws(ScriptError) in
-            try inv.expectAtMost(0, usage: "data")
+        CommandSpec("data", group: .data, summary: "what is loaded: sizes, shapes, class counts as bars") { s, inv throws(ScriptError) in
             let train = try s.requireTrainingData(inv)
             describe(s, train)
         },
-        CommandSpec(name: "show", usage: "show image I | samples N | pixels I [set=train|test]",
-                    summary: "draw images in the terminal with their labels",
-                    keys: ["set"], completions: ["image", "samples", "pixels"], group: "data") { s, inv throws(ScriptError) in
+        CommandSpec("show", group: .data, summary: "draw images in the terminal with their labels", options: [set],
+                    subcommands: [
+                        SubcommandSpec("image", summary: "one image, drawn with its label", arguments: [imageIndex]),
+                        SubcommandSpec("samples", summary: "the first N images of the set in a grid", arguments: [sampleCount]),
+                        SubcommandSpec("pixels", summary: "one image's pixel values (0-255) as a grid of numbers", arguments: [imageIndex]),
+                    ],
+                    subcommandWhat: "what to show", subcommandPlaceholder: "WHAT") { s, inv throws(ScriptError) in
             try show(s, inv)
         },
     ]
 
     static func load(_ s: Interpreter, _ inv: Invocation) throws(ScriptError) {
-        let what = try inv.word(0, "what to load", choices: ["mnist", "fashion-mnist", "csv", "toy", "model"], usage: loadUsage)
-        switch what {
+        switch inv.subcommand {
         case "mnist", "fashion-mnist":
-            try inv.expectAtMost(1, usage: "load \(what) [train=N] [test=N] [normalize=standard|unit|none]")
-            try only(inv, ["train", "test", "normalize"], for: "load \(what)")
-            let trainLimit = try inv.int("train", default: 60_000, range: 1...60_000)
-            let testLimit = try inv.int("test", default: 10_000, range: 1...10_000)
-            let norm = try inv.choice("normalize", default: "standard", choices: ["standard", "unit", "none"])
-            let set: ImageSet = what == "mnist" ? .mnist : .fashionMNIST
+            let set: ImageSet = inv.subcommand == "mnist" ? .mnist : .fashionMNIST
             let loaded: LoadedImageSet
             do {
                 loaded = try ImageSetLoader.load(set, log: { s.console.line($0) })
             } catch {
-                throw ScriptError("cannot load \(what): \(error)", at: inv.positional[0].location)
+                throw ScriptError("cannot load \(set.rawValue): \(error)", at: inv.subcommandLocation ?? inv.location)
             }
-            var train = loaded.train.subset(0..<min(trainLimit, loaded.train.count))
-            var test = loaded.test.subset(0..<min(testLimit, loaded.test.count))
-            let normalization: Normalization
-            switch norm {
-            case "standard": normalization = set.standardNormalization
-            case "unit": normalization = .unit
-            default: normalization = .none
-            }
+            var train = loaded.train.subset(0..<min(inv[imageTrain], loaded.train.count))
+            var test = loaded.test.subset(0..<min(inv[imageTest], loaded.test.count))
+            let norm = inv[imageNormalize]
+            let normalization: Normalization = norm == "standard" ? set.standardNormalization : norm == "unit" ? .unit : .none
             normalization.apply(to: &train)
             normalization.apply(to: &test)
             s.normalization = normalization
             s.recordChecksums(loaded.files)
-            install(s, train: train, test: test, description: what == "mnist" ? "MNIST" : "Fashion-MNIST")
-            s.console.line("loaded \(what == "mnist" ? "MNIST" : "Fashion-MNIST"): \(grouped(train.count)) training and \(grouped(test.count)) test images, 28x28, normalize=\(norm)")
+            install(s, train: train, test: test, description: set.displayName)
+            s.console.line("loaded \(set.displayName): \(grouped(train.count)) training and \(grouped(test.count)) test images, 28x28, normalize=\(norm)")
         case "csv":
-            try only(inv, ["label", "test", "normalize"], for: "load csv")
-            try inv.expectAtMost(2, usage: "load csv PATH [label=COLUMN] [test=PATH]")
-            let pathArg = try inv.require(1, "a file path", usage: "load csv PATH [label=COLUMN]")
-            let path = pathArg.value.description
-            let label = try inv.string("label") ?? "0"
-            let norm = try inv.choice("normalize", default: "none", choices: ["standard", "unit", "none"])
+            let path = inv[csvPath]
+            let label = inv[csvLabel]
             var train: LabeledData
             do { train = try CSV.readLabeled(path, labelColumn: label) } catch {
-                throw ScriptError("\(error)", at: pathArg.location)
+                throw ScriptError("\(error)", at: inv.location(of: csvPath))
             }
             var test: LabeledData?
-            if let testPath = try inv.string("test") {
+            if let testPath = inv[csvTest] {
                 do { test = try CSV.readLabeled(testPath, labelColumn: label) } catch {
-                    throw ScriptError("\(error)", at: inv.options["test"]?.location ?? inv.location)
+                    throw ScriptError("\(error)", at: inv.valueLocation(of: csvTest))
                 }
                 if let t = test, t.featureCount != train.featureCount {
                     throw ScriptError("test file has \(t.featureCount) features but the training file has \(train.featureCount)",
-                                      at: inv.options["test"]?.location ?? inv.location)
+                                      at: inv.valueLocation(of: csvTest))
                 }
             }
             // Standardised with the training file's own statistics: the test file must not leak into them.
-            let normalization: Normalization = norm == "unit" ? .unit : norm == "standard" ? .fitted(to: train) : .none
+            let norm = inv[csvNormalize]
+            let normalization: Normalization = norm == "standard" ? .fitted(to: train) : norm == "unit" ? .unit : .none
             normalization.apply(to: &train)
             if var t = test { normalization.apply(to: &t); test = t }
             s.normalization = normalization
-            for file in [path] + ((try inv.string("test")).map { [$0] } ?? []) {
+            for file in [path] + (inv[csvTest].map { [$0] } ?? []) {
                 if let sum = try? SHA256.hex(file: file) { s.recordChecksums([(name: lastComponent(file), sha256: sum)]) }
             }
             install(s, train: train, test: test, description: lastComponent(path))
@@ -124,12 +134,10 @@ enum DataCommands {
                 s.console.line("normalize=standard: (x - \(formatSignificant(Double(mean), 5))) / \(formatSignificant(Double(std), 5)), the mean and std of the training file")
             }
         case "toy":
-            try only(inv, ["n", "noise", "ratio"], for: "load toy")
-            try inv.expectAtMost(2, usage: "load toy circle|xor|gauss|spiral [n=500] [noise=0.1] [ratio=0.5]")
-            let kind = try inv.word(1, "toy data set", choices: ToySet.allCases.map(\.rawValue), usage: "load toy circle|xor|gauss|spiral")
-            let n = try inv.int("n", default: 500, range: 4...100_000)
-            let noise = try inv.number("noise", default: 0.1, range: 0...1)
-            let ratio = try inv.number("ratio", default: 0.5, range: 0.1...0.9)
+            let kind = inv[toyKind]
+            let n = inv[toyCount]
+            let noise = inv[toyNoise]
+            let ratio = inv[toyRatio]
             guard let set = ToySet(rawValue: kind) else { return }
             let all = ToyData.make(set, count: n, noise: noise, seed: s.nextSeed())
             // Both sets keep at least one point (n=4 ratio=0.9 would otherwise leave no test set).
@@ -140,14 +148,7 @@ enum DataCommands {
             install(s, train: train, test: test, description: "toy \(kind)")
             s.console.line("loaded toy \(kind): \(trainCount) training and \(n - trainCount) test points, 2 features, noise \(Value.format(noise))")
         default:
-            try PersistenceCommands.loadModel(s, inv)
-        }
-    }
-
-    static func only(_ inv: Invocation, _ keys: [String], for what: String) throws(ScriptError) {
-        for key in inv.options.keys.sorted() where !keys.contains(key) {
-            throw ScriptError("option '\(key)' does not apply to '\(what)'", at: inv.location(of: key),
-                              hint: keys.isEmpty ? nil : "options of '\(what)': \(keys.joined(separator: ", "))")
+            try PersistenceCommands.loadModel(s, path: inv[modelPath], at: inv.location(of: modelPath))
         }
     }
 
@@ -200,10 +201,6 @@ enum DataCommands {
         values.map { s.normalization.denormalize($0) }
     }
 
-    static func chooseSet(_ s: Interpreter, _ inv: Invocation, default name: String = "train") throws(ScriptError) -> LabeledData {
-        try dataset(s, inv, try inv.choice("set", default: name, choices: ["train", "val", "test"]))
-    }
-
     /// The loaded set named train, val or test, or the error saying how to get it.
     static func dataset(_ s: Interpreter, _ inv: Invocation, _ which: String) throws(ScriptError) -> LabeledData {
         let data: LabeledData?
@@ -219,26 +216,24 @@ enum DataCommands {
         return d
     }
 
-    static func imageIndex(_ inv: Invocation, _ position: Int, in data: LabeledData, usage: String) throws(ScriptError) -> Int {
-        try inv.int(position, "an image index", range: 0...max(0, data.count - 1), usage: usage)
+    /// An image index checked against the set it indexes.
+    static func imageIndex(_ inv: Invocation, _ argument: Positional<Int>, in data: LabeledData) throws(ScriptError) -> Int {
+        try inv.int(argument, within: 0...max(0, data.count - 1))
     }
 
     static func show(_ s: Interpreter, _ inv: Invocation) throws(ScriptError) {
-        let usage = "show image I | samples N | pixels I [set=train|test]"
-        let what = try inv.word(0, "what to show", choices: ["image", "samples", "pixels"], usage: usage)
         _ = try s.requireTrainingData(inv)
-        let data = try chooseSet(s, inv)
-        try inv.expectAtMost(2, usage: usage)
+        let data = try dataset(s, inv, inv[set])
         guard let shape = data.imageShape else {
-            throw ScriptError("these data are not images (\(data.featureCount) features per sample)", at: inv.positional[0].location,
+            throw ScriptError("these data are not images (\(data.featureCount) features per sample)", at: inv.subcommandLocation ?? inv.location,
                               hint: "try 'plot boundary' for 2-D toy data")
         }
-        switch what {
+        switch inv.subcommand {
         case "image", "pixels":
-            let i = try imageIndex(inv, 1, in: data, usage: "show \(what) I")
+            let i = try imageIndex(inv, imageIndex, in: data)
             let pixels = data.matrix.row(i)
             let label = data.classNames[Int(data.labels[i])]
-            if what == "image" {
+            if inv.subcommand == "image" {
                 s.console.chart(Chart.image(pixels, width: shape.cols, height: shape.rows,
                                             caption: "#\(i): label \(label)", options: s.options))
             } else {
@@ -246,8 +241,7 @@ enum DataCommands {
                 s.console.chart(Chart.numberGrid(rawPixels(s, pixels[...]).map { $0.rounded() }, width: shape.cols, height: shape.rows))
             }
         default:
-            let n = try inv.optionalInt(1, "a number of samples", range: 1...100, default: 10)
-            let count = min(n, data.count)
+            let count = min(inv[sampleCount], data.count)
             var images: [[Float]] = []
             var captions: [String] = []
             for i in 0..<count {

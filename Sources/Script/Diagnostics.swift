@@ -1,3 +1,5 @@
+import ModelFormat
+
 /// A position in a script: 1-based line and column, and how many columns to underline.
 public struct SourceLocation: Sendable, Equatable {
     public var line: Int
@@ -102,6 +104,42 @@ public enum Diagnostic {
             swap(&previous, &current)
         }
         return previous[y.count]
+    }
+}
+
+extension Diagnostic {
+    /// Why a description did not make a layer, in the words of a saved layer list or the `layer` command.
+    static func describe(_ error: LayerDescriptionError) -> String {
+        switch error {
+        case .unknownKind(let kind): "unknown layer kind '\(kind)'"
+        case .malformed: "sizes or settings that do not fit the kind"
+        case .sizeOutOfRange(let index, let value, let range):
+            "size \(index + 1) must be between \(range.lowerBound) and \(grouped(range.upperBound)), found \(value)"
+        case .unknownSetting(let name): "unknown setting '\(name)'"
+        case .settingOutOfRange(let name, let value, let range):
+            "\(name) must be between \(Value.format(range.lowerBound)) and \(Value.format(range.upperBound)), found \(Value.format(value))"
+        case .unknownChoice(let name, let value, let choices):
+            "unknown \(name) value '\(value)' (expected one of: \(choices.joined(separator: ", ")))"
+        }
+    }
+
+    /// Why a file is not a model nnlab can load (the caller puts the file's name first).
+    static func describe(_ error: ModelFileError) -> String {
+        switch error {
+        case .tooShort(let n): "offset 0: file is \(n) bytes, too short for a safetensors header"
+        case .headerLength(let claimed, let available): "offset 0: header claims \(claimed) bytes but the file has \(available) after the length"
+        case .headerNotJSON: "offset 8: header is not a JSON object"
+        case .noLayerList: "no layer list in the metadata (was it written by 'save model'?)"
+        case .layer(let i, _, .unknownKind(let kind)): "layer \(i): unknown layer kind '\(kind)'"
+        case .layer(let i, let description, .malformed): "layer \(i): bad description '\(description)'"
+        case .layer(let i, let description, let e): "layer \(i): bad description '\(description)': \(describe(e))"
+        case .tooLarge(let i, let description, let limit): "layer \(i): '\(description)' would make the model larger than \(grouped(limit)) parameters"
+        case .doesNotFit(let i, let message): "layer \(i): \(message)"
+        case .missingTensor(let key): "missing tensor '\(key)'"
+        case .unsupportedType(let key): "tensor '\(key)': only F32 is supported"
+        case .shapeMismatch(let key, let shape, let layer, let expected): "tensor '\(key)' has shape \(shape) but layer '\(layer)' needs \(expected)"
+        case .badOffsets(let key): "tensor '\(key)': data offsets are outside the file or do not match its shape"
+        }
     }
 }
 

@@ -5,11 +5,23 @@ import Datasets
 import Charts
 
 enum EvalCommands {
+    static let sets = ["train", "val", "test"]
+    static let evaluated = Positional<String>("SET", what: "a set", choices: sets, default: "test", help: "the set to evaluate on")
+    static let set = Option<String>("set", choices: sets, default: "test", help: "the set the images come from")
+    static let image = Positional<Int>("I", what: "an image index", range: 0...Int.max, help: "the image's number in the set, from 0")
+    static let mistakeCount = Positional<Int>("N", what: "a number of images", range: 1...100, default: 8, help: "how many to show")
+    static let neighbours = Option<Int>("k", default: 1, range: 1...1000, help: "neighbours that vote, at most the training set's size")
+    static let distanceKind = Option<KNearestNeighbours.Distance>("distance", default: .l2, help: "l2: Euclidean, l1: sum of absolute differences")
+    static let testLimit = Option<Int?>("test", range: 1...Int.max, help: "classify only the first N test images; default: all")
+    static let first = Positional<LocatedValue>("A", what: "two matrices or two image indices", help: "a matrix such as [[1, 2], [3, 4]], or a test image's index")
+    static let second = Positional<LocatedValue>("B", what: "a second matrix or image index", help: "the same for the other one")
+    static let metric = Positional<String>("KIND", what: "a distance", choices: KNearestNeighbours.Distance.allCases.map(\.rawValue), default: "l1",
+                                         help: "l1: sum of |differences|, l2: square root of the sum of squares")
+
     static let specs: [CommandSpec] = [
-        CommandSpec(name: "eval", usage: "eval [train|val|test]", summary: "accuracy and loss of the current model on a set",
-                    completions: ["train", "val", "test"], group: "evaluation") { s, inv throws(ScriptError) in
-            try inv.expectAtMost(1, usage: "eval [train|val|test]")
-            let which = inv.positional.isEmpty ? "test" : try inv.word(0, "set", choices: ["train", "val", "test"], usage: "eval [train|val|test]")
+        CommandSpec("eval", group: .evaluation, summary: "accuracy and loss of the current model on a set",
+                    arguments: [evaluated]) { s, inv throws(ScriptError) in
+            let which = inv[evaluated]
             let (m, data) = try modelAndSet(s, inv, which)
             let e = try evaluation(s, m, data, inv)
             var line = "\(which): accuracy \(percent(e.accuracy)) (\(grouped(correct(e, data)))/\(grouped(data.count)))"
@@ -17,15 +29,13 @@ enum EvalCommands {
             s.console.line(line)
             RunCommands.recordEvaluation(s, m, set: which, accuracy: e.accuracy)
         },
-        CommandSpec(name: "predict", usage: "predict I [set=test]", summary: "the model's probabilities for one image, as bars",
-                    keys: ["set"], group: "evaluation") { s, inv throws(ScriptError) in
-            try inv.expectAtMost(1, usage: "predict I [set=test]")
+        CommandSpec("predict", group: .evaluation, summary: "the model's probabilities for one image, as bars",
+                    arguments: [image], options: [set]) { s, inv throws(ScriptError) in
             let m = try s.requireModel(inv)
             _ = try s.requireTrainingData(inv)
-            let data = try DataCommands.chooseSet(s, inv, default: "test")
+            let data = try DataCommands.dataset(s, inv, inv[set])
             try TrainCommands.checkFits(m, data, inv)
-            let i = try DataCommands.imageIndex(inv, 0, in: data, usage: "predict I")
-            let w = data.featureCount
+            let i = try DataCommands.imageIndex(inv, image, in: data)
             let features = data.row(i)
             let probabilities = Evaluator.outputs(m.network, features: features, softmax: true)
             let predicted = probabilities.indices.max(by: { probabilities[$0] < probabilities[$1] }) ?? 0
@@ -38,10 +48,9 @@ enum EvalCommands {
                                        title: "P(class | image #\(i))", valueFormat: "%.3f", highlight: predicted, options: s.options))
             s.console.line("predicted \(data.classNames[predicted]) (\(percent(Double(probabilities[predicted])))), true label \(data.classNames[label]): \(predicted == label ? "correct" : "wrong")")
         },
-        CommandSpec(name: "confusion", usage: "confusion [set=test]", summary: "confusion matrix as a shaded grid, and the most confused pairs",
-                    keys: ["set"], group: "evaluation") { s, inv throws(ScriptError) in
-            try inv.expectAtMost(0, usage: "confusion [set=test]")
-            let (m, data) = try modelAndSet(s, inv, try inv.choice("set", default: "test", choices: ["train", "val", "test"]))
+        CommandSpec("confusion", group: .evaluation, summary: "confusion matrix as a shaded grid, and the most confused pairs",
+                    options: [set]) { s, inv throws(ScriptError) in
+            let (m, data) = try modelAndSet(s, inv, inv[set])
             let e = try evaluation(s, m, data, inv)
             let k = data.classNames.count
             var matrix = [[Double]](repeating: [Double](repeating: 0, count: k), count: k)
@@ -56,10 +65,8 @@ enum EvalCommands {
                 s.console.line("most confused: " + pairs.prefix(5).map { "\(data.classNames[$0.0]) as \(data.classNames[$0.1]) (\($0.2))" }.joined(separator: ", "))
             }
         },
-        CommandSpec(name: "per_class", usage: "per_class [set=test]", summary: "accuracy for each class, as bars",
-                    keys: ["set"], group: "evaluation") { s, inv throws(ScriptError) in
-            try inv.expectAtMost(0, usage: "per_class [set=test]")
-            let (m, data) = try modelAndSet(s, inv, try inv.choice("set", default: "test", choices: ["train", "val", "test"]))
+        CommandSpec("per_class", group: .evaluation, summary: "accuracy for each class, as bars", options: [set]) { s, inv throws(ScriptError) in
+            let (m, data) = try modelAndSet(s, inv, inv[set])
             let e = try evaluation(s, m, data, inv)
             let k = data.classNames.count
             var right = [Int](repeating: 0, count: k), total = [Int](repeating: 0, count: k)
@@ -69,11 +76,10 @@ enum EvalCommands {
             s.console.chart(Chart.bars(labels: data.classNames, values: acc.map { $0 * 100 }, title: "accuracy per class (%)",
                                        valueFormat: "%.2f", highlight: worst, options: s.options))
         },
-        CommandSpec(name: "mistakes", usage: "mistakes [N=8] [set=test]", summary: "misclassified images with true and predicted labels",
-                    keys: ["set"], group: "evaluation") { s, inv throws(ScriptError) in
-            try inv.expectAtMost(1, usage: "mistakes [N] [set=test]")
-            let n = try inv.optionalInt(0, "a number of images", range: 1...100, default: 8)
-            let (m, data) = try modelAndSet(s, inv, try inv.choice("set", default: "test", choices: ["train", "val", "test"]))
+        CommandSpec("mistakes", group: .evaluation, summary: "misclassified images with true and predicted labels",
+                    arguments: [mistakeCount], options: [set]) { s, inv throws(ScriptError) in
+            let n = inv[mistakeCount]
+            let (m, data) = try modelAndSet(s, inv, inv[set])
             let e = try evaluation(s, m, data, inv)
             let wrong = data.labels.indices.filter { e.predictions[$0] != data.labels[$0] }
             s.console.line("\(grouped(wrong.count)) of \(grouped(data.count)) misclassified; the first \(min(n, wrong.count)):")
@@ -81,15 +87,18 @@ enum EvalCommands {
                 for i in wrong.prefix(n) { s.console.line("  #\(i): true \(data.classNames[Int(data.labels[i])]), predicted \(data.classNames[Int(e.predictions[i])])") }
                 return
             }
-            let w = data.featureCount
             let shown = Array(wrong.prefix(n))
             s.console.chart(Chart.imageGrid(shown.map { data.matrix.row($0) }, width: shape.cols, height: shape.rows,
                                             captions: shown.map { "#\($0) \(data.classNames[Int(data.labels[$0])])→\(data.classNames[Int(e.predictions[$0])])" },
                                             options: s.options))
         },
-        CommandSpec(name: "distance", usage: "distance A B [l1|l2] | distance example",
+        CommandSpec("distance", group: .evaluation,
                     summary: "L1/L2 distance between two matrices (lists) or two test images; 'example' is the lecture's 4x4 case",
-                    completions: ["example", "l1", "l2"], group: "evaluation") { s, inv throws(ScriptError) in
+                    subcommands: [
+                        SubcommandSpec("", summary: "two matrices, or two images of the test set by index", arguments: [first, second, metric]),
+                        SubcommandSpec("example", summary: "the lecture's 4x4 test and training images: L1 = 456"),
+                    ],
+                    subcommandWhat: "what to compare", subcommandPlaceholder: "A B") { s, inv throws(ScriptError) in
             try distanceCommand(s, inv)
         },
     ]
@@ -116,12 +125,11 @@ enum EvalCommands {
     }
 
     static func knn(_ s: Interpreter, _ inv: Invocation) throws(ScriptError) {
-        try inv.expectAtMost(0, usage: "knn [k=1] [distance=l2|l1] [test=N]")
         let train = try s.requireTrainingData(inv)
         guard let test = s.test else { throw ScriptError("no test set loaded", at: inv.location) }
-        let k = try inv.int("k", default: 1, range: 1...min(1000, train.count))
-        let kind = KNearestNeighbours.Distance(rawValue: try inv.choice("distance", default: "l2", choices: ["l2", "l1"])) ?? .l2
-        let limit = try inv.int("test", default: test.count, range: 1...test.count)
+        let k = try inv.int(neighbours, within: 1...max(1, min(1000, train.count)))
+        let kind = inv[distanceKind]
+        let limit = try inv.int(testLimit, within: 1...max(1, test.count)) ?? test.count
         let model = KNearestNeighbours(k: k, distance: kind, train: TrainCommands.samples(train), classCount: train.classNames.count)
         let name = "knn"
         let m = s.addModel(named: name)
@@ -147,21 +155,17 @@ enum EvalCommands {
     static let lectureTrain: [[Double]] = [[10, 20, 24, 17], [8, 10, 89, 100], [12, 16, 178, 170], [4, 32, 233, 112]]
 
     static func distanceCommand(_ s: Interpreter, _ inv: Invocation) throws(ScriptError) {
-        let usage = "distance A B [l1|l2] | distance example"
-        try inv.expectAtMost(3, usage: usage)
-        if let first = inv.positional.first, case .symbol("example") = first.value {
-            try inv.expectAtMost(1, usage: usage)
+        if inv.subcommand == "example" {
             showDistance(s, lectureTest, lectureTrain, .l1, names: ("test image", "training image"))
             return
         }
-        let a = try inv.require(0, "two matrices or two image indices", usage: usage)
-        let b = try inv.require(1, "a second matrix or image index", usage: usage)
-        let kindName = inv.positional.count > 2 ? try Invocation.choice(inv.positional[2], what: "distance", choices: ["l1", "l2"]) : "l1"
+        let a = inv[first], b = inv[second]
+        let kindName = inv[metric]
         let kind: KNearestNeighbours.Distance = kindName == "l2" ? .l2 : .l1
         if case .number = a.value {
             guard let test = s.test ?? s.train else { throw ScriptError("no data loaded to take images from", at: a.location) }
-            let i = try Invocation.int(a, what: "an image index", range: 0...(test.count - 1))
-            let j = try Invocation.int(b, what: "an image index", range: 0...(test.count - 1))
+            let i = try Invocation.int(a, what: "an image index", range: 0...max(0, test.count - 1))
+            let j = try Invocation.int(b, what: "an image index", range: 0...max(0, test.count - 1))
             let x = DataCommands.rawPixels(s, test.row(i))
             let y = DataCommands.rawPixels(s, test.row(j))
             let d = NeuralNet.distance(x, y, kind)

@@ -135,34 +135,21 @@ public final class Interpreter {
                 throw ScriptError("unknown command '\(name)'", at: nameLocation,
                                   hint: Diagnostic.didYouMean(name, Commands.names) ?? "type 'help' for the list of commands")
             }
-            var positional: [LocatedValue] = []
-            var options: [String: LocatedValue] = [:]
-            var keyLocations: [String: SourceLocation] = [:]
+            var written: [WrittenArgument] = []
+            var seen = Set<String>()
             var end = nameLocation
             for argument in arguments {
                 let value = try evaluate(argument.value)
                 let loc = argument.value.location
                 end = loc
-                if let key = argument.key {
-                    let keyLoc = argument.keyLocation ?? loc
-                    guard spec.keys.contains(key) else {
-                        let hint = Diagnostic.didYouMean(key, spec.keys)
-                            ?? (spec.keys.isEmpty ? "'\(name)' takes no options" : "options of '\(name)': \(spec.keys.joined(separator: ", "))")
-                        throw ScriptError("unknown option '\(key)' for '\(name)'", at: keyLoc, hint: hint)
-                    }
-                    if options[key] != nil {
-                        throw ScriptError("option '\(key)' given twice", at: keyLoc)
-                    }
-                    options[key] = LocatedValue(value: value, location: loc)
-                    keyLocations[key] = keyLoc
-                } else {
-                    positional.append(LocatedValue(value: value, location: loc))
+                if let key = argument.key, !seen.insert(key).inserted {
+                    throw ScriptError("option '\(key)' given twice", at: argument.keyLocation ?? loc)
                 }
+                written.append(WrittenArgument(key: argument.key, keyLocation: argument.keyLocation, value: LocatedValue(value: value, location: loc)))
             }
             end.column += end.length
             end.length = 1
-            let invocation = Invocation(name: name, location: nameLocation, positional: positional, options: options,
-                                        optionKeyLocations: keyLocations, endLocation: end)
+            let invocation = try Invocation.bind(spec, location: nameLocation, written: written, end: end)
             try spec.run(self, invocation)
         }
     }
@@ -304,20 +291,5 @@ public final class Interpreter {
             return Adam(learningRate: a.learningRate, beta1: a.beta1, beta2: a.beta2, epsilon: a.epsilon, weightDecay: a.weightDecay)
         }
         return optimizer
-    }
-
-    /// Words for tab completion: commands, then the subcommands and keys of the command being typed.
-    public func completions(line: String, word: String) -> [String] {
-        let words = line.split(separator: " ").map(String.init)
-        let typingFirst = words.isEmpty || (words.count == 1 && !line.hasSuffix(" "))
-        var candidates: [String]
-        if typingFirst {
-            candidates = Commands.names
-        } else if let spec = Commands.table[words[0]] {
-            candidates = spec.completions + spec.keys.map { $0 + "=" } + modelOrder
-        } else {
-            candidates = []
-        }
-        return candidates.filter { $0.hasPrefix(word) }.sorted()
     }
 }

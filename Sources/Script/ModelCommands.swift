@@ -1,165 +1,169 @@
 import NeuralNet
+import ModelFormat
 import TensorCore
 import Datasets
 
 enum ModelCommands {
-    static let layerKinds = ["linear", "relu", "sigmoid", "tanh", "leaky_relu", "elu", "softmax", "dropout"]
-    static let layerUsage = "layer linear IN OUT [init=he|xavier|pytorch] | layer relu|sigmoid|tanh|leaky_relu [alpha=0.1]|elu [alpha=1]|softmax|dropout [p=0.2]"
-    /// Keeps a typo like `layer linear 784 12800000` from allocating gigabytes.
-    static let maxWidth = 100_000
-    static let maxParameters = 50_000_000
+    static let modelName = Positional<String>("NAME", what: "a model name", kind: .identifier, help: "letters, digits and '_'")
+    static let existingModel = Positional<String>("NAME", what: "a model name", kind: .model, help: "a model of this session")
+
+    /// `layer KIND ...`: one form per kind of the layer table, its sizes and settings declared from the table.
+    static let layerForms: [SubcommandSpec] = LayerCatalog.typedKinds.map { kind in
+        SubcommandSpec(kind.name, summary: kind.help,
+                       arguments: kind.sizes.map { ArgumentSpec(name: $0.name, what: $0.what, kind: .int($0.range), help: $0.help) },
+                       options: kind.settings.map(option))
+    }
+
+    static let sizes = Positional<[LocatedValue]>("IN HIDDEN... OUT", what: "at least an input and an output size", isOptional: false,
+                                                help: "the width of each layer, input first; or one list: [784, 128, 10]")
+    static let act = Option<String>("act", choices: LayerCatalog.activations.map(\.name), default: "relu",
+                                    help: "the activation after each hidden layer")
+    static let alpha = Option<Double?>(LayerCatalog.alpha.name, range: LayerCatalog.alpha.range ?? 0...10, valueName: "A",
+                                       defaultText: LayerCatalog.activations.compactMap { kind in
+                                           kind.setting(named: LayerCatalog.alpha.name).map { "\(kind.name) \(describe($0.defaultValue))" }
+                                       }.joined(separator: ", "),
+                                       help: LayerCatalog.alpha.help)
+    static let initialisation = option(LayerCatalog.initialisation)
+    static let mlpName = Option<String?>("name", kind: .identifier, valueName: "NAME", noun: "model name",
+                                      help: "the model's name; default: the current model's, else mlp")
+    static let classifierLoss = Option<String>("loss", choices: ["softmax", "svm"], default: "softmax",
+                                               help: "softmax cross-entropy or the multiclass SVM's hinge loss")
 
     static let specs: [CommandSpec] = [
-        CommandSpec(name: "model", usage: "model NAME", summary: "start a new, empty sequential model and make it current",
-                    group: "models") { s, inv throws(ScriptError) in
-            try inv.expectAtMost(1, usage: "model NAME")
-            let name = try modelName(inv)
+        CommandSpec("model", group: .models, summary: "start a new, empty sequential model and make it current",
+                    arguments: [modelName]) { s, inv throws(ScriptError) in
+            let name = inv[modelName]
             _ = s.addModel(named: name)
             s.console.line("model '\(name)': empty; add layers with 'layer ...'")
         },
-        CommandSpec(name: "use", usage: "use NAME", summary: "switch to another model of this session",
-                    group: "models") { s, inv throws(ScriptError) in
-            try inv.expectAtMost(1, usage: "use NAME")
-            let arg = try inv.require(0, "a model name", usage: "use NAME")
-            let name = arg.value.description
+        CommandSpec("use", group: .models, summary: "switch to another model of this session",
+                    arguments: [existingModel]) { s, inv throws(ScriptError) in
+            let name = inv[existingModel]
             guard let m = s.models[name] else {
-                throw ScriptError("no model named '\(name)'", at: arg.location,
+                throw ScriptError("no model named '\(name)'", at: inv.location(of: existingModel),
                                   hint: Diagnostic.didYouMean(name, s.modelOrder) ?? (s.modelOrder.isEmpty ? "no models yet" : "models: \(s.modelOrder.joined(separator: ", "))"))
             }
             s.current = m
             s.console.line("using model '\(name)'")
         },
-        CommandSpec(name: "layer", usage: "layer KIND [ARGS] [options]", summary: "append a layer to the current model",
-                    details: layerUsage.replacingOccurrences(of: " | ", with: "\n"),
-                    keys: ["init", "alpha", "p"], completions: layerKinds, group: "models") { s, inv throws(ScriptError) in
+        CommandSpec("layer", group: .models, summary: "append a layer to the current model",
+                    subcommands: layerForms, subcommandWhat: "a layer kind", subcommandPlaceholder: "KIND") { s, inv throws(ScriptError) in
             let m = s.current ?? s.addModel(named: "net")
             let layer = try makeLayer(s, inv, model: m)
             if case .failure(let e) = m.network.append(layer) {
-                throw ScriptError(e.message, at: inv.positional.count > 1 ? inv.positional[1].location : inv.location,
+                throw ScriptError(e.message, at: inv.positional.first?.location ?? inv.location,
                                   hint: m.network.outputWidth.map { "the previous layer outputs \($0) values" })
             }
             m.resetTraining()
             s.console.line("\(m.name): layer \(m.network.layers.count): \(layer.spec)")
         },
-        CommandSpec(name: "mlp", usage: "mlp IN HIDDEN... OUT [act=relu] [init=he|xavier|pytorch] [name=NAME]",
-                    summary: "build a multi-layer perceptron in one line (replaces the current model)",
+        CommandSpec("mlp", group: .models, summary: "build a multi-layer perceptron in one line (replaces the current model)",
                     details: "mlp 784 128 64 10 act=relu  ->  linear 784 128, relu, linear 128 64, relu, linear 64 10\nThe output layer has no activation: cross_entropy applies the softmax.",
-                    keys: ["act", "init", "name", "alpha"], completions: ["act=", "init="], group: "models") { s, inv throws(ScriptError) in
+                    arguments: [sizes], options: [act, alpha, initialisation, mlpName]) { s, inv throws(ScriptError) in
             try mlp(s, inv)
         },
-        CommandSpec(name: "summary", usage: "summary", summary: "layers, shapes and parameter counts with the arithmetic",
-                    group: "models") { s, inv throws(ScriptError) in
-            try inv.expectAtMost(0, usage: "summary")
+        CommandSpec("summary", group: .models, summary: "layers, shapes and parameter counts with the arithmetic") { s, inv throws(ScriptError) in
             let m = try s.requireModel(inv)
             s.console.write(summary(m))
         },
-        CommandSpec(name: "knn", usage: "knn [k=1] [distance=l2|l1] [test=N]",
-                    summary: "k-nearest-neighbour classifier on the loaded data, evaluated on the test set",
-                    keys: ["k", "distance", "test"], group: "models") { s, inv throws(ScriptError) in
+        CommandSpec("knn", group: .models, summary: "k-nearest-neighbour classifier on the loaded data, evaluated on the test set",
+                    options: [EvalCommands.neighbours, EvalCommands.distanceKind, EvalCommands.testLimit]) { s, inv throws(ScriptError) in
             try EvalCommands.knn(s, inv)
         },
-        CommandSpec(name: "linear", usage: "linear [loss=softmax|svm]",
-                    summary: "linear classifier f(x) = W[x;1] (bias trick) as the current model; then 'train'",
-                    keys: ["loss"], group: "models") { s, inv throws(ScriptError) in
-            try inv.expectAtMost(0, usage: "linear [loss=softmax|svm]")
+        CommandSpec("linear", group: .models, summary: "linear classifier f(x) = W[x;1] (bias trick) as the current model; then 'train'",
+                    options: [classifierLoss]) { s, inv throws(ScriptError) in
             let data = try s.requireTrainingData(inv)
-            let lossName = try inv.choice("loss", default: "softmax", choices: ["softmax", "svm"])
+            let lossName = inv[classifierLoss]
+            let recipe = try checked(LayerCatalog.linearClassifier.recipe(sizes: [data.featureCount, data.classNames.count]), at: inv.location)
             let m = s.addModel(named: "linear")
-            _ = m.network.append(BiasTrickLinear(inputs: data.featureCount, classes: data.classNames.count, rng: &s.rng))
+            _ = m.network.append(recipe.makeLayer(rng: &s.rng))
             m.loss = lossName == "svm" ? .hinge : .crossEntropy
             s.console.line("model 'linear': W is \(data.classNames.count)x\(data.featureCount + 1) (bias trick), loss \(lossName == "svm" ? "hinge (multiclass SVM)" : "softmax cross-entropy"), \(grouped(m.network.parameterCount)) parameters")
         },
     ]
 
-    static func modelName(_ inv: Invocation) throws(ScriptError) -> String {
-        let arg = try inv.require(0, "a model name", usage: "model NAME")
-        let name = arg.value.description
-        guard Parser.isIdentifier(name) else {
-            throw ScriptError("'\(name)' is not a valid model name", at: arg.location, hint: "use letters, digits and '_'")
+    /// An option declared by a setting of the layer table.
+    static func option(_ setting: LayerSetting) -> OptionSpec {
+        switch setting.domain {
+        case .number(let range):
+            OptionSpec(name: setting.name, kind: .number(range), defaultText: describe(setting.defaultValue), help: setting.help)
+        case .choice(let choices):
+            OptionSpec(name: setting.name, kind: .choice(choices), defaultText: describe(setting.defaultValue), help: setting.help)
         }
-        return name
     }
 
-    static func width(_ inv: Invocation, _ index: Int, _ what: String, usage: String) throws(ScriptError) -> Int {
-        try inv.int(index, what, range: 1...maxWidth, usage: usage)
+    static func describe(_ value: LayerSettingValue) -> String {
+        switch value {
+        case .number(let v): Value.format(v)
+        case .word(let w): w
+        }
     }
 
-    static func initialisation(_ inv: Invocation, default d: Linear.Initialisation) throws(ScriptError) -> Linear.Initialisation {
-        let name = try inv.choice("init", default: d.rawValue, choices: Linear.Initialisation.allCases.map(\.rawValue))
-        return Linear.Initialisation(rawValue: name) ?? d
+    /// The settings written for a layer of the table, as the table's recipe takes them.
+    static func settings(_ inv: Invocation, of options: [OptionSpec]) -> [(name: String, value: LayerSettingValue)] {
+        options.compactMap { o in
+            guard let c = inv.checked(o.name) else { return nil }
+            if let t = c.text { return (o.name, .word(t)) }
+            return c.number.map { (o.name, .number($0)) }
+        }
+    }
+
+    /// A recipe, or the error in the language's words (the declarations have already checked what is typed, so
+    /// this is for what only the table knows).
+    static func checked(_ result: Result<LayerRecipe, LayerDescriptionError>, at location: SourceLocation) throws(ScriptError) -> LayerRecipe {
+        switch result {
+        case .success(let recipe): return recipe
+        case .failure(let e): throw ScriptError(Diagnostic.describe(e), at: location)
+        }
     }
 
     static func makeLayer(_ s: Interpreter, _ inv: Invocation, model: ModelState) throws(ScriptError) -> Layer {
-        let kind = try inv.word(0, "layer kind", choices: layerKinds, usage: layerUsage)
-        func allow(_ keys: [String]) throws(ScriptError) { try DataCommands.only(inv, keys, for: "layer \(kind)") }
-        switch kind {
-        case "linear":
-            try allow(["init"])
-            try inv.expectAtMost(3, usage: "layer linear IN OUT")
-            let input = try width(inv, 1, "the input size (IN)", usage: "layer linear IN OUT")
-            let output = try width(inv, 2, "the output size (OUT)", usage: "layer linear IN OUT")
-            if model.network.parameterCount + input * output > maxParameters {
-                throw ScriptError("a \(input)x\(output) layer would make the model larger than \(grouped(maxParameters)) parameters",
-                                  at: inv.positional[2].location)
-            }
-            return Linear(inputs: input, outputs: output, initialisation: try initialisation(inv, default: .pytorch), rng: &s.rng)
-        case "leaky_relu", "elu":
-            try allow(["alpha"])
-            try inv.expectAtMost(1, usage: "layer \(kind) [alpha=A]")
-            let alpha = Float(try inv.number("alpha", default: kind == "elu" ? 1 : 0.1, range: 0...10))
-            return Activation(kind == "elu" ? .elu(alpha: alpha) : .leakyReLU(alpha: alpha))
-        case "dropout":
-            try allow(["p"])
-            try inv.expectAtMost(1, usage: "layer dropout [p=0.2]")
-            let p = Float(try inv.number("p", default: 0.2, range: 0...0.99))
-            return Dropout(probability: p, seed: s.nextSeed())
-        case "softmax":
-            try allow([])
-            try inv.expectAtMost(1, usage: "layer softmax")
-            return Softmax()
-        default:
-            try allow([])
-            try inv.expectAtMost(1, usage: "layer \(kind)")
-            return Activation(activation(named: kind, alpha: 0.1))
+        guard let kind = LayerCatalog.kind(named: inv.subcommand ?? ""), let form = layerForms.first(where: { $0.name == kind.name }) else {
+            throw ScriptError("unknown layer kind", at: inv.location)
         }
-    }
-
-    static func activation(named name: String, alpha: Float) -> Activation.Function {
-        switch name {
-        case "sigmoid": .sigmoid
-        case "tanh": .tanh
-        case "leaky_relu": .leakyReLU(alpha: alpha)
-        case "elu": .elu(alpha: alpha == 0.1 ? 1 : alpha)
-        default: .relu
+        let sizes = form.arguments.map { inv.checkedArguments[$0.name]?.first?.int ?? 0 }
+        let recipe = try checked(kind.recipe(sizes: sizes, settings: settings(inv, of: form.options)), at: inv.subcommandLocation ?? inv.location)
+        if model.network.parameterCount + recipe.parameterCount > LayerCatalog.maxParameters {
+            throw ScriptError("a \(sizes.map(String.init).joined(separator: "x")) layer would make the model larger than \(grouped(LayerCatalog.maxParameters)) parameters",
+                              at: inv.positional.last?.location ?? inv.location)
         }
+        return recipe.makeLayer(rng: &s.rng)
     }
 
     static func mlp(_ s: Interpreter, _ inv: Invocation) throws(ScriptError) {
-        let usage = "mlp IN HIDDEN... OUT [act=relu]"
-        var sizes: [Int] = []
+        var widths: [Int] = []
         // Accept `mlp 784 128 10` and `mlp [784, 128, 10]`.
-        var args = inv.positional
+        var args = inv[sizes]
         if args.count == 1, case .list(let items) = args[0].value {
-            args = items.map { LocatedValue(value: $0, location: inv.positional[0].location) }
+            args = items.map { LocatedValue(value: $0, location: args[0].location) }
         }
-        for arg in args { sizes.append(try Invocation.int(arg, what: "a layer size", range: 1...maxWidth)) }
-        guard sizes.count >= 2 else {
-            throw ScriptError("'mlp' needs at least an input and an output size", at: inv.endLocation, hint: "usage: \(usage), e.g. mlp 784 128 64 10")
+        for arg in args { widths.append(try Invocation.int(arg, what: "a layer size", range: 1...LayerCatalog.maxWidth)) }
+        guard widths.count >= 2 else {
+            throw ScriptError("'mlp' needs at least an input and an output size", at: inv.endLocation, hint: "usage: \(inv.usage), e.g. mlp 784 128 64 10")
         }
         var total = 0
-        for i in 0..<(sizes.count - 1) { total += sizes[i] * sizes[i + 1] + sizes[i + 1] }
-        if total > maxParameters {
-            throw ScriptError("this network would have \(grouped(total)) parameters, more than \(grouped(maxParameters))", at: inv.location)
+        for i in 0..<(widths.count - 1) { total += widths[i] * widths[i + 1] + widths[i + 1] }
+        if total > LayerCatalog.maxParameters {
+            throw ScriptError("this network would have \(grouped(total)) parameters, more than \(grouped(LayerCatalog.maxParameters))", at: inv.location)
         }
-        let actName = try inv.choice("act", default: "relu", choices: ["relu", "sigmoid", "tanh", "leaky_relu", "elu"])
-        let alpha = Float(try inv.number("alpha", default: actName == "elu" ? 1 : 0.1, range: 0...10))
-        let defaultInit: Linear.Initialisation = .pytorch
-        let initialisation = try initialisation(inv, default: defaultInit)
-        let name = try inv.string("name") ?? s.current?.name ?? "mlp"
-        guard Parser.isIdentifier(name) else {
-            throw ScriptError("'\(name)' is not a valid model name", at: inv.options["name"]?.location ?? inv.location,
-                              hint: "use letters, digits and '_'")
+        let actName = inv[act]
+        guard let activation = LayerCatalog.kind(named: actName) else { throw ScriptError("unknown activation '\(actName)'", at: inv.location) }
+        // alpha belongs to the activation: its default is the activation's own (leaky_relu 0.1, elu 1).
+        var activationSettings: [(name: String, value: LayerSettingValue)] = []
+        if let a = inv[alpha] {
+            guard activation.setting(named: alpha.name) != nil else {
+                throw ScriptError("option 'alpha' does not apply to act=\(actName)", at: inv.location(of: alpha),
+                                  hint: "alpha is the setting of \(LayerCatalog.activations.filter { $0.setting(named: alpha.name) != nil }.map(\.name).joined(separator: " and "))")
+            }
+            activationSettings = [(alpha.name, .number(a))]
         }
+        let activationRecipe = try checked(activation.recipe(settings: activationSettings), at: inv.valueLocation(of: act))
+        let linearSettings = settings(inv, of: [initialisation])
+        var linears: [LayerRecipe] = []
+        for i in 0..<(widths.count - 1) {
+            linears.append(try checked(LayerCatalog.linear.recipe(sizes: [widths[i], widths[i + 1]], settings: linearSettings), at: inv.location))
+        }
+        let name = inv[mlpName] ?? s.current?.name ?? "mlp"
         let previous = s.models[name]
         let m = s.addModel(named: name)
         if let previous {
@@ -168,11 +172,11 @@ enum ModelCommands {
             m.optimizer = Interpreter.copy(previous.optimizer)
             m.optimizerChosen = previous.optimizerChosen
         }
-        for i in 0..<(sizes.count - 1) {
-            _ = m.network.append(Linear(inputs: sizes[i], outputs: sizes[i + 1], initialisation: initialisation, rng: &s.rng))
-            if i < sizes.count - 2 { _ = m.network.append(Activation(activation(named: actName, alpha: alpha))) }
+        for (i, linear) in linears.enumerated() {
+            _ = m.network.append(linear.makeLayer(rng: &s.rng))
+            if i < linears.count - 1 { _ = m.network.append(activationRecipe.makeLayer(rng: &s.rng)) }
         }
-        s.console.line("model '\(name)': \(sizes.map(String.init).joined(separator: "-")) \(actName) MLP, \(grouped(m.network.parameterCount)) parameters")
+        s.console.line("model '\(name)': \(widths.map(String.init).joined(separator: "-")) \(actName) MLP, \(grouped(m.network.parameterCount)) parameters")
     }
 
     static func summary(_ m: ModelState) -> String {
@@ -187,15 +191,17 @@ enum ModelCommands {
         for (i, layer) in net.layers.enumerated() {
             if case .success(let w) = layer.outputWidth(for: width) { width = w }
             var weights = "-", biases = "-"
-            if let l = layer as? Linear {
-                weights = "\(l.inputs) x \(l.outputs) = \(grouped(l.inputs * l.outputs))"
-                biases = grouped(l.outputs)
-                weightTotal += l.inputs * l.outputs
-                biasTotal += l.outputs
-            } else if let l = layer as? BiasTrickLinear {
-                weights = "\(l.classes) x (\(l.inputs) + 1) = \(grouped(l.classes * (l.inputs + 1)))"
-                biases = "(in W)"
-                weightTotal += l.classes * (l.inputs + 1)
+            if let shape = layer.weightShape {
+                if shape.biasInWeights {
+                    weights = "\(shape.outputs) x (\(shape.inputs) + 1) = \(grouped(shape.outputs * (shape.inputs + 1)))"
+                    biases = "(in W)"
+                    weightTotal += shape.outputs * (shape.inputs + 1)
+                } else {
+                    weights = "\(shape.inputs) x \(shape.outputs) = \(grouped(shape.inputs * shape.outputs))"
+                    biases = grouped(shape.outputs)
+                    weightTotal += shape.inputs * shape.outputs
+                    biasTotal += shape.outputs
+                }
             }
             rows.append([String(i + 1), layer.spec, String(width), weights, biases, grouped(layer.parameterCount)])
         }
@@ -209,7 +215,7 @@ enum ModelCommands {
         }
         text += "  total: \(grouped(net.parameterCount)) parameters"
         if biasTotal > 0 { text += " = \(grouped(weightTotal)) weights + \(grouped(biasTotal)) biases" }
-        let neurons = net.layers.compactMap { ($0 as? Linear)?.outputs }
+        let neurons = net.layers.compactMap { $0.weightShape?.outputs }
         if neurons.count > 1 { text += "; \(grouped(neurons.reduce(0, +))) neurons (\(neurons.map(String.init).joined(separator: " + ")))" }
         return text + "\n"
     }

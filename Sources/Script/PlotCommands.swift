@@ -1,45 +1,46 @@
 import NeuralNet
+import ModelFormat
 import TensorCore
 import Datasets
 import Charts
 
 enum PlotCommands {
-    static let kinds = ["loss", "acc", "history", "runs", "activation", "weights", "templates", "boundary"]
-    static let usage = "plot loss|acc|history | runs [metric=...] [last=N] | activation NAME... | weights L | templates | boundary"
+    static let height = Option<Int?>("height", range: 4...60, help: "chart height in rows")
+    static let functions = Positional<[String]>("NAME", what: "an activation", choices: LayerCatalog.activations.map(\.name),
+                                              help: "the functions to draw (default: all)")
+    static let layerNumber = Positional<Int?>("L", what: "a layer number", range: 1...Int.max, defaultText: "the first with weights",
+                                            help: "the layer's number, as 'summary' shows it")
 
     static let specs: [CommandSpec] = [
-        CommandSpec(name: "plot", usage: usage, summary: "charts in the terminal",
-                    details: """
-                    plot loss             training loss over epochs (and validation loss after 'split')
-                    plot acc              training and validation accuracy per epoch
-                    plot history          loss and accuracy, train vs validation
-                    plot runs             loss curves of the runs overlaid (metric=acc|val_acc; last=N: the last N runs)
-                    plot activation relu sigmoid tanh leaky_relu elu   the functions over [-5, 5]
-                    plot weights L        histogram of layer L's weights
-                    plot templates        a linear classifier's weights as one image per class
-                    plot boundary         decision regions of a model trained on 2-D toy data
-                    """,
-                    keys: ["height", "metric", "last"], completions: kinds + ["relu", "sigmoid", "tanh", "leaky_relu", "elu"],
-                    group: "plots") { s, inv throws(ScriptError) in
+        CommandSpec("plot", group: .plots, summary: "charts in the terminal", options: [height],
+                    subcommands: [
+                        SubcommandSpec("loss", summary: "training loss over epochs (and validation loss after 'split')"),
+                        SubcommandSpec("acc", summary: "training and validation accuracy per epoch"),
+                        SubcommandSpec("history", summary: "loss and accuracy, train vs validation"),
+                        SubcommandSpec("runs", summary: "the curves of the session's runs overlaid",
+                                       options: [RunCommands.metric, RunCommands.lastRuns]),
+                        SubcommandSpec("activation", summary: "activation functions over [-5, 5]", arguments: [functions]),
+                        SubcommandSpec("weights", summary: "histogram of a layer's weights", arguments: [layerNumber]),
+                        SubcommandSpec("templates", summary: "a linear classifier's weights as one image per class"),
+                        SubcommandSpec("boundary", summary: "decision regions of a model trained on 2-D toy data"),
+                    ],
+                    subcommandWhat: "a chart", subcommandPlaceholder: "CHART") { s, inv throws(ScriptError) in
             try plot(s, inv)
         },
     ]
 
     static func plot(_ s: Interpreter, _ inv: Invocation) throws(ScriptError) {
-        let kind = try inv.word(0, "chart", choices: kinds, usage: usage)
+        let kind = inv.subcommand ?? ""
         var options = s.options
-        options.height = try inv.int("height", default: options.height, range: 4...60)
-        if kind != "runs", inv.options["metric"] != nil || inv.options["last"] != nil {
-            try DataCommands.only(inv, ["height"], for: "plot \(kind)")
-        }
+        if let h = inv[height] { options.height = h }
+        let chartLocation = inv.subcommandLocation ?? inv.location
         switch kind {
         case "runs":
             try RunCommands.plot(s, inv, options: options)
         case "loss", "acc", "history":
-            try inv.expectAtMost(1, usage: "plot \(kind)")
             let m = try s.requireModel(inv)
             guard !m.history.isEmpty else {
-                throw ScriptError("nothing to plot yet: model '\(m.name)' has not been trained", at: inv.positional[0].location, hint: "run 'train' first")
+                throw ScriptError("nothing to plot yet: model '\(m.name)' has not been trained", at: chartLocation, hint: "run 'train' first")
             }
             let epochs = m.history.map { Double($0.epoch) }
             if kind != "acc" {
@@ -56,40 +57,34 @@ enum PlotCommands {
                 s.console.chart(Chart.line(series, title: "accuracy", xLabel: "epoch", yLabel: "%", options: options))
             }
         case "activation":
-            let names = ["relu", "sigmoid", "tanh", "leaky_relu", "elu"]
-            var chosen: [String] = []
-            for arg in inv.positional.dropFirst() { chosen.append(try Invocation.choice(arg, what: "activation", choices: names)) }
-            if chosen.isEmpty { chosen = names }
+            let chosen = inv[functions].isEmpty ? LayerCatalog.activations : inv[functions].compactMap(LayerCatalog.kind(named:))
             let xs = stride(from: -5.0, through: 5.0, by: 0.05).map { $0 }
-            let series = chosen.map { name in
-                let f = ModelCommands.activation(named: name, alpha: name == "elu" ? 1 : 0.1)
-                return Series(name: name, x: xs, y: xs.map { Double(f(Float($0))) })
+            // Each function with its default setting from the layer table.
+            let series = chosen.compactMap { kind in
+                kind.activation.map { f in Series(name: kind.name, x: xs, y: xs.map { Double(f(Float($0))) }) }
             }
             s.console.chart(Chart.line(series, title: "activation functions", xLabel: "x", yLabel: "f(x)", options: options))
         case "weights":
-            try inv.expectAtMost(2, usage: "plot weights L")
             let m = try s.requireModel(inv)
             let withWeights = m.network.layers.enumerated().filter { !$0.element.parameters.isEmpty }
             guard !withWeights.isEmpty else { throw ScriptError("model '\(m.name)' has no layers with weights", at: inv.location) }
             let defaultLayer = withWeights[0].offset + 1
-            let l = try inv.optionalInt(1, "a layer number", range: 1...m.network.layers.count, default: defaultLayer)
+            let l = try inv.int(layerNumber, within: 1...m.network.layers.count) ?? defaultLayer
             let layer = m.network.layers[l - 1]
             guard let w = layer.parameters.first else {
-                throw ScriptError("layer \(l) (\(layer.spec)) has no weights", at: inv.positional[1].location,
+                throw ScriptError("layer \(l) (\(layer.spec)) has no weights", at: inv.location(of: layerNumber),
                                   hint: "layers with weights: \(withWeights.map { String($0.offset + 1) }.joined(separator: ", "))")
             }
             s.console.chart(Chart.histogram(w.value.array.map(Double.init), bins: 30,
                                             title: "layer \(l) (\(layer.spec)) weights, n=\(grouped(w.value.count))", options: options))
         case "templates":
-            try inv.expectAtMost(1, usage: "plot templates")
             let m = try s.requireModel(inv)
             let data = try s.requireTrainingData(inv)
-            var templates: [[Float]] = []
-            if let l = m.network.layers.first as? BiasTrickLinear, m.network.layers.count == 1 {
-                templates = (0..<l.classes).map { l.template($0) }
-            } else if let l = m.network.layers.first as? Linear, m.network.layers.count == 1 {
-                templates = (0..<l.outputs).map { c in (0..<l.inputs).map { l.weightAt(input: $0, output: c) } }
-            } else {
+            // A one-layer model's weights into each output, drawn as an image of the input.
+            let layer = m.network.layers.count == 1 ? m.network.layers.first : nil
+            let outputs = layer?.weightShape?.outputs ?? 0
+            let templates = (0..<outputs).compactMap { layer?.incomingWeights(of: $0) }
+            if templates.isEmpty {
                 throw ScriptError("templates are the weights of a linear classifier; model '\(m.name)' has \(m.network.layers.count) layers",
                                   at: inv.location, hint: "create one with 'linear loss=softmax' and train it")
             }
@@ -99,7 +94,6 @@ enum PlotCommands {
             s.console.chart(Chart.imageGrid(templates, width: shape.cols, height: shape.rows,
                                             captions: data.classNames.map { "class \($0)" }, options: options))
         default:
-            try inv.expectAtMost(1, usage: "plot boundary")
             let m = try s.requireModel(inv)
             let data = try s.requireTrainingData(inv)
             guard data.featureCount == 2 else {

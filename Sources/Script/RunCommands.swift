@@ -26,18 +26,19 @@ struct RunRecord {
 }
 
 enum RunCommands {
+    static let action = Positional<String?>("ACTION", what: "an action", kind: .choice(["clear"]), help: "forget every run")
+    static let metric = Option<String>("metric", choices: ["loss", "acc", "val_acc"], default: "loss", help: "the curve of each run")
+    static let lastRuns = Option<Int>("last", default: 1000, range: 1...1000, valueName: "N", help: "only the last N runs")
+
     static let specs: [CommandSpec] = [
-        CommandSpec(name: "runs", usage: "runs [clear]",
-                    summary: "table of this session's training runs (sweeps): settings, loss, accuracies",
+        CommandSpec("runs", group: .evaluation, summary: "table of this session's training runs (sweeps): settings, loss, accuracies",
                     details: """
                     One row per trained model: 'train' opens it, 'eval val|test' fills in the accuracies.
                     Rows are labelled by 'train label=TEXT', else by the loop variables of a 'for' sweep,
                     else by the model name. 'plot runs' overlays their loss (or accuracy) curves.
                     """,
-                    completions: ["clear"], group: "evaluation") { s, inv throws(ScriptError) in
-            try inv.expectAtMost(1, usage: "runs [clear]")
-            if !inv.positional.isEmpty {
-                _ = try inv.word(0, "action", choices: ["clear"], usage: "runs [clear]")
+                    arguments: [action]) { s, inv throws(ScriptError) in
+            if inv[action] != nil {
                 let n = s.runs.count
                 s.runs = []
                 for m in s.models.values { m.runIndex = nil }
@@ -105,9 +106,9 @@ enum RunCommands {
         var widths: [Int] = []
         var others: [String] = []
         for layer in m.network.layers {
-            if let linear = layer as? Linear {
-                if widths.isEmpty { widths.append(linear.inputs) }
-                widths.append(linear.outputs)
+            if let shape = layer.weightShape, !shape.biasInWeights {
+                if widths.isEmpty { widths.append(shape.inputs) }
+                widths.append(shape.outputs)
             } else if !others.contains(layer.spec) {
                 others.append(layer.spec)
             }
@@ -158,17 +159,12 @@ enum RunCommands {
         return out
     }
 
-    static let plotUsage = "plot runs [metric=loss|acc|val_acc] [last=N]"
-
     /// `plot runs [metric=loss|acc|val_acc] [last=N]`: one curve per trained run (the last N), with a legend.
     static func plot(_ s: Interpreter, _ inv: Invocation, options: ChartOptions) throws(ScriptError) {
-        try inv.expectAtMost(1, usage: plotUsage)
-        try DataCommands.only(inv, ["metric", "last", "height"], for: "plot runs")
-        let metric = try inv.choice("metric", default: "loss", choices: ["loss", "acc", "val_acc"])
-        let last = try inv.int("last", default: 1000, range: 1...1000)
-        let trained = Array(s.runs.filter { $0.epochs > 0 }.suffix(last))
+        let metric = inv[RunCommands.metric]
+        let trained = Array(s.runs.filter { $0.epochs > 0 }.suffix(inv[lastRuns]))
         guard !trained.isEmpty else {
-            throw ScriptError("nothing to plot yet: no model has been trained", at: inv.positional[0].location, hint: "run 'train' first")
+            throw ScriptError("nothing to plot yet: no model has been trained", at: inv.subcommandLocation ?? inv.location, hint: "run 'train' first")
         }
         var series: [Series] = []
         for r in trained {
@@ -186,7 +182,7 @@ enum RunCommands {
             series.append(Series(name: "#\(r.number) \(r.label)", y: ys))
         }
         if metric == "val_acc" && !trained.contains(where: { $0.epochValidationAccuracy.contains { $0 != nil } }) {
-            throw ScriptError("no run has validation accuracies", at: inv.location(of: "metric"), hint: "run 'split val=0.1' before training")
+            throw ScriptError("no run has validation accuracies", at: inv.location(of: RunCommands.metric), hint: "run 'split val=0.1' before training")
         }
         let title = ["loss": "training loss per run", "acc": "training accuracy per run", "val_acc": "validation accuracy per run"][metric] ?? metric
         s.console.chart(Chart.line(series, title: title, xLabel: "epoch", yLabel: metric == "loss" ? "loss" : "%", options: options))

@@ -148,13 +148,18 @@ extension Interpreter {
 }
 
 enum RecordCommands {
+    static let file = Positional<String>("FILE", what: "a file name ending in .ipynb, .md or .txt", kind: .path,
+                                       help: "the transcript: .ipynb (Jupyter notebook), .md or .txt")
+
     static let specs: [CommandSpec] = [
-        CommandSpec(name: "record", usage: "record start FILE | record stop",
-                    summary: "record this session as a transcript (.ipynb, .md or .txt), one cell per input",
-                    completions: ["start", "stop"], group: "general") { s, inv throws(ScriptError) in
-            let what = try inv.word(0, "record action", choices: ["start", "stop"], usage: "record start FILE | record stop")
+        CommandSpec("record", group: .general, summary: "record this session as a transcript (.ipynb, .md or .txt), one cell per input",
+                    subcommands: [
+                        SubcommandSpec("start", summary: "start recording into FILE (written after every input)", arguments: [file]),
+                        SubcommandSpec("stop", summary: "write the transcript and stop recording"),
+                    ],
+                    subcommandWhat: "a record action", subcommandPlaceholder: "ACTION") { s, inv throws(ScriptError) in
+            let what = inv.subcommand ?? ""
             if what == "stop" {
-                try inv.expectAtMost(1, usage: "record stop")
                 guard let r = s.recording else { throw ScriptError("not recording", at: inv.location, hint: "start with: record start lab.ipynb") }
                 do { try r.transcript.write(to: r.path) } catch {
                     throw ScriptError("cannot write \(r.path): \(error)", at: inv.location)
@@ -163,16 +168,14 @@ enum RecordCommands {
                 s.console.line("recorded \(r.count) cell\(r.count == 1 ? "" : "s") to \(r.path)")
                 return
             }
-            try inv.expectAtMost(2, usage: "record start FILE")
-            let pathArg = try inv.require(1, "a file name ending in .ipynb, .md or .txt", usage: "record start FILE")
-            let path = pathArg.value.description
+            let path = inv[file]
             guard TranscriptFormat(path: path) != nil else {
-                throw ScriptError("unknown transcript format for '\(path)'", at: pathArg.location, hint: "use a .ipynb, .md or .txt file name")
+                throw ScriptError("unknown transcript format for '\(path)'", at: inv.location(of: file), hint: "use a .ipynb, .md or .txt file name")
             }
             if s.recording != nil { throw ScriptError("already recording", at: inv.location, hint: "stop first with: record stop") }
             let r = Recording(path: path, transcript: Transcript(header: s.header(script: "interactive session")))
             do { try r.transcript.write(to: path) } catch {
-                throw ScriptError("cannot write \(path): \(error)", at: pathArg.location)
+                throw ScriptError("cannot write \(path): \(error)", at: inv.location(of: file))
             }
             s.recording = r
             s.console.line("recording to \(path); 'record stop' to finish")

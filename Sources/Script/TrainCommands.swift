@@ -4,61 +4,66 @@ import TensorCore
 import Datasets
 
 enum TrainCommands {
-    static let optimizerUsage = "optimizer sgd [lr=0.01] [momentum=0] [nesterov=false] [weight_decay=0] | adam [lr=0.001] [beta1=0.9] [beta2=0.999] [weight_decay=0]"
+    static let lossKind = Positional<String>("KIND", what: "a loss", choices: LossFunction.allCases.map(\.rawValue), help: "the loss function")
+    static let lrHint = "typical values: 0.1, 0.01, 0.001"
+    static let sgdRate = Option<Double>("lr", default: 0.01, positiveUpTo: 1e6, help: "learning rate", hint: lrHint)
+    static let momentum = Option<Double>("momentum", default: 0, range: 0...0.9999, help: "share of the last step kept in the next")
+    static let nesterov = Option<Bool>("nesterov", default: false, help: "Nesterov's momentum (looks ahead before the gradient)")
+    static let weightDecay = Option<Double>("weight_decay", default: 0, range: 0...1, help: "L2 penalty on the weights")
+    static let adamRate = Option<Double>("lr", default: 0.001, positiveUpTo: 1e6, help: "learning rate", hint: lrHint)
+    static let beta1 = Option<Double>("beta1", default: 0.9, range: 0...0.9999, help: "decay of the gradients' running mean")
+    static let beta2 = Option<Double>("beta2", default: 0.999, range: 0...0.99999, help: "decay of the squared gradients' running mean")
+    static let epochs = Option<Int>("epochs", default: 5, range: 1...10_000, help: "passes over the training set")
+    static let batch = Option<Int>("batch", default: 64, range: 1...Int.max, help: "samples per step, at most the training set's size")
+    static let shuffle = Option<Bool>("shuffle", default: true, help: "shuffle the training set before each epoch")
+    static let step = Option<Int>("step", default: 0, range: 0...10_000, help: "every this many epochs, multiply the learning rate by gamma; 0: never")
+    static let gamma = Option<Double>("gamma", default: 0.1, range: 0...1, help: "the learning rate's factor at each step")
+    static let patience = Option<Int>("patience", default: 0, range: 0...10_000,
+                                      help: "stop when validation accuracy has not improved for this many epochs; 0: never; needs 'split'")
+    static let runLabel = Option<String?>("label", valueName: "TEXT", help: "the run's name in the 'runs' table")
+    static let checkedSamples = Option<Int>("n", default: 8, range: 1...256, help: "samples in the batch checked")
 
     static let specs: [CommandSpec] = [
-        CommandSpec(name: "loss", usage: "loss cross_entropy|mse|hinge", summary: "the loss the current model is trained with",
-                    completions: LossFunction.allCases.map(\.rawValue), group: "training") { s, inv throws(ScriptError) in
-            try inv.expectAtMost(1, usage: "loss cross_entropy|mse|hinge")
+        CommandSpec("loss", group: .training, summary: "the loss the current model is trained with",
+                    arguments: [lossKind]) { s, inv throws(ScriptError) in
             let m = try s.requireModel(inv)
-            let name = try inv.word(0, "loss", choices: LossFunction.allCases.map(\.rawValue), usage: "loss cross_entropy|mse|hinge")
+            let name = inv[lossKind]
             m.loss = LossFunction(rawValue: name) ?? .crossEntropy
             s.console.line("loss: \(name)")
         },
-        CommandSpec(name: "optimizer", usage: "optimizer sgd|adam [lr=...] [options]", summary: "how the weights are updated",
-                    details: optimizerUsage.replacingOccurrences(of: " | ", with: "\n"),
-                    keys: ["lr", "momentum", "nesterov", "weight_decay", "beta1", "beta2"],
-                    completions: ["sgd", "adam"], group: "training") { s, inv throws(ScriptError) in
-            try inv.expectAtMost(1, usage: optimizerUsage)
+        CommandSpec("optimizer", group: .training, summary: "how the weights are updated",
+                    subcommands: [
+                        SubcommandSpec("sgd", summary: "stochastic gradient descent, with momentum if asked",
+                                       options: [sgdRate, momentum, nesterov, weightDecay]),
+                        SubcommandSpec("adam", summary: "Adam: steps scaled by running means of the gradients and their squares",
+                                       options: [adamRate, beta1, beta2, weightDecay]),
+                    ],
+                    subcommandWhat: "an optimizer", subcommandPlaceholder: "KIND") { s, inv throws(ScriptError) in
             let m = try s.requireModel(inv)
-            let kind = try inv.word(0, "optimizer", choices: ["sgd", "adam"], usage: optimizerUsage)
-            let decay = Float(try inv.number("weight_decay", default: 0, range: 0...1))
-            if kind == "sgd" {
-                try DataCommands.only(inv, ["lr", "momentum", "nesterov", "weight_decay"], for: "optimizer sgd")
-                // The sign first, as for adam: "lr must be positive" says more than the allowed range.
-                try positiveLearningRate(inv)
-                let lr = Float(try inv.number("lr", default: 0.01, range: 1e-12...1e6))
-                let momentum = Float(try inv.number("momentum", default: 0, range: 0...0.9999))
-                let nesterov = try inv.bool("nesterov", default: false)
-                if nesterov && momentum == 0 {
-                    throw ScriptError("nesterov=true needs a momentum above 0", at: inv.location(of: "nesterov"), hint: "e.g. momentum=0.9")
+            let decay = Float(inv[weightDecay])
+            if inv.subcommand == "sgd" {
+                if inv[nesterov] && inv[momentum] == 0 {
+                    throw ScriptError("nesterov=true needs a momentum above 0", at: inv.location(of: nesterov), hint: "e.g. momentum=0.9")
                 }
-                m.optimizer = SGD(learningRate: lr, momentum: momentum, nesterov: nesterov, weightDecay: decay)
+                m.optimizer = SGD(learningRate: Float(inv[sgdRate]), momentum: Float(inv[momentum]), nesterov: inv[nesterov], weightDecay: decay)
             } else {
-                try DataCommands.only(inv, ["lr", "beta1", "beta2", "weight_decay"], for: "optimizer adam")
-                try positiveLearningRate(inv)
-                let lr = Float(try inv.number("lr", default: 1e-3, range: 1e-12...1e6))
-                let b1 = Float(try inv.number("beta1", default: 0.9, range: 0...0.9999))
-                let b2 = Float(try inv.number("beta2", default: 0.999, range: 0...0.99999))
-                m.optimizer = Adam(learningRate: lr, beta1: b1, beta2: b2, weightDecay: decay)
+                m.optimizer = Adam(learningRate: Float(inv[adamRate]), beta1: Float(inv[beta1]), beta2: Float(inv[beta2]), weightDecay: decay)
             }
             m.optimizerChosen = true
             m.trainer = nil
             s.console.line("optimizer: \(m.optimizer.spec)")
         },
-        CommandSpec(name: "train", usage: "train [epochs=5] [batch=64] [shuffle=true] [step=0 gamma=0.1] [patience=0] [label=TEXT]",
-                    summary: "train the current model; one line per epoch (Ctrl-C stops and keeps the weights)",
-                    details: "step=N gamma=G multiplies the learning rate by G every N epochs.\npatience=N stops when validation accuracy has not improved for N epochs (needs 'split').\nlabel=TEXT names the run in the 'runs' table (default: the sweep's loop variables, else the model name).",
-                    keys: ["epochs", "batch", "shuffle", "step", "gamma", "patience", "label"], group: "training") { s, inv throws(ScriptError) in
+        CommandSpec("train", group: .training, summary: "train the current model; one line per epoch (Ctrl-C stops and keeps the weights)",
+                    details: "Run 'split' first to see validation loss and accuracy per epoch.",
+                    options: [epochs, batch, shuffle, step, gamma, patience, runLabel]) { s, inv throws(ScriptError) in
             try train(s, inv)
         },
-        CommandSpec(name: "gradcheck", usage: "gradcheck [n=8]", summary: "compare backprop with finite differences, per parameter",
-                    keys: ["n"], group: "training") { s, inv throws(ScriptError) in
-            try inv.expectAtMost(0, usage: "gradcheck [n=8]")
+        CommandSpec("gradcheck", group: .training, summary: "compare backprop with finite differences, per parameter",
+                    options: [checkedSamples]) { s, inv throws(ScriptError) in
             let m = try s.requireModel(inv)
             let data = try s.requireTrainingData(inv)
             try checkFits(m, data, inv)
-            let n = min(try inv.int("n", default: 8, range: 1...256), data.count)
+            let n = min(inv[checkedSamples], data.count)
             let x = Matrix(rows: n, cols: data.featureCount, values: (0..<n).flatMap { data.matrix.row($0) })
             let entries = GradientCheck.run(m.network, loss: m.loss, input: x, labels: Array(data.labels[0..<n]))
             s.console.line("gradient check on \(n) samples (central differences, eps 1e-2, float32):")
@@ -68,12 +73,6 @@ enum TrainCommands {
             }
         },
     ]
-
-    static func positiveLearningRate(_ inv: Invocation) throws(ScriptError) {
-        if let arg = inv.options["lr"], case .number(let v) = arg.value, v <= 0 {
-            throw ScriptError("lr must be positive, found \(Value.format(v))", at: arg.location, hint: "typical values: 0.1, 0.01, 0.001")
-        }
-    }
 
     static func checkFits(_ m: ModelState, _ data: LabeledData, _ inv: Invocation) throws(ScriptError) {
         if m.knn != nil {
@@ -98,20 +97,18 @@ enum TrainCommands {
     static func samples(_ d: LabeledData) -> Samples { Samples(matrix: d.matrix, labels: d.labels) }
 
     static func train(_ s: Interpreter, _ inv: Invocation) throws(ScriptError) {
-        try inv.expectAtMost(0, usage: "train [epochs=5] [batch=64]")
         let m = try s.requireModel(inv)
         let data = try s.requireTrainingData(inv)
         try checkFits(m, data, inv)
-        var config = TrainConfig(epochs: try inv.int("epochs", default: 5, range: 1...10_000),
-                                 batchSize: try inv.int("batch", default: 64, range: 1...max(1, data.count)))
-        config.shuffle = try inv.bool("shuffle", default: true)
-        config.stepSize = try inv.int("step", default: 0, range: 0...10_000)
-        config.stepGamma = Float(try inv.number("gamma", default: 0.1, range: 0...1))
-        config.patience = try inv.int("patience", default: 0, range: 0...10_000)
+        var config = TrainConfig(epochs: inv[epochs], batchSize: try inv.int(batch, within: 1...max(1, data.count)))
+        config.shuffle = inv[shuffle]
+        config.stepSize = inv[step]
+        config.stepGamma = Float(inv[gamma])
+        config.patience = inv[patience]
         if config.patience > 0 && s.validation == nil {
-            throw ScriptError("patience= needs a validation set", at: inv.location(of: "patience"), hint: "run 'split val=0.1' first")
+            throw ScriptError("patience= needs a validation set", at: inv.location(of: patience), hint: "run 'split val=0.1' first")
         }
-        let label = try inv.string("label")
+        let label = inv[runLabel]
         let trainer = m.trainerForCurrentSetup()
         let run = RunCommands.run(of: m, in: s, label: label)
         let totalEpochs = m.history.count + config.epochs

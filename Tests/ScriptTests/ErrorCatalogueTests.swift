@@ -309,7 +309,7 @@ final class ErrorCatalogueTests: XCTestCase {
             t.nnl:1:5: error: 'show' needs what to show
              1 | show
                |     ^
-              = usage: show image I | samples N | pixels I [set=train|test]
+              = usage: show image I|samples [N]|pixels I [options]
             """)
         expect("use", """
             t.nnl:1:4: error: 'use' needs a model name
@@ -403,7 +403,7 @@ final class ErrorCatalogueTests: XCTestCase {
             t.nnl:1:15: error: 'layer' needs the output size (OUT)
              1 | layer linear 3
                |               ^
-              = usage: layer linear IN OUT
+              = usage: layer linear IN OUT [init=he|xavier|pytorch]
             """)
         expect("layer linear 0 4", """
             t.nnl:1:14: error: the input size (IN) must be between 1 and 100,000, found 0
@@ -436,7 +436,7 @@ final class ErrorCatalogueTests: XCTestCase {
             t.nnl:1:6: error: 'mlp' needs at least an input and an output size
              1 | mlp 3
                |      ^
-              = usage: mlp IN HIDDEN... OUT [act=relu], e.g. mlp 784 128 64 10
+              = usage: mlp IN HIDDEN... OUT [act=relu|sigmoid|tanh|leaky_relu|elu] [alpha=A] [init=he|xavier|pytorch] [name=NAME], e.g. mlp 784 128 64 10
             """)
         expect("mlp [3, [4], 2]", """
             t.nnl:1:5: error: a layer size must be a whole number, found list '[4]'
@@ -601,9 +601,15 @@ final class ErrorCatalogueTests: XCTestCase {
               = try 'plot boundary' for 2-D toy data
             """)
         expect("knn k=0", after: "load toy circle n=40", """
-            t.nnl:1:7: error: k must be between 1 and 20, found 0
+            t.nnl:1:7: error: k must be between 1 and 1,000, found 0
              1 | knn k=0
                |       ^
+            """)
+        // The bound that depends on the data (k at most the training set's size) is checked when the command runs.
+        expect("knn k=25", after: "load toy circle n=40", """
+            t.nnl:1:7: error: k must be between 1 and 20, found 25
+             1 | knn k=25
+               |       ^~
             """)
         expect("eval", """
             t.nnl:1:1: error: no model yet

@@ -3,6 +3,33 @@ import XCTest
 
 /// The bugs the issue named, each as it was reported.
 final class IssueFixesTests: XCTestCase {
+    private func layerSpecs(_ i: Interpreter) -> [String] { i.current?.network.layers.map(\.spec) ?? [] }
+
+    /// `mlp ... act=elu alpha=0.1` built ELU with alpha 1; each activation's alpha is honoured, and its default is
+    /// the table's (leaky_relu 0.1, elu 1).
+    func testMLPHonoursTheActivationsAlpha() {
+        let i = quietInterpreter()
+        for (line, activation) in [("mlp 3 4 4 2 act=elu alpha=0.1", "elu alpha=0.1"), ("mlp 3 4 2 act=elu", "elu alpha=1"),
+                                   ("mlp 3 4 2 act=leaky_relu alpha=0.3", "leaky_relu alpha=0.3"),
+                                   ("mlp 3 4 2 act=leaky_relu", "leaky_relu alpha=0.1"), ("mlp 3 4 2 act=tanh", "tanh")] {
+            let (_, hadError) = i.runInteractive(line)
+            XCTAssertFalse(hadError, line)
+            let specs = layerSpecs(i)
+            XCTAssertEqual(specs.filter { !$0.hasPrefix("linear") }, Array(repeating: activation, count: specs.count / 2), line)
+        }
+        _ = i.runInteractive("model m\nlayer linear 3 4\nlayer elu alpha=0.1\nlayer leaky_relu")
+        XCTAssertEqual(layerSpecs(i), ["linear 3 4", "elu alpha=0.1", "leaky_relu alpha=0.1"])
+        // alpha means nothing to relu: said, not ignored.
+        let session = ErrorCatalogueTests.Session()
+        XCTAssertEqual(session.run("mlp 3 4 2 act=relu alpha=0.2"), """
+            t.nnl:1:20: error: option 'alpha' does not apply to act=relu
+             1 | mlp 3 4 2 act=relu alpha=0.2
+               |                    ^~~~~
+              = alpha is the setting of leaky_relu and elu
+
+            """)
+    }
+
     /// A model made by `linear` had no input width, so `summary` started from 0.
     func testLinearClassifierSummaryStartsFromTheInputWidth() {
         let i = quietInterpreter()

@@ -58,6 +58,10 @@ final class PseudoTerminalTests: XCTestCase {
         let printed = try t.expect("nnlab> ")
         XCTAssertTrue(printed.contains("67890\r\n"), printed)
         XCTAssertFalse(t.transcript.contains("\n12345\r\n"), "the discarded line never ran")
+        // Tab completes an option's value from the layer table (readline breaks the word at '=').
+        t.send("mlp 3 4 2 act=leaky_r\t\r")
+        try t.expect("3-4-2 leaky_relu MLP")
+        try t.expect("nnlab> ")
         // A mistake is reported and the session goes on; Ctrl-D at an empty prompt then exits with 0.
         t.send("trian\r")
         try t.expect("did you mean 'train'")
