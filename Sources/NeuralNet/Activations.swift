@@ -107,6 +107,7 @@ public final class Softmax: Layer {
     public init() {}
     public var kind: String { "softmax" }
     public var spec: String { "softmax" }
+    public var outputsProbabilities: Bool { true }
     public var parameters: [Parameter] { [] }
     public func outputWidth(for inputWidth: Int) -> Result<Int, LayerError> { .success(inputWidth) }
 

@@ -47,6 +47,8 @@ public protocol Layer: AnyObject {
     /// Whether `parameter` is stored transposed relative to PyTorch's layout (Linear keeps W as in x out, PyTorch's
     /// nn.Linear.weight is out x in); saved files use PyTorch's.
     func storesTransposed(_ parameter: Parameter) -> Bool
+    /// Whether the layer's outputs are probabilities (softmax): a model ending in one gives probabilities, not logits.
+    var outputsProbabilities: Bool { get }
 }
 
 /// A weight matrix seen as a map from `inputs` to `outputs`, with the biases apart or, with the bias trick, as
@@ -74,4 +76,5 @@ extension Layer {
     public var weightShape: WeightShape? { nil }
     public func incomingWeights(of output: Int) -> [Float]? { nil }
     public func storesTransposed(_ parameter: Parameter) -> Bool { false }
+    public var outputsProbabilities: Bool { false }
 }

@@ -10,6 +10,8 @@ public protocol Optimizer: AnyObject {
     var spec: String { get }
     /// Updates the parameter from its gradient, leaving the gradient zeroed.
     func update(_ parameter: Parameter)
+    /// The same optimizer (same settings) without any state: for a freshly built network.
+    func fresh() -> Optimizer
 }
 
 extension Optimizer {
@@ -31,6 +33,10 @@ public final class SGD: Optimizer {
         self.momentum = momentum
         self.nesterov = nesterov
         self.weightDecay = weightDecay
+    }
+
+    public func fresh() -> Optimizer {
+        SGD(learningRate: learningRate, momentum: momentum, nesterov: nesterov, weightDecay: weightDecay)
     }
 
     public var spec: String {
@@ -155,6 +161,10 @@ public final class Adam: Optimizer {
         self.beta2 = beta2
         self.epsilon = epsilon
         self.weightDecay = weightDecay
+    }
+
+    public func fresh() -> Optimizer {
+        Adam(learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: weightDecay)
     }
 
     public var spec: String { "adam lr=\(short(learningRate)) beta1=\(short(beta1)) beta2=\(short(beta2)) weight_decay=\(short(weightDecay))" }

@@ -23,7 +23,7 @@ public final class Sequential {
     }
 
     /// True when the last layer is a softmax, so outputs are probabilities rather than logits.
-    public var endsInSoftmax: Bool { layers.last is Softmax }
+    public var endsInSoftmax: Bool { layers.last?.outputsProbabilities ?? false }
 
     /// Appends a layer after checking that it accepts the current output width. Activations before any linear
     /// layer take whatever the data gives; the input width is set by the first layer that requires one (a linear

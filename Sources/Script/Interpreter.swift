@@ -38,7 +38,7 @@ public final class ModelState {
         runIndex = nil
         if optimizerChosen {
             // Fresh optimizer state (momentum buffers) for a fresh network, same settings.
-            optimizer = Interpreter.copy(optimizer)
+            optimizer = optimizer.fresh()
         }
     }
 }
@@ -281,15 +281,5 @@ public final class Interpreter {
         var o = ChartOptions.fromEnvironment(asciiOverride: asciiCharts, widthOverride: widthOverride)
         if !console.isTerminal { o.color = false }
         return o
-    }
-
-    static func copy(_ optimizer: Optimizer) -> Optimizer {
-        if let s = optimizer as? SGD {
-            return SGD(learningRate: s.learningRate, momentum: s.momentum, nesterov: s.nesterov, weightDecay: s.weightDecay)
-        }
-        if let a = optimizer as? Adam {
-            return Adam(learningRate: a.learningRate, beta1: a.beta1, beta2: a.beta2, epsilon: a.epsilon, weightDecay: a.weightDecay)
-        }
-        return optimizer
     }
 }

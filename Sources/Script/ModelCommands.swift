@@ -169,7 +169,7 @@ enum ModelCommands {
         if let previous {
             // Keep the training setup the user chose; the weights are new.
             m.loss = previous.loss
-            m.optimizer = Interpreter.copy(previous.optimizer)
+            m.optimizer = previous.optimizer.fresh()
             m.optimizerChosen = previous.optimizerChosen
         }
         for (i, linear) in linears.enumerated() {
