@@ -19,21 +19,24 @@ let package = Package(
         .systemLibrary(name: "CBLAS", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CCrypto", providers: [.apt(["libssl-dev"])]),
 
         // Counts allocations (malloc/calloc/realloc of the whole process) for the benchmark only.
         .target(name: "CAllocCount"),
 
         // Clock, the atomic file writer, OS errors in words: the few things every module needs; depends on nothing.
         .target(name: "Basics"),
+        // SHA-256 (data checksums) and HMAC-SHA256 (Jupyter message signatures), from OpenSSL's libcrypto.
+        .target(name: "Hashing", dependencies: ["CCrypto"]),
         .target(name: "TensorCore", dependencies: ["CBLAS"], swiftSettings: fast),
         .target(name: "NeuralNet", dependencies: ["Basics", "TensorCore"], swiftSettings: fast),
-        .target(name: "Datasets", dependencies: ["Basics", "TensorCore", "CZlib"], swiftSettings: fast),
+        .target(name: "Datasets", dependencies: ["Basics", "Hashing", "TensorCore", "CZlib"], swiftSettings: fast),
         // Models as text and files: the table of layer kinds, the text-to-layer parser, the safetensors codec.
         // Built checked (no fast settings): it parses what users type and what files contain.
         .target(name: "ModelFormat", dependencies: ["TensorCore", "NeuralNet"]),
         .target(name: "Charts"),
         .target(name: "Transcript", dependencies: ["Basics"]),
-        .target(name: "Script", dependencies: ["Basics", "TensorCore", "NeuralNet", "ModelFormat", "Datasets", "Charts", "Transcript"]),
+        .target(name: "Script", dependencies: ["Basics", "Hashing", "TensorCore", "NeuralNet", "ModelFormat", "Datasets", "Charts", "Transcript"]),
         .target(name: "REPL", dependencies: ["Script", "CReadline"]),
         // The command line (`nnlab`, `nnlab run`, `nnlab -c`) as a function tests call; `nnlab` only calls it.
         .target(name: "CLI", dependencies: ["Script", "REPL",
@@ -45,7 +48,8 @@ let package = Package(
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "TensorCore"]),
         .testTarget(name: "ModelFormatTests", dependencies: ["ModelFormat", "NeuralNet", "TensorCore"]),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TensorCore"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Hashing", "TensorCore"]),
+        .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
         .testTarget(name: "ChartsTests", dependencies: ["Charts"], resources: [.copy("Snapshots")]),
         .testTarget(name: "TranscriptTests", dependencies: ["Transcript"], exclude: ["Golden"]),
         .testTarget(name: "ScriptTests", dependencies: ["Script", "REPL", "Transcript"], exclude: ["Golden"]),

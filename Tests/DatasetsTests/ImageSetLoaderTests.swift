@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import Datasets
+import Hashing
 
 /// The loader against small hand-made sets in a temporary data directory (never the network:
 /// `allowDownload: false`). Checksums are only enforced for the official counts (60000/10000), so

@@ -1,7 +1,8 @@
 import XCTest
 @testable import Datasets
+import Hashing
 
-final class SHA256Tests: TemporaryDirectoryTestCase {
+final class ChecksumTests: TemporaryDirectoryTestCase {
     func testKnownVectors() {
         XCTAssertEqual(SHA256.hex([]), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         XCTAssertEqual(SHA256.hex(Array("abc".utf8)), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
