@@ -38,8 +38,10 @@ let package = Package(
         .target(name: "Transcript", dependencies: ["Basics"]),
         .target(name: "Script", dependencies: ["Basics", "Hashing", "TensorCore", "NeuralNet", "ModelFormat", "Datasets", "Charts", "Transcript"]),
         .target(name: "REPL", dependencies: ["Script", "CReadline"]),
+        // Notebooks as input: `nnlab run x.ipynb`, `nnlab convert`, `nnlab check` (no Jupyter needed).
+        .target(name: "Notebooks", dependencies: ["Basics", "Charts", "Script", "TensorCore", "Transcript"]),
         // The command line (`nnlab`, `nnlab run`, `nnlab -c`) as a function tests call; `nnlab` only calls it.
-        .target(name: "CLI", dependencies: ["Script", "REPL",
+        .target(name: "CLI", dependencies: ["Script", "REPL", "Notebooks",
                                             .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "nnlab", dependencies: ["CLI"]),
         .executableTarget(name: "nnlab-bench", dependencies: ["Basics", "TensorCore", "NeuralNet", "Datasets", "CAllocCount"],
@@ -54,6 +56,7 @@ let package = Package(
         .testTarget(name: "TranscriptTests", dependencies: ["Transcript"], exclude: ["Golden"]),
         .testTarget(name: "ScriptTests", dependencies: ["Script", "REPL", "Transcript"], exclude: ["Golden"]),
         .testTarget(name: "CLITests", dependencies: ["CLI"]),
+        .testTarget(name: "NotebooksTests", dependencies: ["Notebooks", "Script", "Transcript"]),
         .testTarget(name: "BasicsTests", dependencies: ["Basics"]),
     ]
 )

@@ -3,6 +3,7 @@
 // is a function that returns the exit status, so tests call it like the executable does.
 import ArgumentParser
 import Basics
+import Notebooks
 import REPL
 import Script
 import Transcript
@@ -61,6 +62,8 @@ public enum CommandLineTool {
         }
         switch command {
         case let run as RunScript: return run.execute(streams)
+        case let convert as Convert: return convert.execute(streams)
+        case let check as Check: return check.execute(streams)
         case let root as Nnlab: return root.execute(streams)
         default:
             // The parser's own `help` command (`--help`, `-h`, `nnlab help run`): the same text, to our stream.
@@ -125,7 +128,9 @@ struct Nnlab: ParsableCommand {
         usage: """
         nnlab                                 the prompt
         nnlab -c <commands> [<options>]       one line of commands
-        nnlab run <script> [<options>]        a script
+        nnlab run <script> [<options>]        a script (.nnl) or a notebook (.ipynb)
+        nnlab convert <input> <output>        a .nnl script to an .ipynb notebook, or back
+        nnlab check <notebook>                whether a notebook's outputs come from its code
         """,
         discussion: """
         Without arguments nnlab starts its prompt: readline with history and Tab completion on a terminal, \
@@ -133,7 +138,7 @@ struct Nnlab: ParsableCommand {
         the commands of the language.
         """,
         version: "nnlab \(Interpreter.version)",
-        subcommands: [RunScript.self])
+        subcommands: [RunScript.self, Convert.self, Check.self])
 
     static var subcommandNames: [String] { configuration.subcommands.compactMap { $0.configuration.commandName } }
 
@@ -168,13 +173,18 @@ struct Nnlab: ParsableCommand {
     }
 }
 
-/// `nnlab run SCRIPT`: every cell of a script, stopping at the first error unless told otherwise.
+/// `nnlab run SCRIPT`: every cell of a script or notebook, stopping at the first error unless told otherwise.
 struct RunScript: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run a .nnl script, cell by cell; stops at the first error with a non-zero exit status.")
+        abstract: "Run a .nnl script or the code cells of an .ipynb notebook, in order; stops at the first error with a non-zero exit status.",
+        discussion: """
+        A notebook runs like 'jupyter nbconvert --to notebook --execute', without Jupyter: with --transcript \
+        out.ipynb its markdown, cell ids and metadata are kept and the old outputs replaced.
+        """)
 
-    @ArgumentParser.Argument(help: ArgumentHelp("The script to run.", valueName: "script"), completion: .file(extensions: ["nnl"]))
+    @ArgumentParser.Argument(help: ArgumentHelp("The script or notebook to run.", valueName: "script"),
+                             completion: .file(extensions: ["nnl", "ipynb"]))
     var script: String
 
     @OptionGroup var options: OutputOptions
@@ -184,6 +194,72 @@ struct RunScript: ParsableCommand {
             streams.error("nnlab: error: \(problem)\n")
             return ExitCode.failure.rawValue
         }
-        return CommandLineTool.interpreter(options, streams).runScript(path: script, options: options.runOptions)
+        let interpreter = CommandLineTool.interpreter(options, streams)
+        if script.lowercased().hasSuffix(".ipynb") {
+            return NotebookRun.run(path: script, interpreter: interpreter, options: options.runOptions)
+        }
+        return interpreter.runScript(path: script, options: options.runOptions)
+    }
+}
+
+/// `nnlab convert IN OUT`: between the two forms of a lab, a .nnl script and an .ipynb notebook.
+struct Convert: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "convert",
+        abstract: "Convert a .nnl script (Jupytext percent cells) to an .ipynb notebook (nbformat 4.5), or back.",
+        discussion: "Sources and cell titles are kept both ways; outputs are not (run the notebook for them).")
+
+    @ArgumentParser.Argument(help: ArgumentHelp("The script or notebook to read.", valueName: "input"),
+                             completion: .file(extensions: ["nnl", "ipynb"]))
+    var input: String
+
+    @ArgumentParser.Argument(help: ArgumentHelp("The notebook or script to write.", valueName: "output"),
+                             completion: .file(extensions: ["ipynb", "nnl"]))
+    var output: String
+
+    func execute(_ streams: StandardStreams) -> Int32 {
+        do {
+            streams.error(try Conversion.convert(input, to: output))
+            return ExitCode.success.rawValue
+        } catch {
+            streams.error(error.description)
+            return ExitCode.failure.rawValue
+        }
+    }
+}
+
+/// `nnlab check NOTEBOOK`: the teacher's tool for "these outputs really came from this code".
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Run a notebook's code again and report, cell by cell, whether its stored outputs are what the code produces.",
+        discussion: """
+        Notebooks written with --no-timing and a seed must match exactly; otherwise the report shows which \
+        numbers differ and by how much, and durations are ignored. The notebook's metadata (seed, data checksums, \
+        nnlab version, BLAS kernel) says why a difference may be legitimate. Exit status 0 when every cell matches.
+        """)
+
+    @ArgumentParser.Argument(help: ArgumentHelp("The notebook to check.", valueName: "notebook"),
+                             completion: .file(extensions: ["ipynb"]))
+    var notebook: String
+
+    @Option(help: ArgumentHelp("Accept numbers that differ by at most this relative amount (e.g. 1e-6).",
+                               valueName: "relative"))
+    var tolerance: Double = 0
+
+    func validate() throws {
+        guard tolerance >= 0, tolerance.isFinite else { throw ValidationError("--tolerance must be a number >= 0") }
+    }
+
+    func execute(_ streams: StandardStreams) -> Int32 {
+        Interrupt.install()
+        do {
+            let report = try NotebookCheck.check(path: notebook, tolerance: tolerance, shouldStop: { Interrupt.isRequested })
+            streams.output(report.rendered())
+            return report.allMatch ? ExitCode.success.rawValue : ExitCode.failure.rawValue
+        } catch {
+            streams.error(error.description)
+            return ExitCode.failure.rawValue
+        }
     }
 }

@@ -8,6 +8,13 @@ public struct ScriptCell: Sendable, Equatable {
     public var source: String
     /// Line number (1-based, in the file) of the cell's first source line.
     public var firstLine: Int
+
+    public init(kind: Kind, title: String? = nil, source: String, firstLine: Int = 1) {
+        self.kind = kind
+        self.title = title
+        self.source = source
+        self.firstLine = firstLine
+    }
 }
 
 public enum CellSplitter {

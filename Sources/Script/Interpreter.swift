@@ -55,7 +55,7 @@ public final class Interpreter {
     public var chartOptions: ChartOptions
     public var asciiCharts: Bool
     public var widthOverride: Int?
-    public private(set) var finished = false
+    public internal(set) var finished = false
     /// What the last interactive input printed.
     public internal(set) var lastOutput = ""
 

@@ -1,4 +1,6 @@
+import Charts
 import Foundation
+import TensorCore
 import Transcript
 
 /// Running whole scripts (cell by cell, with an optional transcript) and interactive input.
@@ -28,9 +30,14 @@ public enum InteractiveStatus: Sendable { case complete, needsMoreInput }
 
 extension Interpreter {
     public func header(script: String) -> TranscriptHeader {
-        TranscriptHeader(version: Interpreter.version, script: script, seed: seedWasSet ? seed : nil,
-                         data: dataChecksums.map { DataChecksum(file: $0.file, sha256: $0.sha256) }, timing: showTiming,
-                         startedAt: showTiming ? ISO8601DateFormatter().string(from: Date()) : nil)
+        var header = TranscriptHeader(version: Interpreter.version, script: script, seed: seedWasSet ? seed : nil,
+                                      data: dataChecksums.map { DataChecksum(file: $0.file, sha256: $0.sha256) }, timing: showTiming,
+                                      startedAt: showTiming ? ISO8601DateFormatter().string(from: Date()) : nil)
+        header.blas = BLAS.kernelDescription
+        let charts = fixedChartOptions ?? ChartOptions.fromEnvironment(asciiOverride: asciiCharts)
+        header.chartWidth = charts.width
+        header.unicodeCharts = charts.unicode && !asciiCharts
+        return header
     }
 
     /// Runs a script file. Returns the process exit code: 0, 1 for an error, 130 when interrupted.
@@ -67,40 +74,54 @@ extension Interpreter {
         // Windows line endings: "\r\n" is a single Character, which splitting on "\n" would not see.
         let source = source.replacingOccurrences(of: "\r\n", with: "\n")
         let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
-        var cells: [TranscriptCell] = []
+        return runCells(CellSplitter.split(source), allowErrors: allowErrors) { _ in (file, lines) }
+    }
+
+    /// Runs `cells` in order (markdown cells are kept as they are), printing errors as the terminal shows
+    /// them; stops after the first failing cell unless `allowErrors` (never after Ctrl-C). `place` names the
+    /// file and its lines for the error messages of the n-th code cell (1-based). Returns the exit status (0,
+    /// 1 for an error, 130 when interrupted) and the cells run so far.
+    public func runCells(_ cells: [ScriptCell], allowErrors: Bool,
+                         place: (Int) -> (file: String, lines: [Substring])) -> (Int32, [TranscriptCell]) {
+        var transcript: [TranscriptCell] = []
         var status: Int32 = 0
         var count = 0
-        for cell in CellSplitter.split(source) {
+        for cell in cells {
             if cell.kind == .markdown {
-                cells.append(TranscriptCell(kind: .markdown, title: cell.title, source: cell.source))
+                transcript.append(TranscriptCell(kind: .markdown, title: cell.title, source: cell.source))
                 continue
             }
             count += 1
-            _ = console.takeCaptured()
+            let run = runCell(cell.source, firstLine: cell.firstLine)
             var cellError: CellError?
-            let parsed = Parser.parse(cell.source, firstLine: cell.firstLine)
-            var errors = parsed.errors
-            if errors.isEmpty {
-                do { try execute(parsed.statements) } catch { errors = [error] }
-            }
-            var output = console.takeCaptured()
-            if !errors.isEmpty {
-                let rendered = errors.map { Diagnostic.render($0, file: file, sourceLines: lines) }.joined()
+            if let first = run.errors.first {
+                let (file, lines) = place(count)
+                let rendered = run.errors.map { Diagnostic.render($0, file: file, sourceLines: lines) }.joined()
                 console.error(rendered)
-                let first = errors[0]
                 cellError = CellError(name: first.isInterrupt ? "KeyboardInterrupt" : "ScriptError",
                                       message: first.isInterrupt ? first.message : rendered.split(separator: "\n").first.map(String.init) ?? first.message,
                                       traceback: rendered.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).filter { !$0.isEmpty })
                 status = first.isInterrupt ? 130 : 1
-                _ = output
             }
-            output = TerminalText.clean(output)
-            cells.append(TranscriptCell(kind: .code, title: cell.title, source: cell.source, output: output, error: cellError,
-                                        executionCount: count))
+            transcript.append(TranscriptCell(kind: .code, title: cell.title, source: cell.source, output: TerminalText.clean(run.output),
+                                             error: cellError, executionCount: count))
             if finished { break }
             if cellError != nil && (!allowErrors || status == 130) { break }
         }
-        return (status, cells)
+        return (status, transcript)
+    }
+
+    /// Parses and runs one cell's source with the console's capture reset, as every front end does (script,
+    /// prompt, Jupyter kernel): returns what it printed and the errors it stopped with, unprinted, so each
+    /// front end shows them its own way. An unfinished `for` is an error ("missing its 'end'") and `incomplete`.
+    public func runCell(_ source: String, firstLine: Int = 1) -> (output: String, errors: [ScriptError], incomplete: Bool) {
+        let parsed = Parser.parse(source, firstLine: firstLine)
+        _ = console.takeCaptured()
+        var errors = parsed.errors
+        if errors.isEmpty {
+            do { try execute(parsed.statements) } catch { errors = [error] }
+        }
+        return (console.takeCaptured(), errors, parsed.incomplete)
     }
 
     /// Evaluates one interactive input (possibly several lines). Errors are printed, never thrown: the
@@ -109,15 +130,9 @@ extension Interpreter {
     public func runInteractive(_ input: String, file: String = "<stdin>", firstLine: Int = 1,
                                atEndOfInput: Bool = false) -> (InteractiveStatus, hadError: Bool) {
         let input = input.replacingOccurrences(of: "\r\n", with: "\n")
-        let parsed = Parser.parse(input, firstLine: firstLine)
-        if parsed.incomplete && !atEndOfInput { return (.needsMoreInput, false) }
+        if !atEndOfInput && Parser.parse(input, firstLine: firstLine).incomplete { return (.needsMoreInput, false) }
         let lines = Array(repeating: Substring(""), count: max(0, firstLine - 1)) + input.split(separator: "\n", omittingEmptySubsequences: false)
-        _ = console.takeCaptured()
-        var errors = parsed.errors
-        if errors.isEmpty {
-            do { try execute(parsed.statements) } catch { errors = [error] }
-        }
-        let output = console.takeCaptured()
+        let (output, errors, _) = runCell(input, firstLine: firstLine)
         lastOutput = output
         var cellError: CellError?
         if let first = errors.first {

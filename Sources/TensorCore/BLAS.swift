@@ -10,6 +10,14 @@ public enum BLAS {
         return true
     }()
 
+    /// The library and the kernel it picked for this CPU, e.g. "OpenBLAS 0.3.21 Cooperlake": products can differ
+    /// in their last digits from one kernel to another (transcripts record it; `nnlab check` reports it).
+    public static var kernelDescription: String {
+        let config = openblas_get_config().map { String(cString: $0) } ?? "OpenBLAS"
+        let core = openblas_get_corename().map { String(cString: $0) } ?? "unknown"
+        return config.split(separator: " ").prefix(2).joined(separator: " ") + " " + core
+    }
+
     /// C = alpha * op(A) * op(B) + beta * C, row-major. op(A) is m x k, op(B) is k x n, C is m x n.
     @inline(__always)
     public static func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,

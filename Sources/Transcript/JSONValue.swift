@@ -2,21 +2,55 @@
 /// `json.dumps(nb, sort_keys=True, indent=1, ensure_ascii=False)`), so equal transcripts give equal bytes
 /// and a notebook saved again by Jupyter produces a small diff. JSONSerialization is not used because its
 /// key order and number formatting are not guaranteed stable across platforms.
-enum JSONValue: Equatable {
+/// `JSONValue.parse` (JSONParser.swift) reads one back.
+public enum JSONValue: Equatable, Sendable {
     case string(String)
     case integer(Int64)
     case unsignedInteger(UInt64)
+    /// A number with a fraction or an exponent, kept as its JSON text so it is written back as it was read.
+    case number(String)
     case bool(Bool)
     case null
     case array([JSONValue])
     case object([String: JSONValue])
 
     /// The serialised text, with a trailing newline as nbformat writes it.
-    func serialized() -> String {
+    public func serialized() -> String {
         var out = ""
         write(into: &out, depth: 0)
         out += "\n"
         return out
+    }
+
+    /// One line, no spaces (the Jupyter wire protocol's frames).
+    public func compact() -> String {
+        var out = ""
+        writeCompact(into: &out)
+        return out
+    }
+
+    private func writeCompact(into out: inout String) {
+        switch self {
+        case .array(let elements):
+            out += "["
+            for (position, element) in elements.enumerated() {
+                if position > 0 { out += "," }
+                element.writeCompact(into: &out)
+            }
+            out += "]"
+        case .object(let members):
+            out += "{"
+            let keys = members.keys.sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }
+            for (position, key) in keys.enumerated() {
+                if position > 0 { out += "," }
+                JSONValue.writeEscaped(key, into: &out)
+                out += ":"
+                members[key]?.writeCompact(into: &out)
+            }
+            out += "}"
+        default:
+            write(into: &out, depth: 0)
+        }
     }
 
     private func write(into out: inout String, depth: Int) {
@@ -27,6 +61,8 @@ enum JSONValue: Equatable {
             out += String(number)
         case .unsignedInteger(let number):
             out += String(number)
+        case .number(let text):
+            out += text
         case .bool(let flag):
             out += flag ? "true" : "false"
         case .null:

@@ -2,19 +2,36 @@
 /// streams, errors as error outputs, run facts under `metadata.nnlab`.
 enum NotebookRenderer {
     static func render(_ transcript: Transcript) -> String {
+        var used = Set<String>()
         let cells = transcript.cells.enumerated().map { position, cell in
-            renderCell(cell, id: "cell-\(position + 1)")
+            // An id read from the input notebook is kept when it is valid and unique; else a positional one.
+            let id = cell.id.flatMap { isValidID($0) && used.insert($0).inserted ? $0 : nil } ?? "cell-\(position + 1)"
+            return renderCell(cell, id: id)
         }
         let notebook: JSONValue = .object([
             "cells": .array(cells),
-            "metadata": metadata(transcript.header),
+            "metadata": metadata(transcript.header, kept: transcript.metadata),
             "nbformat": .integer(4),
             "nbformat_minor": .integer(5),
         ])
         return notebook.serialized()
     }
 
-    private static func metadata(_ header: TranscriptHeader) -> JSONValue {
+    /// nbformat 4.5: 1-64 letters, digits, '-' and '_'.
+    private static func isValidID(_ id: String) -> Bool {
+        (1...64).contains(id.utf8.count)
+            && id.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_") }
+    }
+
+    private static func metadata(_ header: TranscriptHeader, kept: [String: JSONValue]) -> JSONValue {
+        var members = kept
+        members["kernelspec"] = LanguageInfo.kernelspec
+        members["language_info"] = LanguageInfo.json(version: header.version)
+        members["nnlab"] = header.executed ? runFacts(header) : nil
+        return .object(members)
+    }
+
+    private static func runFacts(_ header: TranscriptHeader) -> JSONValue {
         var run: [String: JSONValue] = [
             "tool": .string(header.tool),
             "version": .string(header.version),
@@ -26,24 +43,26 @@ enum NotebookRenderer {
             "timing": .bool(header.timing),
         ]
         if let startedAt = header.writableStartDate { run["startedAt"] = .string(startedAt) }
-        return .object([
-            "kernelspec": .object([
-                "name": .string("nnlab"), "display_name": .string("nnlab"), "language": .string("nnlab"),
-            ]),
-            "language_info": .object(["name": .string("nnlab"), "file_extension": .string(".nnl")]),
-            "nnlab": .object(run),
-        ])
+        if let blas = header.blas { run["blas"] = .string(blas) }
+        if let width = header.chartWidth, let unicode = header.unicodeCharts {
+            run["charts"] = .object(["width": .integer(Int64(width)), "unicode": .bool(unicode)])
+        }
+        return .object(run)
     }
 
     /// Cell ids are positional ("cell-1", ...): deterministic, unique, and within nbformat's id pattern.
     private static func renderCell(_ cell: TranscriptCell, id: String) -> JSONValue {
         // The `# %% Title` goes where Jupytext keeps it, in the cell's metadata.
-        let cellMetadata: JSONValue = .object(cell.title.map { ["title": .string($0)] } ?? [:])
+        var kept = cell.metadata
+        kept["title"] = cell.title.map { .string($0) }
+        let cellMetadata: JSONValue = .object(kept)
         let source: JSONValue = .array(jupyterLines(cell.source).map { .string($0) })
         switch cell.kind {
         case .markdown:
-            return .object(["cell_type": .string("markdown"), "id": .string(id),
-                            "metadata": cellMetadata, "source": source])
+            var fields: [String: JSONValue] = ["cell_type": .string("markdown"), "id": .string(id),
+                                               "metadata": cellMetadata, "source": source]
+            fields["attachments"] = cell.attachments
+            return .object(fields)
         case .code:
             return .object([
                 "cell_type": .string("code"),

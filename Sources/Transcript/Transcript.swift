@@ -26,6 +26,14 @@ public struct TranscriptHeader: Sendable, Equatable {
     public var timing: Bool
     /// ISO 8601 date of the run; written only when `timing` is true.
     public var startedAt: String?
+    /// The BLAS library and the kernel it chose for this CPU ("OpenBLAS 0.3.21 ... SkylakeX"): products can
+    /// differ in the last digits between kernels, so a check of the notebook elsewhere can say why.
+    public var blas: String?
+    /// How charts were drawn (columns, Unicode or ASCII), so a re-run draws them the same.
+    public var chartWidth: Int?
+    public var unicodeCharts: Bool?
+    /// False for a notebook converted from a script and not run: it then records no run facts at all.
+    public var executed = true
 
     public init(version: String, script: String, seed: UInt64?, data: [DataChecksum], timing: Bool,
                 startedAt: String? = nil) {
@@ -76,6 +84,11 @@ public struct TranscriptCell: Sendable, Equatable {
     public var output: String
     public var error: CellError?
     public var executionCount: Int?
+    /// What a notebook this cell was read from stored beside the source, written back as it was: the cell id,
+    /// its metadata (other than the title; nbgrader's grading ids live there) and a markdown cell's attachments.
+    public var id: String?
+    public var metadata: [String: JSONValue] = [:]
+    public var attachments: JSONValue?
 
     public init(kind: CellKind, title: String? = nil, source: String, output: String = "",
                 error: CellError? = nil, executionCount: Int? = nil) {
@@ -119,6 +132,9 @@ public enum TranscriptError: Error, Equatable, CustomStringConvertible {
 public struct Transcript: Sendable, Equatable {
     public var header: TranscriptHeader
     public var cells: [TranscriptCell]
+    /// Notebook metadata read from an input notebook, kept in the written one (nnlab writes its own kernelspec,
+    /// language_info and run facts over these).
+    public var metadata: [String: JSONValue] = [:]
 
     public init(header: TranscriptHeader, cells: [TranscriptCell] = []) {
         self.header = header

@@ -120,4 +120,29 @@ final class CommandLineTests: XCTestCase {
             XCTAssertTrue(result.output.contains("nnlab") && result.output.contains("transcript"), shell)
         }
     }
+
+    func testNotebooksFromTheCommandLine() throws {
+        let dir = scratch()
+        let script = dir + "/lab.nnl"
+        try "# %% One\nseed 1\nprint 6 * 7\n\n# %% [markdown]\n# done\n".write(toFile: script, atomically: true, encoding: .utf8)
+        let convert = run(["convert", script, dir + "/lab.ipynb"])
+        XCTAssertEqual(convert.status, 0, convert.error)
+        XCTAssertTrue(convert.error.hasPrefix("converted "), convert.error)
+        let executed = run(["run", dir + "/lab.ipynb", "--no-timing", "--transcript", dir + "/out.ipynb"])
+        XCTAssertEqual(executed.status, 0, executed.error)
+        XCTAssertEqual(executed.output, "seed 1\n42\n")
+        let check = run(["check", dir + "/out.ipynb"])
+        XCTAssertEqual(check.status, 0, check.error)
+        XCTAssertTrue(check.output.contains("In[1] One  ok"), check.output)
+        let unrun = run(["check", dir + "/lab.ipynb"])
+        XCTAssertEqual(unrun.status, 1, "a notebook that was never run does not match what its code prints")
+        XCTAssertTrue(unrun.output.contains("NOT RUN"), unrun.output)
+        let pairs = run(["convert", script, dir + "/lab.md"])
+        XCTAssertEqual(pairs.status, 1)
+        XCTAssertTrue(pairs.error.contains("convert turns a .nnl script into an .ipynb notebook or back"), pairs.error)
+        XCTAssertEqual(run(["check", dir + "/missing.ipynb"]).status, 1)
+        XCTAssertEqual(run(["check", dir + "/out.ipynb", "--tolerance", "-1"]).status, 64)
+        let help = run(["--help"])
+        for expected in ["convert", "check"] { XCTAssertTrue(help.output.contains(expected), help.output) }
+    }
 }

@@ -1,0 +1,28 @@
+// What front ends other than the prompt (the Jupyter kernel) ask of the language: whether input is complete,
+// the help for a word, and going on after `exit`.
+
+/// Whether a cell's text can run as it is (Jupyter's is_complete_request).
+public enum Completeness: Sendable, Equatable {
+    case complete
+    /// An unfinished construct (`for` without its `end`): more lines will finish it.
+    case incomplete
+    /// An error that more lines cannot fix.
+    case invalid
+}
+
+extension Interpreter {
+    public static func completeness(of source: String) -> Completeness {
+        let parsed = Parser.parse(source)
+        if parsed.incomplete { return .incomplete }
+        return parsed.errors.isEmpty ? .complete : .invalid
+    }
+
+    /// `help WORD` for a command or keyword of the language; nil for any other word.
+    public static func helpText(for word: String) -> String? {
+        guard Commands.table[word] != nil || Commands.keywords.contains(word) else { return nil }
+        return GeneralCommands.helpText(for: word)
+    }
+
+    /// After `exit` or `quit` a script stops; a session that outlives it (a kernel) takes further input.
+    public func resume() { finished = false }
+}
