@@ -20,6 +20,7 @@ let package = Package(
         .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CCrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CZMQ", providers: [.apt(["libzmq3-dev"])]),
 
         // Counts allocations (malloc/calloc/realloc of the whole process) for the benchmark only.
         .target(name: "CAllocCount"),
@@ -40,8 +41,11 @@ let package = Package(
         .target(name: "REPL", dependencies: ["Script", "CReadline"]),
         // Notebooks as input: `nnlab run x.ipynb`, `nnlab convert`, `nnlab check` (no Jupyter needed).
         .target(name: "Notebooks", dependencies: ["Basics", "Charts", "Script", "TensorCore", "Transcript"]),
+        // The Jupyter kernel (`nnlab kernel`, `nnlab kernel install`): ZeroMQ channels, signed messages, one loop
+        // over the interpreter; REPL only for its Ctrl-C flag.
+        .target(name: "Kernel", dependencies: ["Basics", "CZMQ", "Charts", "Hashing", "REPL", "Script", "Transcript"]),
         // The command line (`nnlab`, `nnlab run`, `nnlab -c`) as a function tests call; `nnlab` only calls it.
-        .target(name: "CLI", dependencies: ["Script", "REPL", "Notebooks",
+        .target(name: "CLI", dependencies: ["Script", "REPL", "Notebooks", "Kernel",
                                             .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "nnlab", dependencies: ["CLI"]),
         .executableTarget(name: "nnlab-bench", dependencies: ["Basics", "TensorCore", "NeuralNet", "Datasets", "CAllocCount"],
@@ -57,6 +61,8 @@ let package = Package(
         .testTarget(name: "ScriptTests", dependencies: ["Script", "REPL", "Transcript"], exclude: ["Golden"]),
         .testTarget(name: "CLITests", dependencies: ["CLI"]),
         .testTarget(name: "NotebooksTests", dependencies: ["Notebooks", "Script", "Transcript"]),
+        // Python clients (jupyter_client, nbconvert, pyzmq) in clients/, driven from XCTest.
+        .testTarget(name: "KernelTests", dependencies: ["Kernel", "Hashing", "Transcript"], exclude: ["clients"]),
         .testTarget(name: "BasicsTests", dependencies: ["Basics"]),
     ]
 )

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what nnlab needs on a fresh Debian machine: the C libraries it links (OpenBLAS, readline, zlib,
-# OpenSSL's libcrypto), Fashion-MNIST from Debian's package, and (with --python) the Python packages the tests
-# use to check nnlab's files from the outside (nbformat for notebooks, safetensors + numpy for saved models).
+# OpenSSL's libcrypto, ZeroMQ), Fashion-MNIST from Debian's package, and (with --python) the Python packages the
+# tests use to check nnlab from the outside (nbformat for notebooks, safetensors + numpy for saved models, and
+# jupyter_client, nbconvert and nbclient as the Jupyter clients of the kernel).
 # Safe to run again: it only installs what is missing. Never reads stdin.
 set -euo pipefail
 
@@ -11,7 +12,7 @@ with_python=0
 sudo_cmd=()
 if [[ $(id -u) -ne 0 ]]; then sudo_cmd=(sudo -n); fi
 
-packages=(libopenblas-dev libreadline-dev zlib1g-dev libssl-dev)
+packages=(libopenblas-dev libreadline-dev zlib1g-dev libssl-dev libzmq3-dev)
 optional=(dataset-fashion-mnist time)
 missing=()
 for p in "${packages[@]}" "${optional[@]}"; do
@@ -37,7 +38,7 @@ if ! command -v swift >/dev/null 2>&1; then
 fi
 
 if ((with_python)); then
-    python3 - <<'PY' 2>/dev/null || { echo "setup: installing nbformat, safetensors, numpy from PyPI" >&2; python3 -m pip install -q nbformat safetensors numpy </dev/null; }
-import nbformat, safetensors, numpy
+    python3 - <<'PY' 2>/dev/null || { echo "setup: installing nbformat, safetensors, numpy, jupyter_client, nbconvert, nbclient from PyPI" >&2; python3 -m pip install -q nbformat safetensors numpy jupyter_client nbconvert nbclient </dev/null; }
+import nbformat, safetensors, numpy, jupyter_client, nbconvert, nbclient, zmq
 PY
 fi

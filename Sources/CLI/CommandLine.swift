@@ -3,6 +3,7 @@
 // is a function that returns the exit status, so tests call it like the executable does.
 import ArgumentParser
 import Basics
+import Kernel
 import Notebooks
 import REPL
 import Script
@@ -64,6 +65,8 @@ public enum CommandLineTool {
         case let run as RunScript: return run.execute(streams)
         case let convert as Convert: return convert.execute(streams)
         case let check as Check: return check.execute(streams)
+        case let install as KernelInstall: return install.execute(streams)
+        case let kernel as KernelCommand: return kernel.execute(streams)
         case let root as Nnlab: return root.execute(streams)
         default:
             // The parser's own `help` command (`--help`, `-h`, `nnlab help run`): the same text, to our stream.
@@ -131,6 +134,7 @@ struct Nnlab: ParsableCommand {
         nnlab run <script> [<options>]        a script (.nnl) or a notebook (.ipynb)
         nnlab convert <input> <output>        a .nnl script to an .ipynb notebook, or back
         nnlab check <notebook>                whether a notebook's outputs come from its code
+        nnlab kernel install [--user | --prefix <dir>]   make Jupyter offer nnlab as a kernel
         """,
         discussion: """
         Without arguments nnlab starts its prompt: readline with history and Tab completion on a terminal, \
@@ -138,7 +142,7 @@ struct Nnlab: ParsableCommand {
         the commands of the language.
         """,
         version: "nnlab \(Interpreter.version)",
-        subcommands: [RunScript.self, Convert.self, Check.self])
+        subcommands: [RunScript.self, Convert.self, Check.self, KernelCommand.self])
 
     static var subcommandNames: [String] { configuration.subcommands.compactMap { $0.configuration.commandName } }
 
@@ -259,6 +263,64 @@ struct Check: ParsableCommand {
             return report.allMatch ? ExitCode.success.rawValue : ExitCode.failure.rawValue
         } catch {
             streams.error(error.description)
+            return ExitCode.failure.rawValue
+        }
+    }
+}
+
+/// `nnlab kernel -f CONNECTION_FILE`: the Jupyter kernel, as a kernelspec starts it.
+struct KernelCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kernel",
+        abstract: "Run as a Jupyter kernel (started by Jupyter through the kernelspec 'nnlab kernel install' writes).",
+        subcommands: [KernelInstall.self])
+
+    @Option(name: [.customShort("f"), .customLong("connection-file")],
+            help: ArgumentHelp("The connection file Jupyter wrote: addresses to bind and the signing key.", valueName: "file"),
+            completion: .file(extensions: ["json"]))
+    var connectionFile: String?
+
+    func execute(_ streams: StandardStreams) -> Int32 {
+        guard let connectionFile else {
+            streams.error("nnlab: error: 'nnlab kernel' needs -f CONNECTION_FILE (Jupyter passes it); to make Jupyter offer nnlab run 'nnlab kernel install'\n")
+            return ExitCode.validationFailure.rawValue
+        }
+        let log: (String) -> Void = { streams.error("[nnlab kernel] \($0)\n") }
+        do {
+            let kernel = try Kernel(connection: try ConnectionInfo.read(connectionFile), log: log)
+            return kernel.run()
+        } catch {
+            streams.error("nnlab: error: \(error)\n")
+            return ExitCode.failure.rawValue
+        }
+    }
+}
+
+/// `nnlab kernel install`: kernel.json and logos where Jupyter looks for kernelspecs.
+struct KernelInstall: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "install",
+        abstract: "Install the nnlab kernelspec so that JupyterLab, VS Code and nbconvert offer nnlab.",
+        discussion: "The kernelspec starts this nnlab executable. Check with 'jupyter kernelspec list'.")
+
+    @Flag(help: "Install for the current user (the default): $JUPYTER_DATA_DIR or ~/.local/share/jupyter.")
+    var user = false
+
+    @Option(help: ArgumentHelp("Install under <dir>/share/jupyter (a virtual environment's prefix, sys.prefix).",
+                               valueName: "dir"), completion: .directory)
+    var prefix: String?
+
+    func validate() throws {
+        if user && prefix != nil { throw ValidationError("--user and --prefix exclude each other") }
+    }
+
+    func execute(_ streams: StandardStreams) -> Int32 {
+        do {
+            let directory = try KernelSpec.install(prefix.map { .prefix($0) } ?? .user)
+            streams.output("installed the nnlab kernelspec in \(directory)\n")
+            return ExitCode.success.rawValue
+        } catch {
+            streams.error("nnlab: error: \(error)\n")
             return ExitCode.failure.rawValue
         }
     }

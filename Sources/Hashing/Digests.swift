@@ -25,7 +25,9 @@ public enum SHA256 {
 public enum HMACSHA256 {
     /// The 32-byte authentication code of the concatenated `parts` under `key`.
     public static func code(key: [UInt8], parts: [[UInt8]]) -> [UInt8] {
-        let message = parts.count == 1 ? parts[0] : Array(parts.joined())
+        var message: [UInt8] = []
+        message.reserveCapacity(parts.reduce(0) { $0 + $1.count })
+        for part in parts { message.append(contentsOf: part) }
         var out = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
         var size: UInt32 = 0
         let dummy: UInt8 = 0

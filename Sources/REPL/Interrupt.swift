@@ -8,11 +8,13 @@ import Darwin
 /// Set by the SIGINT handler, read by the REPL and by training loops. An atomic is lock-free, so touching
 /// it from a signal handler is async-signal-safe.
 private let interruptRequested = Atomic<Bool>(false)
+/// False in the Jupyter kernel: a second interrupt there must not kill the session and its models.
+private let repeatedInterruptKills = Atomic<Bool>(true)
 
 /// The SIGINT handler: records the request; a second Ctrl-C before the first was handled (a command
 /// that never polls) falls back to the default action, so the user can always get out.
 private let handleInterrupt: @convention(c) (Int32) -> Void = { signalNumber in
-    if interruptRequested.exchange(true, ordering: .sequentiallyConsistent) {
+    if interruptRequested.exchange(true, ordering: .sequentiallyConsistent) && repeatedInterruptKills.load(ordering: .relaxed) {
         signal(signalNumber, SIG_DFL)
         raise(signalNumber)
     }
@@ -23,9 +25,12 @@ private let handleInterrupt: @convention(c) (Int32) -> Void = { signalNumber in
 public enum Interrupt {
     /// Installs our own SIGINT handler (sigaction). SA_RESTART keeps ordinary reads and writes from
     /// failing with EINTR; the interactive prompt waits in pselect, which a signal always interrupts.
-    public static func install() {
-        // Touch the global first: its lazy initialisation must not happen inside the signal handler.
+    /// `repeatedInterruptKills` false keeps the process alive through any number of interrupts (a kernel,
+    /// whose client sends SIGINT and must never lose the session).
+    public static func install(repeatedInterruptKills kills: Bool = true) {
+        // Touch the globals first: their lazy initialisation must not happen inside the signal handler.
         _ = interruptRequested.load(ordering: .relaxed)
+        repeatedInterruptKills.store(kills, ordering: .relaxed)
         var action = sigaction()
         #if canImport(Glibc)
         action.__sigaction_handler.sa_handler = handleInterrupt

@@ -177,8 +177,11 @@ struct JSONParser {
             case 0..<0x20:
                 throw error("control character U+\(hex4(UInt32(byte))) inside a string (write it as \\u\(hex4(UInt32(byte))))")
             default:
-                utf8.append(byte)
-                index += 1
+                // The bytes up to the next quote, backslash or control character, in one copy.
+                var end = index + 1
+                while end < bytes.count, bytes[end] >= 0x20, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\") { end += 1 }
+                utf8.append(contentsOf: bytes[index..<end])
+                index = end
             }
         }
     }

@@ -100,29 +100,36 @@ public enum JSONValue: Equatable, Sendable {
         out += String(repeating: " ", count: depth)
     }
 
-    /// Escapes quotes, backslashes and control characters; everything else stays as UTF-8 text.
+    /// Escapes quotes, backslashes and control characters; everything else stays as UTF-8 text. Works on bytes:
+    /// appending to a String.UnicodeScalarView piece by piece copied the whole string each time (quadratic).
     static func writeEscaped(_ text: String, into out: inout String) {
-        var escaped = String.UnicodeScalarView()
-        escaped.append("\"")
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": escaped.append(contentsOf: "\\\"".unicodeScalars)
-            case "\\": escaped.append(contentsOf: "\\\\".unicodeScalars)
-            case "\n": escaped.append(contentsOf: "\\n".unicodeScalars)
-            case "\r": escaped.append(contentsOf: "\\r".unicodeScalars)
-            case "\t": escaped.append(contentsOf: "\\t".unicodeScalars)
-            case "\u{08}": escaped.append(contentsOf: "\\b".unicodeScalars)
-            case "\u{0C}": escaped.append(contentsOf: "\\f".unicodeScalars)
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    escaped.append(contentsOf: ("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).unicodeScalars)
-                } else {
-                    escaped.append(scalar)
+        var text = text
+        text.makeContiguousUTF8()
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count + 2)
+        bytes.append(UInt8(ascii: "\""))
+        let hex = Array("0123456789abcdef".utf8)
+        text.utf8.withContiguousStorageIfAvailable { utf8 in
+            var plainStart = 0
+            for (position, byte) in utf8.enumerated() where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                // Runs of bytes that need no escape are copied whole.
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[plainStart..<position]))
+                plainStart = position + 1
+                switch byte {
+                case UInt8(ascii: "\""): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
+                case UInt8(ascii: "\\"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+                case 0x0A: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+                case 0x0D: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+                case 0x09: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+                case 0x08: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "b")]
+                case 0x0C: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "f")]
+                default: bytes += Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 15)]]
                 }
             }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[plainStart...]))
         }
-        escaped.append("\"")
-        out += String(escaped)
+        bytes.append(UInt8(ascii: "\""))
+        out += String(decoding: bytes, as: UTF8.self)
     }
+
 }
