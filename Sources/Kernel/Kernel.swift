@@ -318,24 +318,23 @@ public final class Kernel {
 
     // MARK: completion and help
 
-    /// The words that fit at the cursor, and the range of code they replace (cursor positions in Unicode
-    /// scalars, as the protocol counts them since 5.2).
+    /// The words that fit at the cursor (the language's own completion, as Tab at the prompt), and the range of
+    /// code they replace; positions count Unicode scalars, as the protocol does since 5.2. Each match's kind
+    /// (command, option, value, variable, path...) goes where JupyterLab shows it.
     private func complete(_ code: String, cursor: Int?) -> JSONValue {
         let scalars = Array(code.unicodeScalars)
         let end = min(max(0, cursor ?? scalars.count), scalars.count)
-        var before = String.UnicodeScalarView()
-        before.append(contentsOf: scalars[..<end])
-        let textBefore = String(before)
-        let line = textBefore.split(separator: "\n", omittingEmptySubsequences: false).last.map(String.init) ?? ""
-        let breaks: Set<Character> = [" ", "\t", "\"", "'", "=", "[", "]", "(", ")", ",", ";"]
-        let word = String(line.reversed().prefix { !breaks.contains($0) }.reversed())
-        let matches = interpreter.completions(line: line, word: word)
+        let completion = interpreter.complete(String(String.UnicodeScalarView(scalars[..<end])))
+        let types: [JSONValue] = completion.candidates.map { candidate in
+            .object(["start": .integer(Int64(completion.start)), "end": .integer(Int64(end)),
+                     "text": .string(candidate.text), "type": .string(candidate.kind.rawValue)])
+        }
         return .object([
             "status": .string("ok"),
-            "matches": .array(matches.map { .string($0) }),
-            "cursor_start": .integer(Int64(end - word.unicodeScalars.count)),
+            "matches": .array(completion.candidates.map { .string($0.text) }),
+            "cursor_start": .integer(Int64(completion.start)),
             "cursor_end": .integer(Int64(end)),
-            "metadata": .object([:]),
+            "metadata": .object(["_jupyter_types_experimental": .array(types)]),
         ])
     }
 

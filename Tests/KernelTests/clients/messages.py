@@ -1,7 +1,11 @@
 """Every message type a notebook front end sends, through jupyter_client and the installed kernelspec."""
 from helpers import *
 
-km, kc = start()
+import tempfile
+workdir = tempfile.mkdtemp(prefix="nnlab-kernel-cwd-")
+os.makedirs(os.path.join(workdir, "data"))
+open(os.path.join(workdir, "data", "train.csv"), "w").close()
+km, kc = jupyter_client.manager.start_new_kernel(kernel_name="nnlab", startup_timeout=TIMEOUT, cwd=workdir)
 try:
     info = kc.kernel_info(reply=True, timeout=TIMEOUT)["content"]
     check(info["status"] == "ok" and info["protocol_version"] == "5.3", info)
@@ -64,6 +68,21 @@ try:
     check(reply["status"] == "ok" and "train" in reply["matches"] and reply["cursor_start"] == 0 and reply["cursor_end"] == 3, reply)
     reply = kc.complete("# ünï\ntrain ep", 14, reply=True, timeout=TIMEOUT)["content"]
     check(reply["matches"] == ["epochs="] and reply["cursor_start"] == 12 and reply["cursor_end"] == 14, reply)
+    # ... layer kinds, activations, variables and file paths, each with its kind for JupyterLab.
+    def matches(code):
+        reply = kc.complete(code, len(code), reply=True, timeout=TIMEOUT)["content"]
+        kinds = {t["text"]: t["type"] for t in reply["metadata"]["_jupyter_types_experimental"]}
+        return reply["matches"], kinds
+    found, kinds = matches("layer le")
+    check(found == ["leaky_relu"], found)
+    found, kinds = matches("mlp 2 4 2 act=")
+    check({"relu", "tanh", "sigmoid", "width"} <= set(found) and kinds["width"] == "variable", (found, kinds))
+    found, kinds = matches("print wi")
+    check(found == ["width"], found)
+    found, kinds = matches("load csv da")
+    check(found == ["data/"] and kinds["data/"] == "path", (found, kinds))
+    found, _ = matches("load csv data/")
+    check(found == ["data/train.csv"], found)
 
     # inspect: the `help` text of the command at the cursor.
     reply = kc.inspect("train epochs=3", 2, reply=True, timeout=TIMEOUT)["content"]
@@ -107,5 +126,7 @@ try:
 finally:
     kc.stop_channels()
     km.shutdown_kernel(now=False)
+    import shutil
+    shutil.rmtree(workdir, ignore_errors=True)
 check(not km.is_alive(), "the kernel stopped on shutdown_request")
 print("ok")
