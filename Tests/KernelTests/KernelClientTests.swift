@@ -50,7 +50,7 @@ final class KernelClientTests: XCTestCase {
     }
 
     func testKernelspecIsFoundByJupyter() throws {
-        let list = run(["jupyter", "kernelspec", "list", "--json"], timeout: 60, errors: false)
+        let list = run(["python3", "-m", "jupyter", "kernelspec", "list", "--json"], timeout: 60, errors: false)
         XCTAssertEqual(list.status, 0, list.output)
         let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(list.output.utf8)) as? [String: Any])
         let spec = try XCTUnwrap((json["kernelspecs"] as? [String: Any])?["nnlab"] as? [String: Any], list.output)

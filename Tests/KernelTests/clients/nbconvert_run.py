@@ -33,7 +33,7 @@ eval val
 notebook = os.path.join(directory, "assignment.ipynb")
 subprocess.run([NNLAB, "convert", script, notebook], check=True, timeout=TIMEOUT)
 executed = os.path.join(directory, "executed.ipynb")
-result = subprocess.run(["jupyter", "nbconvert", "--to", "notebook", "--execute", notebook, "--output", executed,
+result = subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute", notebook, "--output", executed,
                          "--ExecutePreprocessor.timeout=60"], cwd=directory, capture_output=True, text=True, timeout=120)
 check(result.returncode == 0, "nbconvert failed:\n" + result.stdout + result.stderr)
 
@@ -57,7 +57,7 @@ check("all 3 code cells match" in check_run.stdout, check_run.stdout)
 broken = nbformat.read(notebook, as_version=4)
 broken.cells[2].source = "mlp 2 4 2 act=tanhh"
 nbformat.write(broken, notebook)
-result = subprocess.run(["jupyter", "nbconvert", "--to", "notebook", "--execute", "--allow-errors", notebook,
+result = subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute", "--allow-errors", notebook,
                          "--output", executed], cwd=directory, capture_output=True, text=True, timeout=120)
 check(result.returncode == 0, result.stderr)
 nb = nbformat.read(executed, as_version=4)
