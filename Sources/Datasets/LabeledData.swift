@@ -1,7 +1,7 @@
 import TensorCore
 
-/// A classification data set held in memory: `count` rows of `featureCount` values (row-major)
-/// and one class index per row.
+/// A data set held in memory: `count` rows of `featureCount` values (row-major) and, per row, a class index
+/// (classification) or a real value (regression: `targets`).
 public struct LabeledData: Sendable {
     /// Where the data came from, e.g. "mnist/train", "toy/spiral", "iris.csv".
     public var name: String
@@ -13,13 +13,18 @@ public struct LabeledData: Sendable {
         get { matrix.floats }
         set { matrix = FeatureMatrix(floats: newValue, width: featureCount) }
     }
-    /// One class index per row, in `0..<classNames.count`.
+    /// One class index per row, in `0..<classNames.count`; all 0 for a regression set.
     public var labels: [Int32]
+    /// One real value per row for a regression set (the Playground's plane and multigauss); nil for classes.
+    public var targets: [Float]?
+    /// Whether the rows carry real values (`targets`) rather than classes.
+    public var isRegression: Bool { targets != nil }
     public var count: Int
     public var featureCount: Int
     /// Set for image data (28x28 for MNIST) so rows can be drawn as pictures.
     public var imageShape: (rows: Int, cols: Int)?
-    /// Display names of the classes: "0"..."9" for MNIST, "T-shirt/top", "Trouser", ... for Fashion-MNIST.
+    /// Display names of the classes: "0"..."9" for MNIST, "T-shirt/top", "Trouser", ... for Fashion-MNIST; empty
+    /// for a regression set.
     public var classNames: [String]
     /// How `features` relate to the source values (0...255 pixels for image sets); kept up to date by
     /// `Normalization.apply(to:)` so pictures can be drawn from normalised data.
@@ -30,6 +35,13 @@ public struct LabeledData: Sendable {
                 normalization: Normalization = .none) {
         self.init(name: name, matrix: FeatureMatrix(floats: features, width: featureCount), labels: labels, count: count,
                   featureCount: featureCount, imageShape: imageShape, classNames: classNames, normalization: normalization)
+    }
+
+    /// A regression set: a real value per row, no classes.
+    public init(name: String, features: [Float], targets: [Float], featureCount: Int) {
+        self.init(name: name, features: features, labels: [Int32](repeating: 0, count: targets.count), count: targets.count,
+                  featureCount: featureCount, classNames: [])
+        self.targets = targets
     }
 
     /// An image set kept as its bytes (0...255), normalised on reading.
@@ -67,6 +79,7 @@ public struct LabeledData: Sendable {
         var result = self
         result.matrix = matrix.rows(Array(lower..<upper))
         result.labels = Array(labels[lower..<upper])
+        result.targets = targets.map { Array($0[lower..<upper]) }
         result.count = upper - lower
         return result
     }
@@ -78,6 +91,7 @@ public struct LabeledData: Sendable {
         var result = self
         result.matrix = matrix.rows(valid)
         result.labels = valid.map { labels[$0] }
+        result.targets = targets.map { t in valid.map { t[$0] } }
         result.count = valid.count
         return result
     }
