@@ -17,6 +17,8 @@ public final class Activation: Layer {
         case leakyReLU(alpha: Float)
         /// x for x > 0, α(e^x - 1) otherwise
         case elu(alpha: Float)
+        /// x: no non-linearity (the Playground's "linear" activation)
+        case identity
 
         public var name: String {
             switch self {
@@ -25,6 +27,7 @@ public final class Activation: Layer {
             case .tanh: "tanh"
             case .leakyReLU: "leaky_relu"
             case .elu: "elu"
+            case .identity: "identity"
             }
         }
 
@@ -53,6 +56,7 @@ public final class Activation: Layer {
             case .tanh: return tanhf(x)
             case .leakyReLU(let a): return x > 0 ? x : a * x
             case .elu(let a): return x > 0 ? x : a * (expf(x) - 1)
+            case .identity: return x
             }
         }
     }
@@ -79,6 +83,7 @@ public final class Activation: Layer {
         case .tanh: for i in 0..<n { dst[i] = tanhf(src[i]) }
         case .leakyReLU(let a): for i in 0..<n { let v = src[i]; dst[i] = v > 0 ? v : a * v }
         case .elu(let a): for i in 0..<n { let v = src[i]; dst[i] = v > 0 ? v : a * (expf(v) - 1) }
+        case .identity: dst.update(from: src, count: n)
         }
         return output
     }
@@ -93,6 +98,7 @@ public final class Activation: Layer {
         case .tanh: for i in 0..<n { dx[i] = g[i] * (1 - y[i] * y[i]) }
         case .leakyReLU(let a): for i in 0..<n { dx[i] = xin[i] > 0 ? g[i] : a * g[i] }
         case .elu(let a): for i in 0..<n { dx[i] = xin[i] > 0 ? g[i] : g[i] * (y[i] + a) }
+        case .identity: dx.update(from: g, count: n)
         }
         return gradInput
     }

@@ -11,26 +11,27 @@ public enum GradientCheck {
         public var checked: Int
     }
 
-    /// Checks up to `perParameter` entries of each parameter (evenly spaced) on one batch.
-    public static func run(_ model: Sequential, loss: LossFunction, input: Matrix, labels: [Int32],
+    /// Checks up to `perParameter` entries of each parameter (evenly spaced) on one batch; `targets` (one per
+    /// row) for regression, else `labels`.
+    public static func run(_ model: Sequential, loss: LossFunction, input: Matrix, labels: [Int32], targets: [Float]? = nil,
                            epsilon: Float = 1e-2, perParameter: Int = 20) -> [Entry] {
         let probabilities = model.endsInSoftmax
-        func lossValue() -> Double {
-            labels.withUnsafeBufferPointer { l in
-                guard let base = l.baseAddress else { return 0 }
-                let out = model.forward(input, training: false)
-                return loss.evaluate(output: out, labels: base, probabilities: probabilities, grad: nil).lossSum
-                    / Double(input.rows)
+        /// The batch's loss, its gradient into `grad` when given.
+        func evaluate(_ out: Matrix, grad: Matrix?) -> Double {
+            if let targets {
+                return targets.withUnsafeBufferPointer { t in
+                    t.baseAddress.map { loss.evaluate(output: out, targets: $0, grad: grad).lossSum } ?? 0
+                }
+            }
+            return labels.withUnsafeBufferPointer { l in
+                l.baseAddress.map { loss.evaluate(output: out, labels: $0, probabilities: probabilities, grad: grad).lossSum } ?? 0
             }
         }
+        func lossValue() -> Double { evaluate(model.forward(input, training: false), grad: nil) / Double(input.rows) }
         model.zeroGrad()
         let grad = Matrix(rows: 0, cols: 0)
-        labels.withUnsafeBufferPointer { l in
-            guard let base = l.baseAddress else { return }
-            let out = model.forward(input, training: false)
-            _ = loss.evaluate(output: out, labels: base, probabilities: probabilities, grad: grad)
-            model.backward(grad)
-        }
+        _ = evaluate(model.forward(input, training: false), grad: grad)
+        model.backward(grad)
         var entries: [Entry] = []
         for (index, layer) in model.layers.enumerated() {
             for p in layer.parameters {

@@ -77,6 +77,29 @@ public enum LossFunction: String, Sendable, CaseIterable {
         }
         return BatchResult(lossSum: lossSum, correct: correct)
     }
+
+    /// Regression (a real target per row, one output): the squared error (s - t)², mean over the batch, whatever
+    /// the loss is set to (regression is trained with mse; the caller checks the setting). dL/ds = 2 (s - t) / B.
+    /// `correct` is 0: there are no classes to get right.
+    public func evaluate(output: Matrix, targets: UnsafePointer<Float>, grad: Matrix?) -> BatchResult {
+        let batch = output.rows, width = output.cols
+        let scale = 1 / Float(batch)
+        grad?.resize(rows: batch, cols: width)
+        var lossSum = 0.0
+        for r in 0..<batch {
+            let s = output.data + r * width
+            let g = grad.map { $0.data + r * width }
+            var l: Float = 0
+            // One output is the model regression trains; extra outputs (if any) are compared with the same target.
+            for j in 0..<width {
+                let d = s[j] - targets[r]
+                l += d * d
+                g?[j] = 2 * d * scale / Float(width)
+            }
+            lossSum += Double(l / Float(width))
+        }
+        return BatchResult(lossSum: lossSum, correct: 0)
+    }
 }
 
 /// Index of the largest score; for a single output, class 1 when it exceeds 0.5.

@@ -4,11 +4,14 @@ import TensorCore
 import Glibc
 #endif
 
-/// Samples laid out for training: `count` rows of `width` features, one label each.
+/// Samples laid out for training: `count` rows of `width` features, one label each (or one real value each, for
+/// regression).
 public struct Samples: Sendable {
     /// The rows, read batch by batch (byte-backed image sets stay bytes).
     public var matrix: FeatureMatrix
     public var labels: [Int32]
+    /// A real value per row for regression (then `labels` are ignored); nil for classification.
+    public var targets: [Float]?
     public var width: Int
     /// The same features in sparse form, when the caller has it (built once per data set).
     public var sparse: SparseRows?
@@ -20,9 +23,11 @@ public struct Samples: Sendable {
         self.init(matrix: FeatureMatrix(floats: features, width: width), labels: labels, sparse: sparse)
     }
 
-    public init(matrix: FeatureMatrix, labels: [Int32], sparse: SparseRows? = nil) {
+    /// `targets` for regression; `labels` must then hold one (ignored) entry per row.
+    public init(matrix: FeatureMatrix, labels: [Int32], targets: [Float]? = nil, sparse: SparseRows? = nil) {
         self.matrix = matrix
         self.labels = labels
+        self.targets = targets
         width = matrix.width
         self.sparse = sparse
     }
@@ -31,6 +36,7 @@ public struct Samples: Sendable {
 public struct EpochStats: Sendable, Equatable {
     public var epoch: Int
     public var loss: Double
+    /// NaN for regression: there are no classes to count.
     public var accuracy: Double
     public var validationLoss: Double?
     public var validationAccuracy: Double?
@@ -60,7 +66,8 @@ public struct TrainConfig: Sendable {
     /// Multiply the learning rate by `stepGamma` every `stepSize` epochs (0 = constant).
     public var stepSize: Int = 0
     public var stepGamma: Float = 0.1
-    /// Stop when validation accuracy has not improved for this many epochs (0 = never).
+    /// Stop when validation accuracy (validation loss, for regression) has not improved for this many epochs
+    /// (0 = never).
     public var patience: Int = 0
 
     public init(epochs: Int, batchSize: Int) {
@@ -71,8 +78,12 @@ public struct TrainConfig: Sendable {
 
 public struct Evaluation: Sendable {
     public var loss: Double
+    /// NaN for regression.
     public var accuracy: Double
+    /// The predicted class of each row (all 0 for regression: see `outputs`).
     public var predictions: [Int32]
+    /// For regression, the model's output for each row; empty for classification.
+    public var outputs: [Float] = []
     public init(loss: Double, accuracy: Double, predictions: [Int32]) {
         self.loss = loss
         self.accuracy = accuracy
@@ -89,6 +100,8 @@ public final class Trainer {
     public let optimizer: Optimizer
     private let batchInput = Matrix(rows: 0, cols: 0)
     private var labelBuffer: [Int32] = []
+    /// The batch's targets, for regression.
+    private var targetBuffer: [Float] = []
     private let gradOutput = Matrix(rows: 0, cols: 0)
     /// The second thread the sparse path may use (see `SparseTraining`); nil: one thread. The same weights
     /// either way.
@@ -97,11 +110,14 @@ public final class Trainer {
     /// instead of three: see `SparseLinear.backward(_:steppingWeightsWith:velocity:helper:)`). The same weights
     /// either way.
     public var fusesFirstLayerStep = true
+    /// The weights' penalty, stepped after the optimizer's step (see `Regularization`); nil: none.
+    public let regularization: Regularization?
 
-    public init(model: Sequential, loss: LossFunction, optimizer: Optimizer) {
+    public init(model: Sequential, loss: LossFunction, optimizer: Optimizer, regularization: Regularization? = nil) {
         self.model = model
         self.loss = loss
         self.optimizer = optimizer
+        self.regularization = regularization
     }
 
     /// Trains in place. `shouldStop` is polled once per batch (Ctrl-C); a non-finite loss restores the
@@ -113,12 +129,16 @@ public final class Trainer {
         let n = data.count
         guard n > 0, config.batchSize > 0 else { return .completed }
         if labelBuffer.count < config.batchSize { labelBuffer = [Int32](repeating: 0, count: config.batchSize) }
-        let sparse = SparseTraining(model: model, data: data, batchSize: config.batchSize, optimizer: optimizer,
-                                    helper: helper, fusesStep: fusesFirstLayerStep)
+        if targetBuffer.count < config.batchSize { targetBuffer = [Float](repeating: 0, count: config.batchSize) }
+        // The sparse path keeps copies of the first layer's weights between steps; the penalty's step would
+        // change them behind its back, so regularized models train the plain way (toy problems, where it matters).
+        let sparse = regularization != nil ? nil
+            : SparseTraining(model: model, data: data, batchSize: config.batchSize, optimizer: optimizer,
+                             helper: helper, fusesStep: fusesFirstLayerStep)
         defer { sparse?.finish() }
         let baseRate = optimizer.learningRate
         var order = Array(0..<n)
-        var bestValidation = -1.0
+        var bestValidation = -Double.infinity
         var epochsWithoutImprovement = 0
         model.zeroGrad()
         for e in 0..<config.epochs {
@@ -137,7 +157,8 @@ public final class Trainer {
                 return outcome
             }
             var stats = EpochStats(epoch: epoch, loss: tally.lossSum / Double(max(tally.seen, 1)),
-                                   accuracy: Double(tally.correct) / Double(max(tally.seen, 1)), validationLoss: nil,
+                                   accuracy: data.targets != nil ? .nan : Double(tally.correct) / Double(max(tally.seen, 1)),
+                                   validationLoss: nil,
                                    validationAccuracy: nil, seconds: 0, learningRate: optimizer.learningRate)
             if let validation, validation.count > 0 {
                 let v = evaluate(validation)
@@ -146,7 +167,9 @@ public final class Trainer {
             }
             stats.seconds = Clock.now - start
             onEpoch(stats)
-            if config.patience > 0, let accuracy = stats.validationAccuracy {
+            // Regression has no accuracy: a lower validation loss is the improvement.
+            let score = validation?.targets != nil ? stats.validationLoss.map { -$0 } : stats.validationAccuracy
+            if config.patience > 0, let accuracy = score {
                 if accuracy > bestValidation {
                     bestValidation = accuracy
                     epochsWithoutImprovement = 0
@@ -178,15 +201,18 @@ public final class Trainer {
         let parameters = model.parameters
         sparse?.beginEpoch(order: order)
         defer { sparse?.endEpoch() }
+        let targets = data.targets ?? []
         return data.labels.withUnsafeBufferPointer { labels in
             labelBuffer.withUnsafeMutableBufferPointer { batchLabels -> TrainOutcome? in
-                guard let labelsOut = batchLabels.baseAddress else { return nil }
+              targetBuffer.withUnsafeMutableBufferPointer { batchTargets -> TrainOutcome? in
+                guard let labelsOut = batchLabels.baseAddress, let targetsOut = batchTargets.baseAddress else { return nil }
                 for b in 0..<batches {
                     if shouldStop() { return .interrupted(epoch: tally.epoch, batch: b) }
                     let rows = order[(b * batchSize)..<min(n, (b + 1) * batchSize)]
                     for (r, i) in rows.enumerated() { labelsOut[r] = labels[i] }
-                    guard let result = step(batch: b, rows: rows, labels: labelsOut, data: data, sparse: sparse,
-                                            parameters: parameters) else {
+                    if data.targets != nil { for (r, i) in rows.enumerated() { targetsOut[r] = targets[i] } }
+                    guard let result = step(batch: b, rows: rows, labels: labelsOut, targets: data.targets != nil ? targetsOut : nil,
+                                            data: data, sparse: sparse, parameters: parameters) else {
                         return .diverged(epoch: tally.epoch, batch: b + 1)
                     }
                     tally.lossSum += result.lossSum
@@ -196,14 +222,15 @@ public final class Trainer {
                                           runningLoss: tally.lossSum / Double(tally.seen)))
                 }
                 return nil
+              }
             }
         }
     }
 
-    /// One step on batch number `b`, the set's rows `rows`: forward, loss, backward, the optimizer's step.
-    /// Nil, and nothing stepped, when the loss is not finite.
-    private func step(batch b: Int, rows: ArraySlice<Int>, labels: UnsafePointer<Int32>, data: Samples,
-                      sparse: SparseTraining?, parameters: [Parameter]) -> LossFunction.BatchResult? {
+    /// One step on batch number `b`, the set's rows `rows`: forward, loss, backward, the optimizer's step, the
+    /// penalty's step. Nil, and nothing stepped, when the loss is not finite.
+    private func step(batch b: Int, rows: ArraySlice<Int>, labels: UnsafePointer<Int32>, targets: UnsafePointer<Float>?,
+                      data: Samples, sparse: SparseTraining?, parameters: [Parameter]) -> LossFunction.BatchResult? {
         let out: Matrix
         if let sparse {
             out = sparse.forward(batch: b)
@@ -213,7 +240,8 @@ public final class Trainer {
             for (r, i) in rows.enumerated() { data.matrix.copyRow(i, into: batchInput.data + r * width) }
             out = model.forward(batchInput, training: true)
         }
-        let result = loss.evaluate(output: out, labels: labels, probabilities: model.endsInSoftmax, grad: gradOutput)
+        let result = targets.map { loss.evaluate(output: out, targets: $0, grad: gradOutput) }
+            ?? loss.evaluate(output: out, labels: labels, probabilities: model.endsInSoftmax, grad: gradOutput)
         guard result.lossSum.isFinite else { return nil }
         // The sparse path may have stepped the first layer's weights already (its fused step).
         let stepped: Parameter?
@@ -224,6 +252,9 @@ public final class Trainer {
             stepped = nil
         }
         for p in parameters where p !== stepped { optimizer.update(p) }
+        if let regularization {
+            for p in parameters { regularization.step(p, learningRate: optimizer.learningRate) }
+        }
         return result
     }
 
@@ -237,9 +268,12 @@ public enum Evaluator {
     public static func evaluate(_ model: Sequential, _ data: Samples, loss: LossFunction) -> Evaluation {
         let n = data.count, width = data.width
         var predictions = [Int32](repeating: 0, count: n)
+        var outputs: [Float] = []
         var lossSum = 0.0
         var correct = 0
         let chunk = 1000
+        let targets = data.targets
+        if targets != nil { outputs.reserveCapacity(n) }
         data.labels.withUnsafeBufferPointer { labels in
             guard let lBase = labels.baseAddress else { return }
             var lo = 0
@@ -250,6 +284,15 @@ public enum Evaluator {
                 view.resize(rows: hi - lo, cols: width)
                 for i in lo..<hi { data.matrix.copyRow(i, into: view.data + (i - lo) * width) }
                 let out = model.forward(view, training: false)
+                if let targets {
+                    let r = targets.withUnsafeBufferPointer { t in
+                        t.baseAddress.map { loss.evaluate(output: out, targets: $0 + lo, grad: nil) }
+                    }
+                    lossSum += r?.lossSum ?? 0
+                    for i in 0..<(hi - lo) { outputs.append(out.data[i * out.cols]) }
+                    lo = hi
+                    continue
+                }
                 let r = loss.evaluate(output: out, labels: lBase + lo, probabilities: model.endsInSoftmax, grad: nil)
                 lossSum += r.lossSum
                 correct += r.correct
@@ -259,8 +302,10 @@ public enum Evaluator {
                 lo = hi
             }
         }
-        return Evaluation(loss: lossSum / Double(max(n, 1)), accuracy: Double(correct) / Double(max(n, 1)),
-                          predictions: predictions)
+        var evaluation = Evaluation(loss: lossSum / Double(max(n, 1)),
+                                    accuracy: targets != nil ? .nan : Double(correct) / Double(max(n, 1)), predictions: predictions)
+        evaluation.outputs = outputs
+        return evaluation
     }
 
     /// Model outputs for one sample (probabilities when `softmax` is set and the model ends in logits).
