@@ -30,6 +30,12 @@ public enum LayerCatalog {
         settings: [LayerSetting(name: "p", range: 0...0.99, default: 0.2, help: "probability of dropping a value")]) { recipe, rng in
         Dropout(probability: Float(recipe.number("p")), seed: rng.next())
     }
+    /// The Playground's input features, chosen by name: `features x1,x2,x1*x2` (made by `mlp features=...`).
+    public static let features = LayerKind(
+        name: "features", help: "the Playground's input features of (x1, x2): x1, x2, x1^2, x2^2, x1*x2, sin(x1), sin(x2)",
+        terms: InputFeature.allCases.map(\.name), isTyped: false) { recipe, _ in
+        InputFeatures(recipe.terms.compactMap(InputFeature.init(name:)))
+    }
     public static let linearClassifier = LayerKind(
         name: "linear_classifier", help: "linear classifier with the bias trick: f(x) = W [x; 1] (made by 'linear')",
         sizes: [inputSize, classCount], isTyped: false, parameters: { ($0[0] + 1) * $0[1] }) { recipe, rng in
@@ -44,10 +50,20 @@ public enum LayerCatalog {
         activation(.tanh, help: "(e^x - e^-x) / (e^x + e^-x)"),
         activation(.leakyReLU(alpha: 0.1), help: "x for x > 0, alpha x otherwise"),
         activation(.elu(alpha: 1), help: "x for x > 0, alpha (e^x - 1) otherwise"),
+        activation(.identity, help: "x: no non-linearity (the Playground's 'linear')"),
         LayerKind(name: "softmax", help: "probabilities: e^x_i / sum_j e^x_j (cross_entropy already applies it)") { _, _ in Softmax() },
         dropout,
+        features,
         linearClassifier,
     ]
+
+    /// Other names of activations, as the Playground calls them: `mlp act=linear` is `identity`.
+    public static let activationAliases: [String: String] = ["linear": "identity"]
+
+    /// An activation by its name or alias.
+    public static func activation(named name: String) -> LayerKind? {
+        kind(named: activationAliases[name] ?? name).flatMap { $0.activation != nil ? $0 : nil }
+    }
 
     /// The kinds `layer` offers.
     public static var typedKinds: [LayerKind] { kinds.filter(\.isTyped) }
@@ -73,6 +89,8 @@ public struct LayerKind: Sendable {
     /// The sizes written after the name ("linear 784 128": IN, OUT).
     public let sizes: [LayerSize]
     public let settings: [LayerSetting]
+    /// The words a kind takes as a comma-separated list after its name (the input features); nil: none.
+    public let terms: [String]?
     /// Offered by `layer`; the linear classifier is made by `linear` and read back from files only.
     public let isTyped: Bool
     /// For activations: the function, with its default setting.
@@ -81,13 +99,14 @@ public struct LayerKind: Sendable {
     let parameters: @Sendable ([Int]) -> Int
     let build: @Sendable (LayerRecipe, inout SeededRandom) -> Layer
 
-    init(name: String, help: String, sizes: [LayerSize] = [], settings: [LayerSetting] = [], isTyped: Bool = true,
-         activation: Activation.Function? = nil, parameters: @escaping @Sendable ([Int]) -> Int = { _ in 0 },
+    init(name: String, help: String, sizes: [LayerSize] = [], settings: [LayerSetting] = [], terms: [String]? = nil,
+         isTyped: Bool = true, activation: Activation.Function? = nil, parameters: @escaping @Sendable ([Int]) -> Int = { _ in 0 },
          build: @escaping @Sendable (LayerRecipe, inout SeededRandom) -> Layer) {
         self.name = name
         self.help = help
         self.sizes = sizes
         self.settings = settings
+        self.terms = terms
         self.isTyped = isTyped
         self.activation = activation
         self.parameters = parameters
@@ -97,9 +116,9 @@ public struct LayerKind: Sendable {
     public func setting(named name: String) -> LayerSetting? { settings.first { $0.name == name } }
 
     /// This kind's recipe for these sizes and settings (see `LayerCatalog.recipe`).
-    public func recipe(sizes: [Int] = [], settings: [(name: String, value: LayerSettingValue)] = [])
+    public func recipe(sizes: [Int] = [], settings: [(name: String, value: LayerSettingValue)] = [], terms: [String] = [])
         -> Result<LayerRecipe, LayerDescriptionError> {
-        LayerCatalog.recipe(kind: name, sizes: sizes, settings: settings)
+        LayerCatalog.recipe(kind: name, sizes: sizes, settings: settings, terms: terms)
     }
 }
 

@@ -14,12 +14,14 @@ final class LayerCatalogTests: XCTestCase {
         var rng = SeededRandom(seed: 1)
         for kind in LayerCatalog.kinds {
             let sizes = kind.sizes.map { _ in 3 }
-            let recipe = try kind.recipe(sizes: sizes).get()
+            // A kind that takes a list (the input features) gets its last three, parentheses included.
+            let recipe = try kind.recipe(sizes: sizes, terms: Array((kind.terms ?? []).suffix(3))).get()
             let layer = recipe.makeLayer(rng: &rng)
             // What `summary` shows and saved files hold parses back to the same kind, sizes and settings.
             let again = try XCTUnwrap(parsed(layer.spec), layer.spec)
             XCTAssertEqual(again.kind.name, kind.name)
             XCTAssertEqual(again.sizes, sizes)
+            XCTAssertEqual(again.terms, recipe.terms)
             XCTAssertEqual(again.makeLayer(rng: &rng).spec, layer.spec)
             XCTAssertEqual(layer.parameterCount, recipe.parameterCount, kind.name)
         }
@@ -49,9 +51,26 @@ final class LayerCatalogTests: XCTestCase {
     }
 
     func testActivationsAreTheTablesRowsWithFunctions() {
-        XCTAssertEqual(LayerCatalog.activations.map(\.name), ["relu", "sigmoid", "tanh", "leaky_relu", "elu"])
-        XCTAssertEqual(LayerCatalog.typedKinds.map(\.name), ["linear", "relu", "sigmoid", "tanh", "leaky_relu", "elu", "softmax", "dropout"])
+        XCTAssertEqual(LayerCatalog.activations.map(\.name), ["relu", "sigmoid", "tanh", "leaky_relu", "elu", "identity"])
+        XCTAssertEqual(LayerCatalog.typedKinds.map(\.name),
+                       ["linear", "relu", "sigmoid", "tanh", "leaky_relu", "elu", "identity", "softmax", "dropout"])
         XCTAssertEqual(LayerCatalog.kind(named: "elu")?.activation, .elu(alpha: 1))
+        // The Playground's name for no activation.
+        XCTAssertEqual(LayerCatalog.activation(named: "linear")?.name, "identity")
+        XCTAssertNil(LayerCatalog.activation(named: "softmax"))
+    }
+
+    func testInputFeaturesByName() throws {
+        XCTAssertEqual(parsed("features x1,x2,x1*x2,sin(x1)")?.terms, ["x1", "x2", "x1*x2", "sin(x1)"])
+        // Written as students write them, read back by their names.
+        XCTAssertEqual(try LayerCatalog.features.recipe(terms: ["X1X2", "x1²"]).get().terms, ["x1*x2", "x1^2"])
+        XCTAssertEqual(LayerCatalog.parse("features x1,x3").failure, .unknownTerm("x3", choices: InputFeature.allCases.map(\.name)))
+        XCTAssertEqual(LayerCatalog.parse("features").failure, .badTerms("no features given"))
+        XCTAssertEqual(LayerCatalog.parse("features x1,x1").failure, .badTerms("'x1' is given twice"))
+        XCTAssertEqual(LayerCatalog.parse("linear 2 x1,x2").failure, .malformed)
+        var rng = SeededRandom(seed: 1)
+        let layer = try XCTUnwrap(parsed("features x2,sin(x2)")?.makeLayer(rng: &rng) as? InputFeatures)
+        XCTAssertEqual(layer.features, [.x2, .sinX2])
     }
 }
 
