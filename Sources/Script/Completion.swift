@@ -176,7 +176,7 @@ extension Interpreter {
     private func values(for kind: ValueKind, prefix: String) -> [Completion.Candidate] {
         let variables = self.variables.keys.map { Completion.Candidate(text: $0, kind: .variable) }
         switch kind {
-        case .choice(let choices): return choices.map { .init(text: $0, kind: .value) } + variables
+        case .choice(let choices), .terms(let choices): return choices.map { .init(text: $0, kind: .value) } + variables
         case .bool: return ["true", "false"].map { .init(text: $0, kind: .value) } + variables
         case .command: return Commands.names.map { .init(text: $0, kind: .command) } + Commands.keywords.map { .init(text: $0, kind: .keyword) }
         case .model: return modelOrder.map { .init(text: $0, kind: .model) }

@@ -15,10 +15,14 @@ enum DataCommands {
     static let csvTest = Option<String?>("test", kind: .path, valueName: "PATH", help: "a test file with the same columns")
     static let csvNormalize = Option<String>("normalize", choices: normalizations, default: "none",
                                              help: "standard: (x - mean) / std with the training file's mean and std; unit: x/255")
-    static let toyKind = Positional<String>("KIND", what: "a toy data set", choices: ToySet.allCases.map(\.rawValue), help: "which toy problem")
-    static let toyCount = Option<Int>("n", default: 500, range: 4...100_000, help: "number of points")
-    static let toyNoise = Option<Double>("noise", default: 0.1, range: 0...1, help: "how far points stray from their class's shape")
-    static let toyRatio = Option<Double>("ratio", default: 0.5, range: 0.1...0.9, help: "share of the points used for training")
+    static let toyKind = Positional<String>("KIND", what: "a toy data set", choices: ToySet.allCases.map(\.rawValue),
+                                            help: "which toy problem: circle, xor, gauss, spiral (classes); plane, multigauss (regression)")
+    static let toyCount = Option<Int?>("n", range: 4...100_000, valueName: "N", defaultText: "500; 1200 for plane and multigauss",
+                                       help: "number of points")
+    static let toyNoise = Option<Double>("noise", default: 0.1, range: 0...0.5,
+                                         help: "how far points stray from their shape: the Playground's noise slider / 100")
+    static let toyRatio = Option<Double>("ratio", default: 0.5, range: 0.1...0.9,
+                                         help: "share of the points used for training (the Playground's ratio), the rest for testing")
     static let modelPath = Positional<String>("PATH", what: "a file path", kind: .path, help: "a .safetensors file written by 'save model'")
     static let validation = Option<Double>("val", default: 0.1, range: 0...0.9, help: "share of the training set held out")
     static let set = Option<String>("set", choices: ["train", "val", "test"], default: "train", help: "which set the images come from")
@@ -136,10 +140,10 @@ enum DataCommands {
             }
         case "toy":
             let kind = inv[toyKind]
-            let n = inv[toyCount]
+            guard let set = ToySet(rawValue: kind) else { return }
+            let n = inv[toyCount] ?? set.defaultCount
             let noise = inv[toyNoise]
             let ratio = inv[toyRatio]
-            guard let set = ToySet(rawValue: kind) else { return }
             let all = ToyData.make(set, count: n, noise: noise, seed: s.nextSeed())
             // Both sets keep at least one point (n=4 ratio=0.9 would otherwise leave no test set).
             let trainCount = min(n - 1, max(1, Int((Double(n) * ratio).rounded())))
@@ -147,7 +151,8 @@ enum DataCommands {
             let test = all.subset(trainCount..<n)
             s.normalization = .none
             install(s, train: train, test: test, description: "toy \(kind)")
-            s.console.line("loaded toy \(kind): \(trainCount) training and \(n - trainCount) test points, 2 features, noise \(Value.format(noise))")
+            s.console.line("loaded toy \(kind): \(trainCount) training and \(n - trainCount) test points, 2 features, noise \(Value.format(noise))"
+                           + (set.isRegression ? "; regression: a value per point (about -1 to 1), trained with mse" : ""))
         default:
             try PersistenceCommands.loadModel(s, path: inv[modelPath], at: inv.location(of: modelPath))
         }
@@ -167,6 +172,7 @@ enum DataCommands {
         out.name = name
         out.matrix = d.matrix.rows(indices)
         out.labels = indices.map { d.labels[$0] }
+        out.targets = d.targets.map { t in indices.map { t[$0] } }
         out.count = indices.count
         return out
     }
@@ -175,6 +181,7 @@ enum DataCommands {
         var out = a
         out.matrix = a.matrix.appending(b.matrix)
         out.labels = a.labels + b.labels
+        if let t = a.targets, let u = b.targets { out.targets = t + u }
         out.count = a.count + b.count
         return out
     }
@@ -182,7 +189,8 @@ enum DataCommands {
     static func describe(_ s: Interpreter, _ train: LabeledData) {
         let shape = train.imageShape.map { "images \($0.rows)x\($0.cols) (\(train.featureCount) features)" } ?? "\(train.featureCount) features"
         s.console.line("data: \(s.dataDescription ?? train.name)")
-        s.console.line("  train       \(grouped(train.count).leftPadded(to: 7)) \(shape), \(train.classNames.count) classes")
+        s.console.line("  train       \(grouped(train.count).leftPadded(to: 7)) \(shape), "
+                       + (train.isRegression ? "a real value each (regression)" : "\(train.classNames.count) classes"))
         if let v = s.validation { s.console.line("  validation  \(grouped(v.count).leftPadded(to: 7))") }
         if let t = s.test { s.console.line("  test        \(grouped(t.count).leftPadded(to: 7))") }
         switch s.normalization {
@@ -191,6 +199,10 @@ enum DataCommands {
         case .standard(let mean, let std): s.console.line("  normalized: (x/255 - \(mean)) / \(std)")
         case .standardScore(let mean, let std):
             s.console.line("  normalized: (x - \(formatSignificant(Double(mean), 5))) / \(formatSignificant(Double(std), 5)) (the training set's mean and std)")
+        }
+        if let targets = train.targets {
+            s.console.chart(Chart.histogram(targets.map(Double.init), bins: 20, title: "training values (targets)", options: s.options))
+            return
         }
         let counts = train.classCounts().map(Double.init)
         s.console.chart(Chart.bars(labels: train.classNames, values: counts, title: "training samples per class",

@@ -24,6 +24,9 @@ public enum ValueKind: Sendable, Equatable {
     /// true/false (also yes/no, on/off, 1/0).
     case bool
     case choice([String])
+    /// Some of `choices`, written a,b,c (or as a list); each kept as written, not evaluated: `x1*x2` and
+    /// `sin(x1)` are names of input features, not arithmetic. The command maps the words to its own table.
+    case terms([String])
     /// A name or a string; a number reads as its text.
     case text
     /// Letters, digits and '_' (a model name).
@@ -180,6 +183,7 @@ public struct CheckedValue: Sendable {
         case number(Double)
         case bool(Bool)
         case text(String)
+        case words([String])
         case value(Value)
     }
     public let located: LocatedValue
@@ -195,6 +199,7 @@ public struct CheckedValue: Sendable {
     }
     var bool: Bool? { if case .bool(let v) = content { v } else { nil } }
     var text: String? { if case .text(let v) = content { v } else { nil } }
+    var words: [String]? { if case .words(let v) = content { v } else { nil } }
 }
 
 /// A `key=value` option of type `T`, read back with `invocation[option]`: the written value once checked,
@@ -214,9 +219,9 @@ extension Option where T == Int {
 }
 
 extension Option where T == Int? {
-    /// No default: nil when not written.
-    init(_ name: String, range: ClosedRange<Int>, valueName: String = "N", help: String) {
-        optionSpec = OptionSpec(name: name, kind: .int(range), valueName: valueName, help: help)
+    /// No default: nil when not written (or a default the command works out, described by `defaultText`).
+    init(_ name: String, range: ClosedRange<Int>, valueName: String = "N", defaultText: String? = nil, help: String) {
+        optionSpec = OptionSpec(name: name, kind: .int(range), valueName: valueName, defaultText: defaultText, help: help)
         read = { $0?.int }
     }
 }
@@ -274,6 +279,14 @@ extension Option where T == String? {
     init(_ name: String, kind: ValueKind = .text, valueName: String, noun: String? = nil, help: String) {
         optionSpec = OptionSpec(name: name, kind: kind, valueName: valueName, help: help, noun: noun)
         read = { $0?.text }
+    }
+}
+
+extension Option where T == [String]? {
+    /// Some of `choices` (`key=a,b,c`), each as written; nil when not written.
+    init(_ name: String, terms choices: [String], valueName: String, help: String) {
+        optionSpec = OptionSpec(name: name, kind: .terms(choices), valueName: valueName, help: help)
+        read = { $0?.words }
     }
 }
 

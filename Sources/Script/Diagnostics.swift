@@ -120,6 +120,9 @@ extension Diagnostic {
             "\(name) must be between \(Value.format(range.lowerBound)) and \(Value.format(range.upperBound)), found \(Value.format(value))"
         case .unknownChoice(let name, let value, let choices):
             "unknown \(name) value '\(value)' (expected one of: \(choices.joined(separator: ", ")))"
+        case .unknownTerm(let word, let choices):
+            "unknown input feature '\(word)' (expected some of: \(choices.joined(separator: ", ")))"
+        case .badTerms(let reason): reason
         }
     }
 

@@ -24,10 +24,16 @@ enum EvalCommands {
             let which = inv[evaluated]
             let (m, data) = try modelAndSet(s, inv, which)
             let e = try evaluation(s, m, data, inv)
+            if data.isRegression {
+                // Regression: the loss is the measure (there is no accuracy to count).
+                s.console.line("\(which): loss \(fixed(e.loss, 4)) (mse over \(grouped(data.count)) points; root mean squared error \(fixed(e.loss.squareRoot(), 4)))")
+                RunCommands.recordEvaluation(s, m, set: which, accuracy: nil, loss: e.loss)
+                return
+            }
             var line = "\(which): accuracy \(percent(e.accuracy)) (\(grouped(correct(e, data)))/\(grouped(data.count)))"
             if m.knn == nil { line += ", loss \(fixed(e.loss, 4))" }
             s.console.line(line)
-            RunCommands.recordEvaluation(s, m, set: which, accuracy: e.accuracy)
+            RunCommands.recordEvaluation(s, m, set: which, accuracy: e.accuracy, loss: m.knn == nil ? e.loss : nil)
         },
         CommandSpec("predict", group: .evaluation, summary: "the model's probabilities for one image, as bars",
                     arguments: [image], options: [set]) { s, inv throws(ScriptError) in
@@ -37,6 +43,12 @@ enum EvalCommands {
             try TrainCommands.checkFits(m, data, inv)
             let i = try DataCommands.imageIndex(inv, image, in: data)
             let features = data.row(i)
+            if let targets = data.targets {
+                let output = Evaluator.outputs(m.network, features: features, softmax: false).first ?? .nan
+                let point = features.map { formatSignificant(Double($0), 4) }.joined(separator: ", ")
+                s.console.line("#\(i) at (\(point)): predicted \(fixed(Double(output), 4)), true value \(fixed(Double(targets[i]), 4)), squared error \(fixed(Double((output - targets[i]) * (output - targets[i])), 4))")
+                return
+            }
             let probabilities = Evaluator.outputs(m.network, features: features, softmax: true)
             let predicted = probabilities.indices.max(by: { probabilities[$0] < probabilities[$1] }) ?? 0
             let label = Int(data.labels[i])
@@ -51,6 +63,7 @@ enum EvalCommands {
         CommandSpec("confusion", group: .evaluation, summary: "confusion matrix as a shaded grid, and the most confused pairs",
                     options: [set]) { s, inv throws(ScriptError) in
             let (m, data) = try modelAndSet(s, inv, inv[set])
+            try requireClasses(data, inv)
             let e = try evaluation(s, m, data, inv)
             let k = data.classNames.count
             var matrix = [[Double]](repeating: [Double](repeating: 0, count: k), count: k)
@@ -67,6 +80,7 @@ enum EvalCommands {
         },
         CommandSpec("per_class", group: .evaluation, summary: "accuracy for each class, as bars", options: [set]) { s, inv throws(ScriptError) in
             let (m, data) = try modelAndSet(s, inv, inv[set])
+            try requireClasses(data, inv)
             let e = try evaluation(s, m, data, inv)
             let k = data.classNames.count
             var right = [Int](repeating: 0, count: k), total = [Int](repeating: 0, count: k)
@@ -80,6 +94,7 @@ enum EvalCommands {
                     arguments: [mistakeCount], options: [set]) { s, inv throws(ScriptError) in
             let n = inv[mistakeCount]
             let (m, data) = try modelAndSet(s, inv, inv[set])
+            try requireClasses(data, inv)
             let e = try evaluation(s, m, data, inv)
             let wrong = data.labels.indices.filter { e.predictions[$0] != data.labels[$0] }
             s.console.line("\(grouped(wrong.count)) of \(grouped(data.count)) misclassified; the first \(min(n, wrong.count)):")
@@ -102,6 +117,13 @@ enum EvalCommands {
             try distanceCommand(s, inv)
         },
     ]
+
+    /// The data's classes, or the error for a regression set (`confusion`, `per_class`, `mistakes`, `knn`).
+    static func requireClasses(_ data: LabeledData, _ inv: Invocation) throws(ScriptError) {
+        guard data.isRegression else { return }
+        throw ScriptError("'\(inv.name)' needs classes, but these data are a regression set (a value per point)", at: inv.location,
+                          hint: "for regression try 'eval', 'predict I' or 'plot boundary'")
+    }
 
     static func modelAndSet(_ s: Interpreter, _ inv: Invocation, _ which: String) throws(ScriptError) -> (ModelState, LabeledData) {
         let m = try s.requireModel(inv)
@@ -126,6 +148,7 @@ enum EvalCommands {
 
     static func knn(_ s: Interpreter, _ inv: Invocation) throws(ScriptError) {
         let train = try s.requireTrainingData(inv)
+        try requireClasses(train, inv)
         guard let test = s.test else { throw ScriptError("no test set loaded", at: inv.location) }
         let k = try inv.int(neighbours, within: 1...max(1, min(1000, train.count)))
         let kind = inv[distanceKind]
@@ -147,7 +170,7 @@ enum EvalCommands {
         var line = "knn k=\(k) distance=\(kind.rawValue): test accuracy \(percent(Double(right) / Double(limit))) (\(grouped(right))/\(grouped(limit)))"
         if s.showTiming { line += " in \(fixed(Clock.now - start, 2)) s" }
         s.console.line(line)
-        RunCommands.recordEvaluation(s, m, set: "test", accuracy: Double(right) / Double(limit))
+        RunCommands.recordEvaluation(s, m, set: "test", accuracy: Double(right) / Double(limit), loss: nil)
     }
 
     /// The lecture's example: a 4x4 test image against a training image, L1 = 456.

@@ -2,14 +2,21 @@ import TensorCore
 import NeuralNet
 import Datasets
 import Charts
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One model of the session with what training it needs.
 public final class ModelState {
     public let name: String
     public var network: Sequential
     public var loss: LossFunction = .crossEntropy
+    /// Set by `loss`: regression data switch an unchosen loss to mse by themselves.
+    public var lossChosen = false
     public var optimizer: Optimizer = SGD(learningRate: 0.01)
     public var optimizerChosen = false
+    /// The weights' penalty (`regularization l1|l2 rate=...`); nil: none.
+    public var regularization: Regularization?
     public var history: [EpochStats] = []
     /// Running training loss sampled during training: (epoch position, loss), for fine-grained loss curves.
     public var lossCurve: [(Double, Double)] = []
@@ -25,8 +32,8 @@ public final class ModelState {
     }
 
     func trainerForCurrentSetup() -> Trainer {
-        if let t = trainer, t.loss == loss, t.optimizer === optimizer, t.model === network { return t }
-        let t = Trainer(model: network, loss: loss, optimizer: optimizer)
+        if let t = trainer, t.loss == loss, t.optimizer === optimizer, t.model === network, t.regularization == regularization { return t }
+        let t = Trainer(model: network, loss: loss, optimizer: optimizer, regularization: regularization)
         trainer = t
         return t
     }
@@ -139,7 +146,15 @@ public final class Interpreter {
             var seen = Set<String>()
             var end = nameLocation
             for argument in arguments {
-                let value = try evaluate(argument.value)
+                // An option whose values are formulas (`features=x1*x2,sin(x1)`) keeps them as written, unless
+                // the value is a variable.
+                let formulas: Bool
+                if let key = argument.key, case .terms? = spec.allOptions.first(where: { $0.name == key })?.kind {
+                    if case .name(let n, _) = argument.value, variables[n] != nil { formulas = false } else { formulas = true }
+                } else {
+                    formulas = false
+                }
+                let value = formulas ? Interpreter.terms(argument.value) : try evaluate(argument.value)
                 let loc = argument.value.location
                 end = loc
                 if let key = argument.key, !seen.insert(key).inserted {
@@ -154,8 +169,33 @@ public final class Interpreter {
         }
     }
 
+    /// The words of a formula option: each item of `a,b,c` (or `[a, b, c]`) as its text.
+    static func terms(_ expr: Expr) -> Value {
+        if case .list(let items, _) = expr { return .list(items.map { .symbol($0.text) }) }
+        return .list([.symbol(expr.text)])
+    }
+
+    /// The math functions of the language: `sin(x)`, `exp(1)`, ...
+    static let functions: [String: @Sendable (Double) -> Double] = [
+        "sin": { sin($0) }, "cos": { cos($0) }, "tan": { tan($0) }, "tanh": { tanh($0) }, "exp": { exp($0) },
+        "log": { log($0) }, "sqrt": { $0.squareRoot() }, "abs": { abs($0) },
+    ]
+
     func evaluate(_ expr: Expr) throws(ScriptError) -> Value {
         switch expr {
+        case .call(let name, let argumentExpr, let loc):
+            guard let function = Interpreter.functions[name] else {
+                throw ScriptError("unknown function '\(name)'", at: loc,
+                                  hint: Diagnostic.didYouMean(name, Array(Interpreter.functions.keys))
+                                      ?? "functions: \(Interpreter.functions.keys.sorted().joined(separator: ", "))")
+            }
+            let argument = try evaluate(argumentExpr)
+            guard case .number(let x) = argument else {
+                throw ScriptError("\(name)() needs a number, found \(argument.typeName) '\(argument)'", at: argumentExpr.location)
+            }
+            let result = function(x)
+            guard result.isFinite else { throw ScriptError("\(name)(\(Value.format(x))) is not a finite number", at: loc) }
+            return .number(result)
         case .number(let v, _): return .number(v)
         case .string(let s, let loc): return try bounded(.string(try interpolate(s, at: loc)), at: loc)
         case .name(let n, _): return variables[n] ?? .symbol(n)
@@ -178,10 +218,12 @@ public final class Interpreter {
                 case "+": result = x + y
                 case "-": result = x - y
                 case "*": result = x * y
+                case "^": result = pow(x, y)
                 default:
                     guard y != 0 else { throw ScriptError("division by zero", at: loc) }
                     result = x / y
                 }
+                guard !result.isNaN else { throw ScriptError("\(Value.format(x)) \(op) \(Value.format(y)) is not a real number", at: loc) }
                 guard result.isFinite else { throw ScriptError("result is too large", at: loc) }
                 return .number(result)
             case (.list(let x), .list(let y)) where op == "+":
@@ -238,7 +280,7 @@ public final class Interpreter {
     /// The training set as the trainer takes it, with its sparse form (computed once per data set).
     func trainingSamples(_ d: LabeledData) -> Samples {
         if trainSparse == nil { trainSparse = .some(SparseRows.make(d.matrix)) }
-        return Samples(matrix: d.matrix, labels: d.labels, sparse: trainSparse ?? nil)
+        return Samples(matrix: d.matrix, labels: d.labels, targets: d.targets, sparse: trainSparse ?? nil)
     }
 
     func requireModel(_ inv: Invocation) throws(ScriptError) -> ModelState {

@@ -169,6 +169,22 @@ public struct Invocation {
             }
         case .choice(let choices):
             content = .text(try choice(arg, what: choiceWhat, choices: choices))
+        case .terms(let choices):
+            // Written as a,b,c (the interpreter keeps each as its text) or as a list of words.
+            let items: [Value]
+            if case .list(let values) = arg.value { items = values } else { items = [arg.value] }
+            var words: [String] = []
+            for item in items {
+                guard let word = item.word ?? (item.isNumber ? item.description : nil) else {
+                    throw ScriptError("\(subject) must be some of \(choices.joined(separator: ", ")), found \(item.typeName) '\(item)'",
+                                      at: arg.location, hint: "e.g. \(subject)=\(choices.prefix(2).joined(separator: ","))")
+                }
+                words.append(word)
+            }
+            guard !words.isEmpty else {
+                throw ScriptError("\(subject) needs at least one of \(choices.joined(separator: ", "))", at: arg.location)
+            }
+            content = .words(words)
         case .command:
             content = .text(try choice(arg, what: "command", choices: Commands.names + Commands.keywords))
         case .text, .path, .model:
@@ -237,6 +253,8 @@ public struct Invocation {
 }
 
 extension Value {
+    var isNumber: Bool { if case .number = self { true } else { false } }
+
     /// The text of a bare word or a string; nil for numbers and lists.
     var word: String? {
         switch self {

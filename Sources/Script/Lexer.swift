@@ -3,7 +3,7 @@ public enum TokenKind: Sendable, Equatable {
     case word(String)       // names, keywords, bare paths: load, mnist, leaky_relu, fashion-mnist, out/model.st
     case number(Double)
     case string(String)
-    case symbol(Character)  // = [ ] , ( ) + - * /
+    case symbol(Character)  // = [ ] , ( ) + - * / ^
     case separator          // newline or ';'
     case end                // end of input
 }
@@ -85,7 +85,7 @@ public struct Lexer {
                     else { break }
                 }
                 kind = .word(text)
-            } else if "=[],()+-*/".contains(c) {
+            } else if "=[],()+-*/^".contains(c) {
                 kind = .symbol(advance())
             } else {
                 throw ScriptError("unexpected character '\(c)'", at: start)

@@ -16,8 +16,10 @@ enum ModelCommands {
 
     static let sizes = Positional<[LocatedValue]>("IN HIDDEN... OUT", what: "at least an input and an output size", isOptional: false,
                                                 help: "the width of each layer, input first; or one list: [784, 128, 10]")
-    static let act = Option<String>("act", choices: LayerCatalog.activations.map(\.name), default: "relu",
-                                    help: "the activation after each hidden layer")
+    static let act = Option<String>("act", choices: LayerCatalog.activations.map(\.name) + LayerCatalog.activationAliases.keys.sorted(),
+                                    default: "relu", help: "the activation after each hidden layer (linear: none, as in the Playground)")
+    static let features = Option<[String]?>("features", terms: InputFeature.allCases.map(\.name), valueName: "F1,F2,...",
+                                            help: "the Playground's input features of each 2-D point, computed first in the model")
     static let alpha = Option<Double?>(LayerCatalog.alpha.name, range: LayerCatalog.alpha.range ?? 0...10, valueName: "A",
                                        defaultText: LayerCatalog.activations.compactMap { kind in
                                            kind.setting(named: LayerCatalog.alpha.name).map { "\(kind.name) \(describe($0.defaultValue))" }
@@ -31,10 +33,16 @@ enum ModelCommands {
 
     static let specs: [CommandSpec] = [
         CommandSpec("model", group: .models, summary: "start a new, empty sequential model and make it current",
-                    arguments: [modelName]) { s, inv throws(ScriptError) in
+                    arguments: [modelName], options: [features]) { s, inv throws(ScriptError) in
             let name = inv[modelName]
-            _ = s.addModel(named: name)
-            s.console.line("model '\(name)': empty; add layers with 'layer ...'")
+            let featureLayer = try inputFeatures(inv, rng: &s.rng)
+            let m = s.addModel(named: name)
+            if let featureLayer {
+                _ = m.network.append(featureLayer)
+                s.console.line("model '\(name)': \(featureLayer.spec) (2 inputs -> \(m.network.outputWidth ?? 0)); add layers with 'layer ...'")
+            } else {
+                s.console.line("model '\(name)': empty; add layers with 'layer ...'")
+            }
         },
         CommandSpec("use", group: .models, summary: "switch to another model of this session",
                     arguments: [existingModel]) { s, inv throws(ScriptError) in
@@ -58,8 +66,15 @@ enum ModelCommands {
             s.console.line("\(m.name): layer \(m.network.layers.count): \(layer.spec)")
         },
         CommandSpec("mlp", group: .models, summary: "build a multi-layer perceptron in one line (replaces the current model)",
-                    details: "mlp 784 128 64 10 act=relu  ->  linear 784 128, relu, linear 128 64, relu, linear 64 10\nThe output layer has no activation: cross_entropy applies the softmax.",
-                    arguments: [sizes], options: [act, alpha, initialisation, mlpName]) { s, inv throws(ScriptError) in
+                    details: """
+                    mlp 784 128 64 10 act=relu  ->  linear 784 128, relu, linear 128 64, relu, linear 64 10
+                    The output layer has no activation: cross_entropy applies the softmax.
+                    features= puts the Playground's input features first: mlp 2 4 2 features=x1,x2,x1*x2 is
+                    features (2 inputs -> 3), linear 3 4, relu, linear 4 2 (the first size may be 2 or the
+                    number of features). The features are part of the model: training, evaluation, plots and
+                    saved files all see them.
+                    """,
+                    arguments: [sizes], options: [act, alpha, initialisation, features, mlpName]) { s, inv throws(ScriptError) in
             try mlp(s, inv)
         },
         CommandSpec("summary", group: .models, summary: "layers, shapes and parameter counts with the arithmetic") { s, inv throws(ScriptError) in
@@ -73,6 +88,7 @@ enum ModelCommands {
         CommandSpec("linear", group: .models, summary: "linear classifier f(x) = W[x;1] (bias trick) as the current model; then 'train'",
                     options: [classifierLoss]) { s, inv throws(ScriptError) in
             let data = try s.requireTrainingData(inv)
+            try EvalCommands.requireClasses(data, inv)
             let lossName = inv[classifierLoss]
             let recipe = try checked(LayerCatalog.linearClassifier.recipe(sizes: [data.featureCount, data.classNames.count]), at: inv.location)
             let m = s.addModel(named: "linear")
@@ -141,13 +157,23 @@ enum ModelCommands {
         guard widths.count >= 2 else {
             throw ScriptError("'mlp' needs at least an input and an output size", at: inv.endLocation, hint: "usage: \(inv.usage), e.g. mlp 784 128 64 10")
         }
+        let featureLayer = try inputFeatures(inv, rng: &s.rng)
+        if let featureLayer {
+            // The first size is the points' 2 coordinates or the number of features: both say the same network.
+            let count = featureLayer.features.count
+            guard widths[0] == 2 || widths[0] == count else {
+                throw ScriptError("with \(count) input feature\(count == 1 ? "" : "s") the first size must be \(count) (or 2, the point's coordinates), not \(widths[0])",
+                                  at: args[0].location, hint: "e.g. mlp \(count) 8 2 features=\(featureLayer.features.map(\.name).joined(separator: ","))")
+            }
+            widths[0] = count
+        }
         var total = 0
         for i in 0..<(widths.count - 1) { total += widths[i] * widths[i + 1] + widths[i + 1] }
         if total > LayerCatalog.maxParameters {
             throw ScriptError("this network would have \(grouped(total)) parameters, more than \(grouped(LayerCatalog.maxParameters))", at: inv.location)
         }
         let actName = inv[act]
-        guard let activation = LayerCatalog.kind(named: actName) else { throw ScriptError("unknown activation '\(actName)'", at: inv.location) }
+        guard let activation = LayerCatalog.activation(named: actName) else { throw ScriptError("unknown activation '\(actName)'", at: inv.location) }
         // alpha belongs to the activation: its default is the activation's own (leaky_relu 0.1, elu 1).
         var activationSettings: [(name: String, value: LayerSettingValue)] = []
         if let a = inv[alpha] {
@@ -171,12 +197,23 @@ enum ModelCommands {
             m.loss = previous.loss
             m.optimizer = previous.optimizer.fresh()
             m.optimizerChosen = previous.optimizerChosen
+            m.lossChosen = previous.lossChosen
+            m.regularization = previous.regularization
         }
+        if let featureLayer { _ = m.network.append(featureLayer) }
         for (i, linear) in linears.enumerated() {
             _ = m.network.append(linear.makeLayer(rng: &s.rng))
             if i < linears.count - 1 { _ = m.network.append(activationRecipe.makeLayer(rng: &s.rng)) }
         }
-        s.console.line("model '\(name)': \(widths.map(String.init).joined(separator: "-")) \(actName) MLP, \(grouped(m.network.parameterCount)) parameters")
+        let prefix = featureLayer.map { "\($0.spec) (2 inputs) -> " } ?? ""
+        s.console.line("model '\(name)': \(prefix)\(widths.map(String.init).joined(separator: "-")) \(actName) MLP, \(grouped(m.network.parameterCount)) parameters")
+    }
+
+    /// The input-features layer `features=` asks for, or nil.
+    static func inputFeatures(_ inv: Invocation, rng: inout SeededRandom) throws(ScriptError) -> InputFeatures? {
+        guard let words = inv[features] else { return nil }
+        let recipe = try checked(LayerCatalog.features.recipe(terms: words), at: inv.valueLocation(of: features))
+        return recipe.makeLayer(rng: &rng) as? InputFeatures
     }
 
     static func summary(_ m: ModelState) -> String {
@@ -217,7 +254,15 @@ enum ModelCommands {
         if biasTotal > 0 { text += " = \(grouped(weightTotal)) weights + \(grouped(biasTotal)) biases" }
         let neurons = net.layers.compactMap { $0.weightShape?.outputs }
         if neurons.count > 1 { text += "; \(grouped(neurons.reduce(0, +))) neurons (\(neurons.map(String.init).joined(separator: " + ")))" }
-        return text + "\n"
+        text += "\n"
+        if let features = net.layers.first as? InputFeatures {
+            text += "  inputs: the point (x1, x2) -> \(features.features.map(\.name).joined(separator: ", "))\n"
+        }
+        if let r = m.regularization {
+            let zeros = net.parameters.filter(Regularization.applies).reduce(0) { $0 + $1.value.buffer.filter { $0 == 0 }.count }
+            text += "  regularization: \(r.kind.rawValue.uppercased()), rate \(Value.format(Double(r.rate))) (weights only, not biases); penalty now \(formatSignificant(r.penalty(net.parameters), 4)); \(grouped(zeros)) of \(grouped(weightTotal)) weights are 0\n"
+        }
+        return text
     }
 }
 

@@ -151,7 +151,7 @@ public struct Parser {
         }
     }
 
-    // command := WORD { argument } ; argument := WORD '=' expr | expr
+    // command := WORD { argument } ; argument := WORD '=' value | expr ; value := expr { ',' expr }
     private mutating func command() throws(ScriptError) -> Statement {
         let nameToken = advance()
         guard case .word(let name) = nameToken.kind else { throw ScriptError("expected a command", at: nameToken.location) }
@@ -163,7 +163,7 @@ public struct Parser {
                 if isStatementEnd {
                     throw ScriptError("missing value after '\(key)='", at: keyToken.location)
                 }
-                arguments.append(Argument(key: key, keyLocation: keyToken.location, value: try argumentExpression()))
+                arguments.append(Argument(key: key, keyLocation: keyToken.location, value: try optionValue()))
             } else if case .symbol("=") = peek.kind {
                 throw ScriptError("expected a key before '='", at: peek.location, hint: "options are written key=value, e.g. epochs=5")
             } else {
@@ -171,6 +171,21 @@ public struct Parser {
             }
         }
         return .command(name: name, nameLocation: nameToken.location, arguments: arguments)
+    }
+
+    /// An option's value; `key=a,b,c` is the list [a, b, c] (`features=x1,x2,x1*x2`).
+    private mutating func optionValue() throws(ScriptError) -> Expr {
+        let first = try argumentExpression()
+        guard case .symbol(",") = peek.kind else { return first }
+        var items = [first]
+        while case .symbol(",") = peek.kind {
+            let comma = advance()
+            if isStatementEnd {
+                throw ScriptError("expected a value after ','", at: comma.location, hint: "a list of values is written a,b,c")
+            }
+            items.append(try argumentExpression())
+        }
+        return .list(items, first.location)
     }
 
     /// In argument position, `3 -4` is two arguments: an operator with space before it and none after starts
@@ -208,7 +223,7 @@ public struct Parser {
         return left
     }
 
-    // unary := '-' unary | primary
+    // unary := '-' unary | power
     private mutating func unary() throws(ScriptError) -> Expr {
         if case .symbol("-") = peek.kind {
             let minus = advance()
@@ -218,17 +233,40 @@ public struct Parser {
             lastDepth = try deeper(lastDepth, at: minus)
             return .negate(inner, minus.location)
         }
-        return try primary()
+        return try power()
     }
 
-    // primary := NUMBER | STRING | WORD | '[' [ expr { ',' expr } ] ']' | '(' expr ')'
+    // power := primary [ '^' unary ]   (right-associative, above unary minus: -2^2 is -4, 2^-1 is 0.5)
+    private mutating func power() throws(ScriptError) -> Expr {
+        let base = try primary()
+        guard case .symbol("^") = peek.kind else { return base }
+        let caret = advance()
+        let depth = lastDepth
+        try open(caret)
+        defer { nesting -= 1 }
+        let exponent = try unary()
+        lastDepth = try deeper(max(depth, lastDepth), at: caret)
+        return .binary("^", base, exponent, caret.location)
+    }
+
+    // primary := NUMBER | STRING | WORD | WORD '(' expr ')' | '[' [ expr { ',' expr } ] ']' | '(' expr ')'
     private mutating func primary() throws(ScriptError) -> Expr {
         let token = peek
         lastDepth = 1
         switch token.kind {
         case .number(let v): advance(); return .number(v, token.location)
         case .string(let s): advance(); return .string(s, token.location)
-        case .word(let w): advance(); return .name(w, token.location)
+        case .word(let w):
+            advance()
+            // A call only when '(' touches the name: `sin(x)`; `f (x)` stays two arguments.
+            guard case .symbol("(") = peek.kind, !peek.spaceBefore else { return .name(w, token.location) }
+            let open = advance()
+            try self.open(open)
+            defer { nesting -= 1 }
+            let argument = try expression()
+            try consume(")", "expected ')' to close '\(w)('")
+            lastDepth = try deeper(lastDepth, at: open)
+            return .call(w, argument, token.location)
         case .symbol("["):
             advance()
             try open(token)

@@ -18,9 +18,12 @@ enum PersistenceCommands {
                 throw ScriptError("model '\(m.name)' has no weights to save", at: inv.location)
             }
             let file = inv[path]
-            let bytes = SafetensorsModel.encode(m.network, metadata: [
+            var metadata = [
                 "format": "pt", "producer": "nnlab \(Interpreter.version)", "model": m.name, "loss": m.loss.rawValue,
-            ])
+            ]
+            // The input features travel in the layer list; the penalty the model was trained with beside it.
+            if let r = m.regularization { metadata["regularization"] = r.spec }
+            let bytes = SafetensorsModel.encode(m.network, metadata: metadata)
             do throws(AtomicFile.WriteError) {
                 try AtomicFile.write(bytes, to: file)
             } catch {
@@ -29,6 +32,14 @@ enum PersistenceCommands {
             s.console.line("saved model '\(m.name)' (\(m.network.layers.count) layers, \(grouped(m.network.parameterCount)) parameters) to \(file)")
         },
     ]
+
+    /// "l1 rate=0.001" as `Regularization.spec` writes it; nil for anything else (the model still loads).
+    static func regularization(from text: String) -> Regularization? {
+        let words = text.split(separator: " ")
+        guard words.count == 2, let kind = Regularization.Kind(rawValue: String(words[0])), words[1].hasPrefix("rate="),
+              let rate = Float(words[1].dropFirst(5)), rate.isFinite, rate >= 0 else { return nil }
+        return Regularization(kind, rate: rate)
+    }
 
     /// `load model PATH`: the model becomes the session's current one, named as it was saved.
     static func loadModel(_ s: Interpreter, path: String, at location: SourceLocation) throws(ScriptError) {
@@ -43,7 +54,11 @@ enum PersistenceCommands {
             var rng = SeededRandom(seed: s.nextSeed())
             m = ModelState(name: name)
             m.network = try file.network(named: name, rng: &rng)
-            if let lossName = file.metadata["loss"], let loss = LossFunction(rawValue: lossName) { m.loss = loss }
+            if let lossName = file.metadata["loss"], let loss = LossFunction(rawValue: lossName) {
+                m.loss = loss
+                m.lossChosen = true
+            }
+            m.regularization = file.metadata["regularization"].flatMap(regularization(from:))
         } catch {
             throw ScriptError("\(path): \(Diagnostic.describe(error))", at: location)
         }

@@ -43,6 +43,12 @@ enum PlotCommands {
                 throw ScriptError("nothing to plot yet: model '\(m.name)' has not been trained", at: chartLocation, hint: "run 'train' first")
             }
             let epochs = m.history.map { Double($0.epoch) }
+            // Regression epochs have no accuracy (NaN): `plot acc` says so, `plot history` shows the loss alone.
+            let regression = m.history.allSatisfy { $0.accuracy.isNaN }
+            if regression && kind == "acc" {
+                throw ScriptError("model '\(m.name)' was trained on a regression set: there is no accuracy, only the loss",
+                                  at: chartLocation, hint: "try 'plot loss'")
+            }
             if kind != "acc" {
                 var series = [Series(name: "train loss", x: m.lossCurve.map(\.0), y: m.lossCurve.map(\.1))]
                 if m.lossCurve.isEmpty { series = [Series(name: "train loss", x: epochs, y: m.history.map(\.loss))] }
@@ -50,7 +56,7 @@ enum PlotCommands {
                 if val.count == m.history.count { series.append(Series(name: "validation loss", x: epochs, y: val)) }
                 s.console.chart(Chart.line(series, title: "loss (\(m.loss.rawValue))", xLabel: "epoch", yLabel: "loss", options: options))
             }
-            if kind != "loss" {
+            if kind != "loss" && !regression {
                 var series = [Series(name: "train acc %", x: epochs, y: m.history.map { $0.accuracy * 100 })]
                 let val = m.history.compactMap(\.validationAccuracy)
                 if val.count == m.history.count { series.append(Series(name: "validation acc %", x: epochs, y: val.map { $0 * 100 })) }

@@ -19,6 +19,11 @@ struct RunRecord {
     var trainAccuracy: Double?
     var validationAccuracy: Double?
     var testAccuracy: Double?
+    /// Losses from 'eval' (and validation losses from training): what regression runs are compared by.
+    var validationLoss: Double?
+    var testLoss: Double?
+    /// Trained on a regression set: no accuracies.
+    var isRegression = false
     var seconds: Double = 0
     var note: String?
 
@@ -79,18 +84,27 @@ enum RunCommands {
         s.runs[index].epochLoss.append(e.loss)
         s.runs[index].epochAccuracy.append(e.accuracy)
         s.runs[index].epochValidationAccuracy.append(e.validationAccuracy)
-        s.runs[index].trainAccuracy = e.accuracy
-        if let v = e.validationAccuracy { s.runs[index].validationAccuracy = v }
+        // Regression epochs carry NaN accuracies: the row keeps none.
+        s.runs[index].isRegression = e.accuracy.isNaN
+        s.runs[index].trainAccuracy = e.accuracy.isNaN ? nil : e.accuracy
+        if let v = e.validationAccuracy, !v.isNaN { s.runs[index].validationAccuracy = v }
+        if let l = e.validationLoss { s.runs[index].validationLoss = l }
         s.runs[index].seconds += e.seconds
     }
 
-    /// `eval SET` / `knn`: the accuracy goes into the current run of the model.
-    static func recordEvaluation(_ s: Interpreter, _ m: ModelState, set: String, accuracy: Double) {
+    /// `eval SET` / `knn`: the accuracy (nil for regression) and loss go into the current run of the model.
+    static func recordEvaluation(_ s: Interpreter, _ m: ModelState, set: String, accuracy: Double?, loss: Double?) {
         let i = run(of: m, in: s, label: nil)
+        if accuracy == nil { s.runs[i].isRegression = true }
         switch set {
-        case "test": s.runs[i].testAccuracy = accuracy
-        case "val": s.runs[i].validationAccuracy = accuracy
-        default: s.runs[i].trainAccuracy = accuracy
+        case "test":
+            if let accuracy { s.runs[i].testAccuracy = accuracy }
+            if let loss { s.runs[i].testLoss = loss }
+        case "val":
+            if let accuracy { s.runs[i].validationAccuracy = accuracy }
+            if let loss { s.runs[i].validationLoss = loss }
+        default:
+            if let accuracy { s.runs[i].trainAccuracy = accuracy }
         }
     }
 
@@ -105,15 +119,18 @@ enum RunCommands {
         if let knn = m.knn { return "knn k=\(knn.k) \(knn.distance.rawValue)" }
         var widths: [Int] = []
         var others: [String] = []
+        var inputs = ""
         for layer in m.network.layers {
-            if let shape = layer.weightShape, !shape.biasInWeights {
+            if let features = layer as? InputFeatures {
+                inputs = "[" + features.features.map(\.name).joined(separator: ",") + "] "
+            } else if let shape = layer.weightShape, !shape.biasInWeights {
                 if widths.isEmpty { widths.append(shape.inputs) }
                 widths.append(shape.outputs)
             } else if !others.contains(layer.spec) {
                 others.append(layer.spec)
             }
         }
-        let shape = widths.map(String.init).joined(separator: "-")
+        let shape = inputs + widths.map(String.init).joined(separator: "-")
         return ([shape] + others).filter { !$0.isEmpty }.joined(separator: " ")
     }
 
@@ -122,16 +139,27 @@ enum RunCommands {
     static func table(_ runs: [RunRecord], timing: Bool) -> String {
         let hasVal = runs.contains { $0.validationAccuracy != nil }
         let hasTest = runs.contains { $0.testAccuracy != nil }
-        var header = ["#", "label", "model", "optimizer", "epochs", "loss", "train acc"]
+        // Regression runs are measured by their losses: columns of their own, shown when some run has them.
+        let hasRegression = runs.contains { $0.isRegression }
+        let hasValLoss = hasRegression && runs.contains { $0.isRegression && $0.validationLoss != nil }
+        let hasTestLoss = hasRegression && runs.contains { $0.isRegression && $0.testLoss != nil }
+        let hasAccuracy = runs.contains { !$0.isRegression }
+        var header = ["#", "label", "model", "optimizer", "epochs", "loss"]
+        if hasAccuracy { header.append("train acc") }
         if hasVal { header.append("val acc") }
         if hasTest { header.append("test acc") }
+        if hasValLoss { header.append("val loss") }
+        if hasTestLoss { header.append("test loss") }
         if timing { header.append("time") }
         var rows: [[String]] = []
         for r in runs {
             var row = [String(r.number), r.label, r.architecture, r.optimizer, String(r.epochs),
-                       r.epochLoss.last.map { fixed($0, 4) } ?? "-", r.trainAccuracy.map(percent) ?? "-"]
+                       r.epochLoss.last.map { fixed($0, 4) } ?? "-"]
+            if hasAccuracy { row.append(r.trainAccuracy.map(percent) ?? "-") }
             if hasVal { row.append(r.validationAccuracy.map(percent) ?? "-") }
             if hasTest { row.append(r.testAccuracy.map(percent) ?? "-") }
+            if hasValLoss { row.append(r.isRegression ? r.validationLoss.map { fixed($0, 4) } ?? "-" : "-") }
+            if hasTestLoss { row.append(r.isRegression ? r.testLoss.map { fixed($0, 4) } ?? "-" : "-") }
             if timing { row.append(r.epochs > 0 ? fixed(r.seconds, 2) + " s" : "-") }
             if let note = r.note { row[1] += " (\(note))" }
             rows.append(row)
@@ -155,6 +183,16 @@ enum RunCommands {
         }
         if runs.count > 1, let best = keyed.max(by: { $0.1 < $1.1 }) {
             out += "best: #\(best.0.number) \(best.0.label) (\(best.2) accuracy \(percent(best.1)))\n"
+        }
+        // Among regression runs, the lowest loss: test, else validation, else training.
+        let regression = runs.filter(\.isRegression)
+        let lossKeyed: [(RunRecord, Double, String)] = regression.compactMap { r in
+            if hasTestLoss { return r.testLoss.map { (r, $0, "test") } }
+            if hasValLoss { return r.validationLoss.map { (r, $0, "validation") } }
+            return r.epochLoss.last.map { (r, $0, "training") }
+        }
+        if regression.count > 1, let best = lossKeyed.min(by: { $0.1 < $1.1 }) {
+            out += "best regression: #\(best.0.number) \(best.0.label) (\(best.2) loss \(fixed(best.1, 4)))\n"
         }
         return out
     }

@@ -22,6 +22,10 @@ enum TrainCommands {
                                       help: "stop when validation accuracy has not improved for this many epochs; 0: never; needs 'split'")
     static let runLabel = Option<String?>("label", valueName: "TEXT", help: "the run's name in the 'runs' table")
     static let checkedSamples = Option<Int>("n", default: 8, range: 1...256, help: "samples in the batch checked")
+    static let penaltyKind = Positional<String>("KIND", what: "a penalty", choices: ["none"] + Regularization.Kind.allCases.map(\.rawValue),
+                                                help: "l1: λ Σ|w| (drives weights to exactly 0), l2: λ Σ w²/2 (shrinks them), none")
+    static let penaltyRate = Option<Double>("rate", default: 0.001, range: 0...10,
+                                            help: "λ, the Playground's regularization rate (0.001 to 10 there)")
 
     static let specs: [CommandSpec] = [
         CommandSpec("loss", group: .training, summary: "the loss the current model is trained with",
@@ -29,7 +33,27 @@ enum TrainCommands {
             let m = try s.requireModel(inv)
             let name = inv[lossKind]
             m.loss = LossFunction(rawValue: name) ?? .crossEntropy
+            m.lossChosen = true
             s.console.line("loss: \(name)")
+        },
+        CommandSpec("regularization", group: .training,
+                    summary: "penalise large weights, as the Playground does: L1 or L2, on weights only (not biases)",
+                    details: """
+                    After each optimizer step, every weight also takes the penalty's step: w -= lr * rate * sign(w)
+                    for l1 (a weight that would cross 0 stops at 0, so unneeded weights become exactly 0: see them in
+                    'plot network'), w -= lr * rate * w for l2. Biases are left alone. The reported loss is the data's
+                    loss; 'summary' shows the penalty. (optimizer ... weight_decay= is PyTorch's L2 on every parameter.)
+                    """,
+                    arguments: [penaltyKind], options: [penaltyRate]) { s, inv throws(ScriptError) in
+            let m = try s.requireModel(inv)
+            let kind = Regularization.Kind(rawValue: inv[penaltyKind])
+            if kind == nil && inv.isGiven(penaltyRate) {
+                throw ScriptError("rate= applies to l1 and l2, not to 'none'", at: inv.location(of: penaltyRate))
+            }
+            m.regularization = kind.map { Regularization($0, rate: Float(inv[penaltyRate])) }
+            m.trainer = nil
+            s.console.line(m.regularization.map { "regularization: \($0.kind.rawValue.uppercased()), rate \(Value.format(inv[penaltyRate])), on the weights of '\(m.name)'" }
+                           ?? "regularization: none")
         },
         CommandSpec("optimizer", group: .training, summary: "how the weights are updated",
                     subcommands: [
@@ -65,7 +89,8 @@ enum TrainCommands {
             try checkFits(m, data, inv)
             let n = min(inv[checkedSamples], data.count)
             let x = Matrix(rows: n, cols: data.featureCount, values: (0..<n).flatMap { data.matrix.row($0) })
-            let entries = GradientCheck.run(m.network, loss: m.loss, input: x, labels: Array(data.labels[0..<n]))
+            let entries = GradientCheck.run(m.network, loss: m.loss, input: x, labels: Array(data.labels[0..<n]),
+                                            targets: data.targets.map { Array($0[0..<n]) })
             s.console.line("gradient check on \(n) samples (central differences, eps 1e-2, float32):")
             for e in entries {
                 let verdict = e.relativeError < 1e-2 ? "ok" : e.relativeError < 1e-1 ? "check" : "WRONG"
@@ -74,6 +99,8 @@ enum TrainCommands {
         },
     ]
 
+    /// Whether the model can take the data: input width, one output per class (or one output for regression,
+    /// with mse: a model whose loss was never chosen switches to mse here, as the Playground's regression does).
     static func checkFits(_ m: ModelState, _ data: LabeledData, _ inv: Invocation) throws(ScriptError) {
         if m.knn != nil {
             throw ScriptError("model '\(m.name)' is a k-nearest-neighbour classifier: it has nothing to train", at: inv.location)
@@ -82,6 +109,19 @@ enum TrainCommands {
         case .failure(let e):
             let message = m.network.layers.isEmpty ? e.message : "model '\(m.name)' does not fit the data (\(data.featureCount) features): \(e.message)"
             throw ScriptError(message, at: inv.location)
+        case .success(let outputs) where data.isRegression:
+            if outputs != 1 {
+                throw ScriptError("model '\(m.name)' outputs \(outputs) values, but regression data need one: the predicted value",
+                                  at: inv.location, hint: "make the last layer 'linear N 1', e.g. mlp 2 8 8 1")
+            }
+            if !m.lossChosen && m.loss != .mse {
+                m.loss = .mse
+                m.trainer = nil
+            }
+            if m.loss != .mse {
+                throw ScriptError("regression is trained with the mean squared error, not \(m.loss.rawValue)", at: inv.location,
+                                  hint: "type: loss mse")
+            }
         case .success(let outputs):
             let classes = data.classNames.count
             if outputs != classes && !(outputs == 1 && classes == 2 && m.loss == .mse) {
@@ -94,7 +134,7 @@ enum TrainCommands {
         }
     }
 
-    static func samples(_ d: LabeledData) -> Samples { Samples(matrix: d.matrix, labels: d.labels) }
+    static func samples(_ d: LabeledData) -> Samples { Samples(matrix: d.matrix, labels: d.labels, targets: d.targets) }
 
     static func train(_ s: Interpreter, _ inv: Invocation) throws(ScriptError) {
         let m = try s.requireModel(inv)
@@ -137,9 +177,11 @@ enum TrainCommands {
                 s.runs[run].lossCurve += curve
                 m.lossCurve += curve
                 curve = []
-                var line = "epoch \(String(e.epoch).leftPadded(to: String(totalEpochs).count))/\(totalEpochs)  loss \(fixed(e.loss, 4))  acc \(percent(e.accuracy).leftPadded(to: 6))"
+                var line = "epoch \(String(e.epoch).leftPadded(to: String(totalEpochs).count))/\(totalEpochs)  loss \(fixed(e.loss, 4))"
+                // Regression has no accuracy: its lines show losses only.
+                if !data.isRegression { line += "  acc \(percent(e.accuracy).leftPadded(to: 6))" }
                 if let vl = e.validationLoss, let va = e.validationAccuracy {
-                    line += "  val_loss \(fixed(vl, 4))  val_acc \(percent(va).leftPadded(to: 6))"
+                    line += "  val_loss \(fixed(vl, 4))" + (data.isRegression ? "" : "  val_acc \(percent(va).leftPadded(to: 6))")
                 }
                 if config.stepSize > 0 { line += "  lr \(formatSignificant(Double(e.learningRate), 3))" }
                 if s.showTiming { line += "  \(fixed(e.seconds, 2)) s" }

@@ -42,6 +42,7 @@ enum Usage {
     static func value(of o: OptionSpec) -> String {
         switch o.kind {
         case .choice(let choices): return choices.joined(separator: "|")
+        case .terms: return o.valueName ?? "A,B"
         case .bool: return "true|false"
         default: return o.valueName ?? o.defaultText ?? "X"
         }
@@ -94,6 +95,7 @@ enum Usage {
         case .int(let r): parts.append(r.upperBound == Int.max ? "at least \(grouped(r.lowerBound))" : "\(grouped(r.lowerBound)) to \(grouped(r.upperBound))")
         case .number(let r): parts.append("\(Value.format(r.lowerBound)) to \(Value.format(r.upperBound))")
         case .positive(let bound): parts.append("above 0, at most \(Value.format(bound))")
+        case .terms(let choices): parts.append("any of \(choices.joined(separator: ", "))")
         default: break
         }
         if let value { parts.append("default \(value)") }

@@ -19,6 +19,7 @@ final class CommandDeclarationTests: XCTestCase {
         case .positive(let bound): .number(bound)
         case .bool: .symbol("true")
         case .choice(let choices): .symbol(choices.last ?? "")
+        case .terms(let choices): .list(choices.map { .symbol($0) })
         case .text, .identifier, .model: .symbol("net")
         case .path: .string("model.safetensors")
         case .command: .symbol("train")

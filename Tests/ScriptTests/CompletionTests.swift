@@ -13,7 +13,7 @@ final class CompletionTests: XCTestCase {
         XCTAssertEqual(i.complete("le").candidates, [.init(text: "let", kind: .keyword)])
         XCTAssertEqual(texts(i, "seed 1; tr"), ["train"], "a new statement after ';'")
         XCTAssertEqual(texts(i, "load "), ["csv", "fashion-mnist", "mnist", "model", "toy"])
-        XCTAssertEqual(texts(i, "load toy "), ["circle", "gauss", "n=", "noise=", "ratio=", "spiral", "xor"])
+        XCTAssertEqual(texts(i, "load toy "), ["circle", "gauss", "multigauss", "n=", "noise=", "plane", "ratio=", "spiral", "xor"])
         XCTAssertEqual(texts(i, "optimizer a"), ["adam"])
         XCTAssertEqual(texts(i, "help sum"), ["summary"])
         XCTAssertEqual(texts(i, "loss "), ["cross_entropy", "hinge", "mse"])
@@ -36,12 +36,13 @@ final class CompletionTests: XCTestCase {
     /// Layer kinds, settings and activations come from the layer table.
     func testLayerKindsAndActivations() {
         let i = quietInterpreter()
-        XCTAssertEqual(texts(i, "layer "), ["dropout", "elu", "leaky_relu", "linear", "relu", "sigmoid", "softmax", "tanh"])
+        XCTAssertEqual(texts(i, "layer "), ["dropout", "elu", "identity", "leaky_relu", "linear", "relu", "sigmoid", "softmax", "tanh"])
         XCTAssertEqual(texts(i, "layer leaky_relu "), ["alpha="])
         XCTAssertEqual(texts(i, "layer linear 3 4 init="), ["he", "pytorch", "xavier"])
         XCTAssertEqual(texts(i, "mlp 784 10 act=le"), ["leaky_relu"])
         XCTAssertEqual(texts(i, "plot activation relu t"), ["tanh"])
-        XCTAssertEqual(i.complete("mlp 3 4 2 act=").candidates.map(\.kind), Array(repeating: .value, count: 5))
+        XCTAssertEqual(i.complete("mlp 3 4 2 act=").candidates.map(\.kind), Array(repeating: .value, count: 7))
+        XCTAssertEqual(texts(i, "mlp 2 4 2 features=x1*"), ["x1*x2"])
     }
 
     func testVariablesModelsAndPaths() throws {

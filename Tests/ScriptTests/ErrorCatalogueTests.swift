@@ -376,7 +376,7 @@ final class ErrorCatalogueTests: XCTestCase {
                |                   ^
             """)
         expect("load toy circle noise=2", """
-            t.nnl:1:23: error: noise must be between 0 and 1, found 2
+            t.nnl:1:23: error: noise must be between 0 and 0.5, found 2
              1 | load toy circle noise=2
                |                       ^
             """)
@@ -419,7 +419,7 @@ final class ErrorCatalogueTests: XCTestCase {
             t.nnl:1:7: error: unknown layer kind 'conv'
              1 | layer conv 3 3
                |       ^~~~
-              = expected one of: linear, relu, sigmoid, tanh, leaky_relu, elu, softmax, dropout
+              = expected one of: linear, relu, sigmoid, tanh, leaky_relu, elu, identity, softmax, dropout
             """)
         expect("layer relu alpha=0.1", """
             t.nnl:1:12: error: option 'alpha' does not apply to 'layer relu'
@@ -436,7 +436,7 @@ final class ErrorCatalogueTests: XCTestCase {
             t.nnl:1:6: error: 'mlp' needs at least an input and an output size
              1 | mlp 3
                |      ^
-              = usage: mlp IN HIDDEN... OUT [act=relu|sigmoid|tanh|leaky_relu|elu] [alpha=A] [init=he|xavier|pytorch] [name=NAME], e.g. mlp 784 128 64 10
+              = usage: mlp IN HIDDEN... OUT [act=relu|sigmoid|tanh|leaky_relu|elu|identity|linear] [alpha=A] [init=he|xavier|pytorch] [features=F1,F2,...] [name=NAME], e.g. mlp 784 128 64 10
             """)
         expect("mlp [3, [4], 2]", """
             t.nnl:1:5: error: a layer size must be a whole number, found list '[4]'
@@ -571,7 +571,7 @@ final class ErrorCatalogueTests: XCTestCase {
             t.nnl:1:10: error: unknown toy data set 'moons'
              1 | load toy moons
                |          ^~~~~
-              = expected one of: circle, xor, gauss, spiral
+              = expected one of: circle, xor, gauss, spiral, plane, multigauss
             """)
         expect("load toy circle train=5", """
             t.nnl:1:17: error: option 'train' does not apply to 'load toy'
@@ -644,7 +644,7 @@ final class ErrorCatalogueTests: XCTestCase {
             t.nnl:1:22: error: unknown activation 'foo'
              1 | plot activation relu foo
                |                      ^~~
-              = expected one of: relu, sigmoid, tanh, leaky_relu, elu
+              = expected one of: relu, sigmoid, tanh, leaky_relu, elu, identity
             """)
         expect("distance [[1,2]] [[1,2,3]]", """
             t.nnl:1:18: error: the two matrices have different shapes (1x2 and 1x3)
