@@ -62,8 +62,7 @@ enum EvalCommands {
         },
         CommandSpec("confusion", group: .evaluation, summary: "confusion matrix as a shaded grid, and the most confused pairs",
                     options: [set]) { s, inv throws(ScriptError) in
-            let (m, data) = try modelAndSet(s, inv, inv[set])
-            try requireClasses(data, inv)
+            let (m, data) = try modelAndSet(s, inv, inv[set], needsClasses: true)
             let e = try evaluation(s, m, data, inv)
             let k = data.classNames.count
             var matrix = [[Double]](repeating: [Double](repeating: 0, count: k), count: k)
@@ -79,8 +78,7 @@ enum EvalCommands {
             }
         },
         CommandSpec("per_class", group: .evaluation, summary: "accuracy for each class, as bars", options: [set]) { s, inv throws(ScriptError) in
-            let (m, data) = try modelAndSet(s, inv, inv[set])
-            try requireClasses(data, inv)
+            let (m, data) = try modelAndSet(s, inv, inv[set], needsClasses: true)
             let e = try evaluation(s, m, data, inv)
             let k = data.classNames.count
             var right = [Int](repeating: 0, count: k), total = [Int](repeating: 0, count: k)
@@ -93,8 +91,7 @@ enum EvalCommands {
         CommandSpec("mistakes", group: .evaluation, summary: "misclassified images with true and predicted labels",
                     arguments: [mistakeCount], options: [set]) { s, inv throws(ScriptError) in
             let n = inv[mistakeCount]
-            let (m, data) = try modelAndSet(s, inv, inv[set])
-            try requireClasses(data, inv)
+            let (m, data) = try modelAndSet(s, inv, inv[set], needsClasses: true)
             let e = try evaluation(s, m, data, inv)
             let wrong = data.labels.indices.filter { e.predictions[$0] != data.labels[$0] }
             s.console.line("\(grouped(wrong.count)) of \(grouped(data.count)) misclassified; the first \(min(n, wrong.count)):")
@@ -125,10 +122,11 @@ enum EvalCommands {
                           hint: "for regression try 'eval', 'predict I' or 'plot boundary'")
     }
 
-    static func modelAndSet(_ s: Interpreter, _ inv: Invocation, _ which: String) throws(ScriptError) -> (ModelState, LabeledData) {
+    static func modelAndSet(_ s: Interpreter, _ inv: Invocation, _ which: String, needsClasses: Bool = false) throws(ScriptError) -> (ModelState, LabeledData) {
         let m = try s.requireModel(inv)
         _ = try s.requireTrainingData(inv)
         let d = try DataCommands.dataset(s, inv, which)
+        if needsClasses { try requireClasses(d, inv) }
         if m.knn == nil { try TrainCommands.checkFits(m, d, inv) }
         return (m, d)
     }

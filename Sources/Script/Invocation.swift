@@ -179,7 +179,8 @@ public struct Invocation {
                     throw ScriptError("\(subject) must be some of \(choices.joined(separator: ", ")), found \(item.typeName) '\(item)'",
                                       at: arg.location, hint: "e.g. \(subject)=\(choices.prefix(2).joined(separator: ","))")
                 }
-                words.append(word)
+                // A string (from a variable) may hold the whole list: "x1,x2".
+                words += word.split(separator: ",").map { String($0).trimmingSpaces }.filter { !$0.isEmpty }
             }
             guard !words.isEmpty else {
                 throw ScriptError("\(subject) needs at least one of \(choices.joined(separator: ", "))", at: arg.location)
@@ -265,6 +266,14 @@ extension Value {
 }
 
 extension String {
+    /// Without leading and trailing spaces.
+    var trimmingSpaces: String {
+        var s = Substring(self)
+        while s.first == " " { s = s.dropFirst() }
+        while s.last == " " { s = s.dropLast() }
+        return String(s)
+    }
+
     /// "a seed" -> "seed", "the input size" -> "input size": for "'x' is not a valid ...".
     var withoutArticle: String {
         for article in ["a ", "an ", "the "] where hasPrefix(article) { return String(dropFirst(article.count)) }

@@ -1,0 +1,187 @@
+import XCTest
+@testable import Script
+import NeuralNet
+
+/// The TensorFlow Playground in the language: input features, regularization, the regression sets, and the
+/// lecture's points made with them.
+final class PlaygroundScriptTests: XCTestCase {
+    /// Runs `source` as one REPL entry; fails the test on an error. Returns what it printed.
+    @discardableResult
+    private func run(_ i: Interpreter, _ source: String, file: StaticString = #filePath, line: UInt = #line) -> String {
+        let (_, hadError) = i.runInteractive(source)
+        XCTAssertFalse(hadError, "\(source)\n\(i.lastOutput)", file: file, line: line)
+        return i.lastOutput
+    }
+
+    private func layerSpecs(_ i: Interpreter) -> [String] { i.current?.network.layers.map(\.spec) ?? [] }
+
+    // MARK: the language
+
+    func testPowersCallsAndCommaLists() {
+        let i = quietInterpreter()
+        XCTAssertEqual(run(i, "print 2^10"), "1024\n")
+        XCTAssertEqual(run(i, "print -2^2"), "-4\n", "the power binds tighter than the minus")
+        XCTAssertEqual(run(i, "print 2^3^2"), "512\n", "right-associative")
+        XCTAssertEqual(run(i, "print 10^-3"), "0.001\n")
+        XCTAssertEqual(run(i, "print sin(0) + exp(0) + sqrt(16)"), "5\n")
+        XCTAssertEqual(run(i, "let lr = 3 * 10^-2\nprint lr"), "0.03\n")
+        let session = ErrorCatalogueTests.Session()
+        XCTAssertEqual(session.run("print sine(1)"), """
+            t.nnl:1:7: error: unknown function 'sine'
+             1 | print sine(1)
+               |       ^~~~
+              = did you mean 'sin'?
+
+            """)
+        XCTAssertEqual(session.run("print (0-8)^0.5"), """
+            t.nnl:1:12: error: -8 ^ 0.5 is not a real number
+             1 | print (0-8)^0.5
+               |            ^
+
+            """)
+        XCTAssertEqual(session.run("mlp 2 4 2 features=x1,"), """
+            t.nnl:1:22: error: expected a value after ','
+             1 | mlp 2 4 2 features=x1,
+               |                      ^
+              = a list of values is written a,b,c
+
+            """)
+    }
+
+    // MARK: input features
+
+    func testFeaturesComeFirstInTheModel() {
+        let i = quietInterpreter()
+        XCTAssertEqual(run(i, "mlp 2 4 2 features=x1,x2,x1*x2 act=tanh"),
+                       "model 'mlp': features x1,x2,x1*x2 (2 inputs) -> 3-4-2 tanh MLP, 26 parameters\n")
+        XCTAssertEqual(layerSpecs(i), ["features x1,x2,x1*x2", "linear 3 4", "tanh", "linear 4 2"])
+        // The first size may also be the number of features; spaces after the commas and the Playground's names work.
+        run(i, "mlp 3 4 2 features=X1, x2, X1X2")
+        XCTAssertEqual(layerSpecs(i).first, "features x1,x2,x1*x2")
+        run(i, "mlp 7 2 features=[x1, x2, x1^2, x2^2, x1*x2, sin(x1), sin(x2)]")
+        XCTAssertEqual(layerSpecs(i), ["features x1,x2,x1^2,x2^2,x1*x2,sin(x1),sin(x2)", "linear 7 2"])
+        // A variable holding the list.
+        run(i, "let f = \"x1^2,x2^2\"\nmlp 2 1 features=f")
+        XCTAssertEqual(layerSpecs(i), ["features x1^2,x2^2", "linear 2 1"])
+        run(i, "model net features=sin(x1),sin(x2)\nlayer linear 2 2")
+        XCTAssertEqual(layerSpecs(i), ["features sin(x1),sin(x2)", "linear 2 2"])
+        let summary = run(i, "summary")
+        XCTAssertTrue(summary.contains("  1  features sin(x1),sin(x2)       2          -       -           0"), summary)
+        XCTAssertTrue(summary.contains("inputs: the point (x1, x2) -> sin(x1), sin(x2)"), summary)
+
+        let session = ErrorCatalogueTests.Session()
+        XCTAssertEqual(session.run("mlp 2 4 2 features=x1,cos(x1)"), """
+            t.nnl:1:20: error: unknown input feature 'cos(x1)' (expected some of: x1, x2, x1^2, x2^2, x1*x2, sin(x1), sin(x2))
+             1 | mlp 2 4 2 features=x1,cos(x1)
+               |                    ^~
+
+            """)
+        XCTAssertEqual(session.run("mlp 5 4 2 features=x1,x2,x1*x2"), """
+            t.nnl:1:5: error: with 3 input features the first size must be 3 (or 2, the point's coordinates), not 5
+             1 | mlp 5 4 2 features=x1,x2,x1*x2
+               |     ^
+              = e.g. mlp 3 8 2 features=x1,x2,x1*x2
+
+            """)
+        XCTAssertEqual(session.run("mlp 2 2 features=x1,x1"), """
+            t.nnl:1:18: error: 'x1' is given twice
+             1 | mlp 2 2 features=x1,x1
+               |                  ^~
+
+            """)
+    }
+
+    /// The lecture's points: a linear model cannot separate XOR, the feature cross x1*x2 does it without a hidden
+    /// layer; the circle is linear in x1^2 and x2^2.
+    func testFeatureCrossesSolveXORAndTheCircleWithoutHiddenLayers() {
+        let i = quietInterpreter()
+        run(i, "seed 3\nload toy xor noise=0\nmlp 2 2\noptimizer sgd lr=0.1\ntrain epochs=20 batch=10")
+        let plain = run(i, "eval test")
+        run(i, "mlp 2 2 features=x1*x2\ntrain epochs=20 batch=10")
+        XCTAssertEqual(run(i, "eval test").prefix(24), "test: accuracy 100.00% (")
+        let linearAccuracy = Double(plain.split(separator: " ")[2].dropLast()) ?? 100
+        XCTAssertLessThan(linearAccuracy, 75, plain)
+        run(i, "load toy circle noise=0\nmlp 2 2 features=x1^2,x2^2\ntrain epochs=30 batch=10")
+        XCTAssertEqual(run(i, "eval test").prefix(24), "test: accuracy 100.00% (")
+    }
+
+    // MARK: regularization
+
+    func testRegularizationIsSavedShownAndReadBack() throws {
+        let scratch = Scratch()
+        let i = quietInterpreter()
+        run(i, "seed 2\nload toy gauss noise=0\nmlp 2 4 2 features=x1,x2,x1*x2 act=tanh")
+        XCTAssertEqual(run(i, "regularization l1 rate=0.03"), "regularization: L1, rate 0.03, on the weights of 'mlp'\n")
+        run(i, "optimizer sgd lr=0.1\ntrain epochs=40 batch=10")
+        let summary = run(i, "summary")
+        XCTAssertTrue(summary.contains("regularization: L1, rate 0.03 (weights only, not biases); penalty now "), summary)
+        let zeros = try XCTUnwrap(i.current?.network.parameters.filter { $0.name == "weight" }.flatMap(\.value.array).filter { $0 == 0 }.count)
+        XCTAssertGreaterThan(zeros, 0, "L1 makes some weights exactly 0")
+        XCTAssertTrue(summary.contains("\(zeros) of 20 weights are 0"), summary)
+        run(i, "save model \(scratch.file("m.safetensors"))\nmlp 2 2\nload model \(scratch.file("m.safetensors"))")
+        XCTAssertEqual(layerSpecs(i), ["features x1,x2,x1*x2", "linear 3 4", "tanh", "linear 4 2"])
+        XCTAssertEqual(i.current?.regularization, Regularization(.l1, rate: 0.03))
+        XCTAssertEqual(run(i, "summary"), summary, "the loaded model reads as the saved one")
+        XCTAssertEqual(run(i, "regularization none"), "regularization: none\n")
+        XCTAssertNil(i.current?.regularization)
+        let session = ErrorCatalogueTests.Session()
+        session.run("mlp 2 2")
+        XCTAssertEqual(session.run("regularization none rate=0.1"), """
+            t.nnl:1:21: error: rate= applies to l1 and l2, not to 'none'
+             1 | regularization none rate=0.1
+               |                     ^~~~
+
+            """)
+    }
+
+    // MARK: regression
+
+    func testRegressionSetsTrainAndEvaluateByLoss() {
+        let i = quietInterpreter()
+        let loaded = run(i, "seed 5\nload toy plane noise=0")
+        XCTAssertEqual(loaded, "seed 5\nloaded toy plane: 600 training and 600 test points, 2 features, noise 0; regression: a value per point (about -1 to 1), trained with mse\n")
+        run(i, "mlp 2 1 act=linear\noptimizer sgd lr=0.01")
+        let trained = run(i, "train epochs=3 batch=10")
+        XCTAssertTrue(trained.contains(", mse, sgd"), "an unchosen loss becomes mse: \(trained)")
+        XCTAssertFalse(trained.contains("acc"), trained)
+        let evaluated = run(i, "eval test")
+        XCTAssertTrue(evaluated.hasPrefix("test: loss 0.00"), evaluated)
+        XCTAssertTrue(evaluated.contains("root mean squared error"), evaluated)
+        XCTAssertTrue(run(i, "predict 0 set=test").hasPrefix("#0 at ("))
+        let runs = run(i, "runs")
+        XCTAssertTrue(runs.contains("test loss"), runs)
+        XCTAssertFalse(runs.contains("train acc"), runs)
+        XCTAssertTrue(run(i, "data").contains("a real value each (regression)"))
+
+        let session = ErrorCatalogueTests.Session()
+        session.run("load toy multigauss n=100")
+        XCTAssertEqual(session.run("mlp 2 4 2\ntrain epochs=1"), """
+            t.nnl:2:1: error: model 'mlp' outputs 2 values, but regression data need one: the predicted value
+             2 | train epochs=1
+               | ^~~~~
+              = make the last layer 'linear N 1', e.g. mlp 2 8 8 1
+
+            """)
+        XCTAssertEqual(session.run("mlp 2 4 1\nloss cross_entropy\ntrain epochs=1"), """
+            t.nnl:3:1: error: regression is trained with the mean squared error, not cross_entropy
+             3 | train epochs=1
+               | ^~~~~
+              = type: loss mse
+
+            """)
+        XCTAssertEqual(session.run("confusion"), """
+            t.nnl:1:1: error: 'confusion' needs classes, but these data are a regression set (a value per point)
+             1 | confusion
+               | ^~~~~~~~~
+              = for regression try 'eval', 'predict I' or 'plot boundary'
+
+            """)
+        XCTAssertEqual(session.run("knn"), """
+            t.nnl:1:1: error: 'knn' needs classes, but these data are a regression set (a value per point)
+             1 | knn
+               | ^~~
+              = for regression try 'eval', 'predict I' or 'plot boundary'
+
+            """)
+    }
+}
