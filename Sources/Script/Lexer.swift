@@ -74,7 +74,9 @@ public struct Lexer {
                 kind = try number(start)
             } else if c == "\"" || c == "'" {
                 kind = try string(quote: c, start: start)
-            } else if Lexer.isWordStart(c) || (c == "." || c == "/") && (peek(1).map { Lexer.isWordChar($0) } ?? false) && spaceBefore {
+            } else if Lexer.isWordStart(c) || (c == "." || c == "/") && (peek(1).map { Lexer.isWordChar($0) } ?? false)
+                        && (spaceBefore || tokens.last?.kind == .symbol("=")) {
+                // (A path starts a word after a space, or right after `key=`: `test=/data/test.csv`.)
                 // A word; '-' joins words (fashion-mnist) when a letter follows it, and digits too in what is
                 // already a path (runs/lr-0.01/model.safetensors), where `x-1` stays a subtraction.
                 var text = ""
