@@ -3,7 +3,11 @@ import PackageDescription
 import Foundation
 
 // Hot loops are written against unsafe buffers; AVX2+FMA (haswell) codegen is available on every machine we target.
+// Only the numeric kernels get -Ounchecked: whatever parses untrusted input (scripts, IDX, gzip, CSV, safetensors,
+// JSON, notebooks) keeps its bounds and overflow checks.
 let fast: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-target-cpu", "haswell"])]
+// Optimised with every check kept, in debug builds too (hashing and inflating 100 MB at -Onone made the tests slow).
+let checked: [SwiftSetting] = [.unsafeFlags(["-O"])]
 
 let package = Package(
     name: "nnlab",
@@ -31,7 +35,8 @@ let package = Package(
         .target(name: "Hashing", dependencies: ["CCrypto"]),
         .target(name: "TensorCore", dependencies: ["CBLAS"], swiftSettings: fast),
         .target(name: "NeuralNet", dependencies: ["Basics", "TensorCore"], swiftSettings: fast),
-        .target(name: "Datasets", dependencies: ["Basics", "Hashing", "TensorCore", "CZlib"], swiftSettings: fast),
+        // Parsers of files (IDX, gzip, CSV): checked builds, see `fast`.
+        .target(name: "Datasets", dependencies: ["Basics", "Hashing", "TensorCore", "CZlib"], swiftSettings: checked),
         // Models as text and files: the table of layer kinds, the text-to-layer parser, the safetensors codec.
         // Built checked (no fast settings): it parses what users type and what files contain.
         .target(name: "ModelFormat", dependencies: ["TensorCore", "NeuralNet"]),

@@ -1,14 +1,19 @@
 import Foundation
+import Basics
 
 /// Comma-separated data: one row per example, one column holding the class label, the others numbers.
 ///
 /// - The delimiter is `,` (or `;` / tab when the first line has no comma). Fields may be "quoted".
-/// - The first row is a header when one of its feature fields is not a number, or when its label field
-///   is not a number while the next row's label is (a header like `label,0,1,2`). So string labels
-///   (`setosa`) work with or without a header; a label column given by name needs a header.
+/// - The first row is a header when none of its feature fields is a number, or when its label field is not a
+///   number while the next row's label is (a header like `label,0,1,2`). So string labels (`setosa`) work
+///   with or without a header; a label column given by name needs a header. Any other row (the first one
+///   included) that does not parse is an error naming its line and column, never skipped.
 /// - Labels: whole numbers 0...65535 keep their value as the class index (MNIST digits), classes named
 ///   "0"..."max". Other whole numbers (e.g. -1/+1) and names (`setosa`) become classes in sorted order.
-/// - The file may be gzip-compressed. Blank lines are skipped; `\r\n` line ends are fine.
+/// - The file may be gzip-compressed. Blank lines are skipped; `\r\n` and `\r` line ends are fine.
+/// - Values must fit a 32-bit float; labels and header names are shown with control characters escaped.
+///
+/// The parser indexes the bytes as an array (bounds-checked in every build): the content is untrusted.
 public enum CSV {
     /// Reads a labelled CSV file. `labelColumn` is a 0-based column number (negative counts from the
     /// end: "-1" is the last column) or a header name. `name` defaults to the file name.
@@ -21,13 +26,9 @@ public enum CSV {
     /// Parses CSV content; `file` names it in errors.
     public static func parseLabeled(_ bytes: [UInt8], file: String, labelColumn: String = "0",
                                     name: String) throws -> LabeledData {
-        try bytes.withUnsafeBufferPointer { buffer in
-            guard let base = buffer.baseAddress, !buffer.isEmpty else {
-                throw DataError(file: file, message: "file is empty")
-            }
-            var parser = Parser(base: base, end: buffer.count, file: file)
-            return try parser.parse(labelColumn: labelColumn, name: name)
-        }
+        if bytes.isEmpty { throw DataError(file: file, message: "file is empty") }
+        var parser = Parser(base: bytes, file: file)
+        return try parser.parse(labelColumn: labelColumn, name: name)
     }
 
     static let maximumDenseLabel = 65535
@@ -36,14 +37,14 @@ public enum CSV {
 /// One pass over the bytes. Number fields take a fast path (digits, '.', exponent, straight into the
 /// float buffer); anything unusual (quotes, spaces, "inf") falls back to a general field reader.
 private struct Parser {
-    let base: UnsafePointer<UInt8>
+    let base: [UInt8]
     let end: Int
     let file: String
     var delimiter: UInt8 = UInt8(ascii: ",")
 
-    init(base: UnsafePointer<UInt8>, end: Int, file: String) {
+    init(base: [UInt8], file: String) {
         self.base = base
-        self.end = end
+        self.end = base.count
         self.file = file
     }
 
@@ -91,29 +92,32 @@ private struct Parser {
             labelIndex = index < 0 ? columnCount + index : index
             guard labelIndex >= 0 && labelIndex < columnCount else {
                 throw DataError(file: file, line: first.number,
-                                message: "label column \(labelColumn) does not exist: rows have \(columnCount) columns (0...\(columnCount - 1))")
+                                message: "label column \(SafeText.escaped(labelColumn)) does not exist: rows have \(columnCount) columns (0...\(columnCount - 1))")
             }
-            let featureIsText = firstFields.enumerated().contains { $0.offset != labelIndex && !isNumericField($0.element) }
+            // A header names every column; a row with some numbers among its features is data (with a typo,
+            // which parsing the row reports), not a header to skip silently.
+            let featureFields = firstFields.enumerated().filter { $0.offset != labelIndex }.map(\.element)
+            let featuresAreText = featureFields.allSatisfy { !isNumericField($0) }
             let labelIsText = !isNumericField(firstFields[labelIndex])
             var nextLabelIsNumber = false
             if let second {
                 let secondFields = fields(of: second)
                 nextLabelIsNumber = labelIndex < secondFields.count && isNumericField(secondFields[labelIndex])
             }
-            hasHeader = featureIsText || (labelIsText && nextLabelIsNumber)
+            hasHeader = featuresAreText || (labelIsText && nextLabelIsNumber)
         } else {
             let wanted = labelColumn.trimmingCharacters(in: .whitespaces)
             let headerLooksLikeData = firstFields.allSatisfy(isNumericField)
             if headerLooksLikeData {
                 throw DataError(file: file, line: first.number,
-                                message: "label column \"\(wanted)\" not found: the file has no header row (give a column number instead)")
+                                message: "label column \"\(SafeText.escaped(wanted))\" not found: the file has no header row (give a column number instead)")
             }
             let match = firstFields.firstIndex(of: wanted)
                 ?? firstFields.firstIndex { $0.lowercased() == wanted.lowercased() }
             guard let match else {
-                let shown = firstFields.prefix(8).joined(separator: ", ") + (columnCount > 8 ? ", ..." : "")
+                let shown = firstFields.prefix(8).map { SafeText.escaped($0) }.joined(separator: ", ") + (columnCount > 8 ? ", ..." : "")
                 throw DataError(file: file, line: first.number,
-                                message: "no column named \"\(wanted)\" in the header (columns: \(shown))")
+                                message: "no column named \"\(SafeText.escaped(wanted))\" in the header (columns: \(shown))")
             }
             hasHeader = true
             labelIndex = match
@@ -127,7 +131,14 @@ private struct Parser {
         let featureCount = columnCount - 1
         // Count line breaks once so the float buffer is allocated exactly once.
         var estimatedRows = 1
-        for index in position..<end where base[index] == Self.newline { estimatedRows += 1 }
+        var index = position
+        while index < end {
+            let byte = base[index]
+            if byte == Self.newline || (byte == Self.carriageReturn && (index + 1 == end || base[index + 1] != Self.newline)) {
+                estimatedRows += 1
+            }
+            index += 1
+        }
         let (capacity, overflow) = estimatedRows.multipliedReportingOverflow(by: featureCount)
         if overflow {
             throw DataError(file: file, message: "too many values to hold in memory")
@@ -136,26 +147,14 @@ private struct Parser {
         var rawLabels: [RawLabel] = []
         rawLabels.reserveCapacity(estimatedRows)
         var rowCount = 0
-        var thrown: DataError?
-        let features = [Float](unsafeUninitializedCapacity: capacity) { buffer, initialized in
-            initialized = 0
-            guard let output = buffer.baseAddress else { return }
-            do {
-                while let line = nextNonBlankLine(&position, &lineNumber) {
-                    let label = try parseRow(line, into: output + rowCount * featureCount,
-                                             featureCount: featureCount, labelIndex: labelIndex,
-                                             columnCount: columnCount, firstLabel: rawLabels.first)
-                    rawLabels.append(label)
-                    rowCount += 1
-                }
-            } catch let error as DataError {
-                thrown = error
-            } catch {
-                thrown = DataError(file: file, message: "\(error)")
-            }
-            initialized = thrown == nil ? rowCount * featureCount : 0
+        var features: [Float] = []
+        features.reserveCapacity(capacity)
+        while let line = nextNonBlankLine(&position, &lineNumber) {
+            let label = try parseRow(line, into: &features, featureCount: featureCount, labelIndex: labelIndex,
+                                     columnCount: columnCount, firstLabel: rawLabels.first)
+            rawLabels.append(label)
+            rowCount += 1
         }
-        if let thrown { throw thrown }
         if rowCount == 0 {
             throw DataError(file: file, message: hasHeader ? "no data rows after the header" : "file is empty")
         }
@@ -173,11 +172,13 @@ private struct Parser {
         while position < end {
             let start = position
             var stop = start
-            while stop < end && base[stop] != Self.newline { stop += 1 }
-            position = stop + 1
+            while stop < end && base[stop] != Self.newline && base[stop] != Self.carriageReturn { stop += 1 }
+            // "\r\n" (Windows) and a lone "\r" (old Macs) end a line as "\n" does.
+            position = stop
+            if position < end && base[position] == Self.carriageReturn { position += 1 }
+            if position < end && base[position] == Self.newline { position += 1 }
             lineNumber += 1
-            var trimmedEnd = stop
-            if trimmedEnd > start && base[trimmedEnd - 1] == Self.carriageReturn { trimmedEnd -= 1 }
+            let trimmedEnd = stop
             var blank = true
             for index in start..<trimmedEnd where base[index] != 0x20 && base[index] != 0x09 {
                 blank = false
@@ -232,7 +233,7 @@ private struct Parser {
         position = stop
         var trimmedEnd = stop
         while trimmedEnd > start && (base[trimmedEnd - 1] == 0x20 || base[trimmedEnd - 1] == 0x09) { trimmedEnd -= 1 }
-        return String(decoding: UnsafeBufferPointer(start: base + start, count: trimmedEnd - start), as: UTF8.self)
+        return String(decoding: base[start..<trimmedEnd], as: UTF8.self)
     }
 
     func fields(of line: Line) -> [String] {
@@ -248,7 +249,7 @@ private struct Parser {
     // MARK: Rows
 
     /// Parses one data row: features into `output`, the label returned.
-    func parseRow(_ line: Line, into output: UnsafeMutablePointer<Float>, featureCount: Int, labelIndex: Int,
+    func parseRow(_ line: Line, into output: inout [Float], featureCount: Int, labelIndex: Int,
                   columnCount: Int, firstLabel: RawLabel?) throws -> RawLabel {
         var position = line.start
         var column = 0
@@ -259,18 +260,29 @@ private struct Parser {
                 let text = readField(&position, lineEnd: line.end)
                 label = try parseLabel(text, line: line, column: column, firstLabel: firstLabel)
             } else if featureIndex < featureCount {
-                if let (value, next) = scanNumber(from: position, lineEnd: line.end) {
-                    output[featureIndex] = Float(value)
+                let fieldStart = position
+                var value: Double
+                if let (scanned, next) = scanNumber(from: position, lineEnd: line.end) {
+                    value = scanned
                     position = next
                 } else {
                     let text = readField(&position, lineEnd: line.end)
-                    guard let value = Self.parseNumberText(text) else {
-                        let found = text.isEmpty ? "an empty field" : "\"\(text)\""
+                    guard let parsed = Self.parseNumberText(text) else {
+                        let found = text.isEmpty ? "an empty field" : "\"\(Self.shown(text))\""
                         throw DataError(file: file, line: line.number, column: column + 1,
-                                        message: "expected a number, found \(found)")
+                                        message: "expected a number, found \(found)"
+                                            + (line.number == 1 ? " (a header row names every column)" : ""))
                     }
-                    output[featureIndex] = Float(value)
+                    value = parsed
                 }
+                // Beyond Float's range the value would silently become infinity (and training NaN).
+                guard abs(value) <= Double(Float.greatestFiniteMagnitude) else {
+                    var stop = fieldStart
+                    let text = readField(&stop, lineEnd: line.end)
+                    throw DataError(file: file, line: line.number, column: column + 1,
+                                    message: "value \(Self.shown(text)) is too large for a 32-bit float (at most about 3.4e38)")
+                }
+                output.append(Float(value))
                 featureIndex += 1
             } else {
                 _ = readField(&position, lineEnd: line.end)  // surplus field: count it for the message
@@ -280,6 +292,8 @@ private struct Parser {
             position += 1
         }
         guard column == columnCount, let label else {
+            // Leave the rows before this one whole: the caller throws, but keep the invariant anyway.
+            output.removeLast(featureIndex)
             throw DataError(file: file, line: line.number,
                             message: "expected \(columnCount) values, found \(column)")
         }
@@ -290,7 +304,7 @@ private struct Parser {
         if let value = Self.parseNumberText(text) {
             guard value == value.rounded(), abs(value) <= 1e9 else {
                 throw DataError(file: file, line: line.number, column: column + 1,
-                                message: "a label must be a whole number or a name, found \"\(text)\"")
+                                message: "a label must be a whole number or a name, found \"\(Self.shown(text))\"")
             }
             if case .name = firstLabel { return .name(text) }
             return .number(Int(value))
@@ -300,7 +314,12 @@ private struct Parser {
         }
         if case .number = firstLabel {
             throw DataError(file: file, line: line.number, column: column + 1,
-                            message: "expected a numeric label like the rows above, found \"\(text)\"")
+                            message: "expected a numeric label like the rows above, found \"\(Self.shown(text))\"")
+        }
+        // Two different byte strings would both read as U+FFFD and silently become one class.
+        if text.unicodeScalars.contains("\u{FFFD}") {
+            throw DataError(file: file, line: line.number, column: column + 1,
+                            message: "the label \"\(Self.shown(text))\" is not valid UTF-8 text")
         }
         return .name(text)
     }
@@ -341,7 +360,13 @@ private struct Parser {
             throw DataError(file: file, message: "too many distinct labels (\(distinct.count)); is the label column right?")
         }
         let indexOf = Dictionary(uniqueKeysWithValues: distinct.enumerated().map { ($0.element, Int32($0.offset)) })
-        return (texts.map { indexOf[$0] ?? 0 }, distinct)
+        return (texts.map { indexOf[$0] ?? 0 }, distinct.map { SafeText.escaped($0) })
+    }
+
+    /// A field quoted in a message: control characters escaped, and cut short when long.
+    static func shown(_ text: String) -> String {
+        let cut = text.count > 40 ? String(text.prefix(40)) + "..." : text
+        return SafeText.escaped(cut)
     }
 
     // MARK: Numbers

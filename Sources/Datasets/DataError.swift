@@ -1,3 +1,5 @@
+import Basics
+
 /// A problem with a data file, located as precisely as the format allows:
 /// a byte offset for binary files (IDX, gzip) or a line (and column) for text files (CSV).
 ///
@@ -24,7 +26,10 @@ public struct DataError: Error, CustomStringConvertible, Equatable, Sendable {
         self.message = message
     }
 
+    /// Control characters of file names and quoted content are escaped here, so no caller can forget it.
     public var description: String {
+        let file = SafeText.escaped(self.file)
+        let message = SafeText.escaped(self.message, keepLineBreaks: true)
         var text = ""
         if let line {
             text = "\(file):\(line): "

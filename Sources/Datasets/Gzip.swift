@@ -4,9 +4,10 @@ import CZlib
 /// (1f 8b) is inflated, anything else is returned as is, so callers accept `.gz` and raw alike.
 public enum Gzip {
     /// The file's content, decompressed when it is gzip (detected by magic bytes, not the name).
-    public static func readFile(_ path: String) throws -> [UInt8] {
-        let bytes = try FileIO.readAll(path)
-        return isGzip(bytes) ? try decompress(bytes, file: path) : bytes
+    /// At most `limit` bytes, read or inflated: a gzip bomb or `/dev/zero` is an error, not an exhausted memory.
+    public static func readFile(_ path: String, limit: Int = Int.max) throws -> [UInt8] {
+        let bytes = try FileIO.readAll(path, limit: limit)
+        return isGzip(bytes) ? try decompress(bytes, file: path, limit: limit) : bytes
     }
 
     /// Writes `bytes` gzip-compressed; atomic (temporary file, then rename).
@@ -24,21 +25,23 @@ public enum Gzip {
         bytes.count >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b
     }
 
-    /// Inflates one or more concatenated gzip members (as `gunzip` does).
+    /// Inflates one or more concatenated gzip members (as `gunzip` does), into at most `limit` bytes.
     /// Errors carry the compressed-input offset where zlib gave up.
-    public static func decompress(_ input: [UInt8], file: String = "<memory>") throws -> [UInt8] {
+    public static func decompress(_ input: [UInt8], file: String = "<memory>", limit: Int = Int.max) throws -> [UInt8] {
         guard isGzip(input) else {
             throw DataError(file: file, offset: 0, message: "not gzip data (missing magic bytes 1f 8b)")
         }
-        // The trailer's ISIZE (uncompressed size mod 2^32) is a good first guess; distrust it when it
-        // is beyond deflate's maximum ratio (~1032:1), so a lying header cannot make us allocate 4 GB.
+        // The trailer's ISIZE (uncompressed size mod 2^32) is a good first guess; distrust it beyond a 64:1
+        // ratio (real data sets stay far below; deflate allows ~1032:1), so a lying trailer cannot make us
+        // allocate 4 GB up front. Output beyond the guess grows by doubling, up to `limit`.
         let count = input.count
         var guess = count >= 18
             ? Int(input[count - 4]) | Int(input[count - 3]) << 8 | Int(input[count - 2]) << 16 | Int(input[count - 1]) << 24
             : 0
-        if guess == 0 || guess > count * 1032 { guess = count * 4 }
+        if guess == 0 || guess > count * 64 { guess = count * 4 }
         // A little slack so zlib can finish the trailer without a doubling when the guess is exact.
-        var output = [UInt8](repeating: 0, count: guess + 64)
+        let cap = limit < Int.max - 64 ? limit + 64 : Int.max
+        var output = [UInt8](repeating: 0, count: min(guess + 64, cap))
         var produced = 0
 
         var stream = z_stream()
@@ -52,8 +55,12 @@ public enum Gzip {
             guard let sourceBase = source.baseAddress else { return }
             var consumed = 0
             while true {
+                if produced > limit || (produced == output.count && output.count >= cap) {
+                    throw DataError(file: file, offset: consumed,
+                                    message: "gzip data inflates to more than \(limit) bytes (the limit for this file)")
+                }
                 if produced == output.count {
-                    output.append(contentsOf: repeatElement(0, count: output.count))
+                    output.append(contentsOf: repeatElement(0, count: min(output.count, cap - output.count)))
                 }
                 let inputChunk = min(count - consumed, Int(UInt32.max))
                 let outputChunk = min(output.count - produced, Int(UInt32.max))
@@ -86,6 +93,9 @@ public enum Gzip {
                     throw DataError(file: file, offset: consumed, message: "corrupt gzip data: \(reason)")
                 }
             }
+        }
+        if produced > limit {
+            throw DataError(file: file, message: "gzip data inflates to more than \(limit) bytes (the limit for this file)")
         }
         output.removeLast(output.count - produced)
         return output

@@ -100,8 +100,8 @@ public enum ImageSetLoader {
         for (split, imageIndex) in [("train", 0), ("test", 2)] {
             let imageFile = set.files[imageIndex], labelFile = set.files[imageIndex + 1]
             let imagePath = paths[imageIndex], labelPath = paths[imageIndex + 1]
-            let imageBytes = try readCaching(imagePath)
-            let labelBytes = try readCaching(labelPath)
+            let imageBytes = try Gzip.readFile(imagePath)
+            let labelBytes = try Gzip.readFile(labelPath)
             let imageHeader = try IDX.parseHeader(imageBytes, file: imagePath)
             let labelHeader = try IDX.parseHeader(labelBytes, file: labelPath)
             guard imageHeader.dims.count == 3 else {
@@ -113,19 +113,38 @@ public enum ImageSetLoader {
                                 message: "expected 1 dimension (labels), found \(labelHeader.dims.count)")
             }
             let count = imageHeader.dims[0]
+            let (rows, cols) = (imageHeader.dims[1], imageHeader.dims[2])
+            // Degenerate files are refused here, where the file can be named, rather than in every command.
+            guard count > 0 else {
+                throw DataError(file: imagePath, offset: 4, message: "holds no images (the header says 0)")
+            }
+            guard rows > 0 && cols > 0 else {
+                throw DataError(file: imagePath, offset: 8, message: "images of \(rows)x\(cols) pixels have no pixels")
+            }
             guard labelHeader.dims[0] == count else {
                 throw DataError(file: labelPath, message: "has \(labelHeader.dims[0]) labels but "
                     + "\((imagePath as NSString).lastPathComponent) has \(count) images")
             }
+            if let train = halves.first, let trainShape = train.imageShape, trainShape != (rows, cols) {
+                throw DataError(file: imagePath, offset: 8, message: "test images are \(rows)x\(cols) pixels but the "
+                    + "training images are \(trainShape.rows)x\(trainShape.cols)")
+            }
             for (bytes, path, file) in [(imageBytes, imagePath, imageFile), (labelBytes, labelPath, labelFile)] {
-                let hash = checksums.contentHash(of: path, content: bytes)
+                var hash = checksums.contentHash(of: path, content: bytes)
+                if count == file.officialCount && hash != file.contentSHA256 {
+                    // The remembered hash is only a hint: a wrong one must not condemn a good file.
+                    hash = checksums.rehash(path, content: bytes)
+                }
                 if count == file.officialCount && hash != file.contentSHA256 {
                     throw DataError(file: path, message: "content checksum mismatch: expected sha256 \(file.contentSHA256), "
                         + "found \(hash); the file is damaged or not the official \(set.displayName) (delete it to fetch it again)")
                 }
                 if path.hasSuffix(".gz") {
-                    // readCaching may have just left a raw copy; remember its hash too.
-                    checksums.record(String(path.dropLast(3)), hash: hash)
+                    // Verified (or not an official file): a raw copy next to it saves the inflating next time.
+                    let raw = String(path.dropLast(3))
+                    if !FileIO.isRegularFile(raw), (try? FileIO.writeAtomically(raw, bytes)) != nil {
+                        checksums.record(raw, hash: hash)
+                    }
                 }
                 reported.append((file.name, hash))
             }
@@ -134,42 +153,24 @@ public enum ImageSetLoader {
             // Kept as bytes (47 MB for MNIST's training images instead of 188 MB of floats).
             let pixels = Array(imageBytes[imageHeader.dataOffset..<(imageHeader.dataOffset + imageHeader.elementCount)])
             halves.append(LabeledData(name: "\(set.rawValue)/\(split)", pixels: pixels, labels: labels, count: count,
-                                      featureCount: imageHeader.dims[1] * imageHeader.dims[2],
-                                      imageShape: (imageHeader.dims[1], imageHeader.dims[2]),
-                                      classNames: set.classNames))
+                                      featureCount: rows * cols, imageShape: (rows, cols), classNames: set.classNames))
         }
         return LoadedImageSet(train: halves[0], test: halves[1], files: reported, source: source)
     }
 
-    /// Reads a file; after inflating a `.gz`, leaves a raw copy beside it (best effort) so the next
-    /// load skips the ~0.3 s of inflating.
-    private static func readCaching(_ path: String) throws -> [UInt8] {
-        let bytes = try Gzip.readFile(path)
-        if path.hasSuffix(".gz") {
-            let raw = String(path.dropLast(3))
-            if !FileIO.isRegularFile(raw) { try? FileIO.writeAtomically(raw, bytes) }
-        }
-        return bytes
-    }
-
     static func convertLabels(_ bytes: [UInt8], offset: Int, count: Int, classCount: Int, file: String) throws -> [Int32] {
-        var labels = [Int32](repeating: 0, count: count)
-        var badIndex: Int?
-        bytes.withUnsafeBufferPointer { source in
-            labels.withUnsafeMutableBufferPointer { target in
-                for index in 0..<count {
-                    let value = source[offset + index]
-                    if Int(value) >= classCount {
-                        badIndex = index
-                        return
-                    }
-                    target[index] = Int32(value)
-                }
-            }
+        guard offset >= 0, count >= 0, offset <= bytes.count, count <= bytes.count - offset else {
+            throw DataError(file: file, offset: bytes.count, message: "file ends before its \(count) labels")
         }
-        if let badIndex {
-            throw DataError(file: file, offset: offset + badIndex,
-                            message: "label \(bytes[offset + badIndex]) of item \(badIndex) is out of range 0...\(classCount - 1)")
+        var labels: [Int32] = []
+        labels.reserveCapacity(count)
+        for index in 0..<count {
+            let value = bytes[offset + index]
+            if Int(value) >= classCount {
+                throw DataError(file: file, offset: offset + index,
+                                message: "label \(value) of item \(index) is out of range 0...\(classCount - 1)")
+            }
+            labels.append(Int32(value))
         }
         return labels
     }
@@ -184,24 +185,16 @@ public enum ImageSetLoader {
             guard data.featureCount == 784 else {
                 throw DataError(file: path, line: 1, message: "expected 785 values (label and 28x28 pixels), found \(data.featureCount + 1)")
             }
-            var pixels = [UInt8](repeating: 0, count: data.features.count)
-            var bad: Int?
-            data.features.withUnsafeBufferPointer { values in
-                pixels.withUnsafeMutableBufferPointer { target in
-                    for index in 0..<values.count {
-                        let value = values[index]
-                        if !(value >= 0 && value <= 255) || value != value.rounded() {
-                            bad = index
-                            return
-                        }
-                        target[index] = UInt8(value)
-                    }
+            let values = data.features
+            var pixels: [UInt8] = []
+            pixels.reserveCapacity(values.count)
+            for (index, value) in values.enumerated() {
+                guard value >= 0 && value <= 255 && value == value.rounded() else {
+                    // The header (if any) shifts data lines by one; name the row rather than guess the line.
+                    throw DataError(file: path, message: "pixel \(index % 784) of row \(index / 784 + 1) is \(value), "
+                        + "expected a whole number 0...255")
                 }
-            }
-            if let bad {
-                // The header (if any) shifts data lines by one; name the row rather than guess the line.
-                throw DataError(file: path, message: "pixel \(bad % 784) of row \(bad / 784 + 1) is \(data.features[bad]), "
-                    + "expected a whole number 0...255")
+                pixels.append(UInt8(value))
             }
             var labels: [UInt8] = []
             labels.reserveCapacity(data.count)
@@ -295,6 +288,13 @@ struct ChecksumCache {
             entries[name] = (fingerprint, hash)
             changed = true
         }
+        return hash
+    }
+
+    /// Hashes `content` again, ignoring (and replacing) what was remembered.
+    mutating func rehash(_ file: String, content: [UInt8]) -> String {
+        let hash = SHA256.hex(content)
+        record(file, hash: hash)
         return hash
     }
 

@@ -96,6 +96,35 @@ public struct LabeledData: Sendable {
         return result
     }
 
+    /// `train` and `test` with one list of classes, the union of theirs, so that class 3 means the same in
+    /// both (two CSV files number their classes each on their own: `cat, dog` and `bird, cat`). Whole-number
+    /// names are ordered by value (`0`...`9`), others alphabetically. Returns the classes of `test` that
+    /// `train` has no sample of, for a note: they are kept (the model cannot predict them; accuracy says so).
+    public static func sharingClasses(_ train: inout LabeledData, _ test: inout LabeledData) -> [String] {
+        let unseen = Set(test.classCounts().enumerated().filter { $0.element > 0 }.map { test.classNames[$0.offset] })
+            .subtracting(zip(train.classNames, train.classCounts()).filter { $0.1 > 0 }.map(\.0))
+        guard train.classNames != test.classNames else { return unseen.sorted() }
+        var union = Array(Set(train.classNames).union(test.classNames))
+        if union.allSatisfy({ Int($0) != nil }) {
+            union.sort { (Int($0) ?? 0) < (Int($1) ?? 0) }
+        } else {
+            union.sort()
+        }
+        let indexOf = Dictionary(uniqueKeysWithValues: union.enumerated().map { ($0.element, Int32($0.offset)) })
+        func remap(_ data: inout LabeledData) {
+            let names = data.classNames
+            data.labels = data.labels.map { label in
+                let index = Int(label)
+                return index >= 0 && index < names.count ? indexOf[names[index]] ?? 0 : 0
+            }
+            data.classNames = union
+        }
+        remap(&train)
+        remap(&test)
+        let order = Dictionary(uniqueKeysWithValues: union.enumerated().map { ($0.element, $0.offset) })
+        return unseen.sorted { (order[$0] ?? 0) < (order[$1] ?? 0) }
+    }
+
     /// The features of row `index`; empty when `index` is outside `0..<count`.
     public func row(_ index: Int) -> ArraySlice<Float> {
         guard index >= 0 && index < count else { return [] }

@@ -123,6 +123,12 @@ enum DataCommands {
                                       at: inv.valueLocation(of: csvTest))
                 }
             }
+            // Each file numbers its own classes: give both one list, so class 3 means the same in both.
+            var unseen: [String] = []
+            if var t = test {
+                unseen = LabeledData.sharingClasses(&train, &t)
+                test = t
+            }
             // Standardised with the training file's own statistics: the test file must not leak into them.
             let norm = inv[csvNormalize]
             let normalization: Normalization = norm == "standard" ? .fitted(to: train) : norm == "unit" ? .unit : .none
@@ -137,6 +143,10 @@ enum DataCommands {
                            + (test.map { ", test \(grouped($0.count)) rows" } ?? ""))
             if case .standardScore(let mean, let std) = normalization {
                 s.console.line("normalize=standard: (x - \(formatSignificant(Double(mean), 5))) / \(formatSignificant(Double(std), 5)), the mean and std of the training file")
+            }
+            if !unseen.isEmpty {
+                s.console.line("note: the test file has labels the training file has none of: \(unseen.prefix(10).joined(separator: ", "))"
+                               + (unseen.count > 10 ? ", ..." : "") + " (no model can learn them from this training set)")
             }
         case "toy":
             let kind = inv[toyKind]

@@ -1,0 +1,144 @@
+/// Text from a user or a file made safe to show on a terminal, and measured the way a terminal lays it out.
+///
+/// Whatever nnlab quotes back (a word of a script, a CSV field or header, a path, a model name) can hold
+/// control characters: ESC starts sequences that recolour or clear the screen or retitle the window, NUL and
+/// BEL do their own things, bidirectional overrides reorder what is read. `escaped` shows each of them as a
+/// visible escape (`\u{1B}`, `\0`) instead. `displayWidth` counts terminal columns, so that a caret lines up
+/// under wide (CJK) and combining characters.
+public enum SafeText {
+    /// `text` with control characters shown as escapes; `keepLineBreaks` leaves "\n" (and tabs) as they are,
+    /// for output that is meant to span lines (`print "a\nb"`).
+    public static func escaped(_ text: some StringProtocol, keepLineBreaks: Bool = false) -> String {
+        // Fast path: most text has nothing to escape.
+        if !text.unicodeScalars.contains(where: { needsEscape($0, keepLineBreaks: keepLineBreaks) }) { return String(text) }
+        var out = ""
+        for scalar in text.unicodeScalars {
+            if needsEscape(scalar, keepLineBreaks: keepLineBreaks) {
+                out += escape(scalar)
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    /// Output as nnlab composed it (charts with their colours, lines quoting user words), made safe as a last
+    /// line of defence: line breaks, tabs, and the colour (`ESC [ 1;31 m`) and erase-line (`ESC [ 2 K`)
+    /// sequences nnlab writes itself are kept; any other control character is shown escaped.
+    public static func forTerminal(_ text: String) -> String {
+        if !text.unicodeScalars.contains(where: { needsEscape($0, keepLineBreaks: true) }) { return text }
+        let scalars = Array(text.unicodeScalars)
+        var out = String.UnicodeScalarView()
+        var index = 0
+        while index < scalars.count {
+            let scalar = scalars[index]
+            if scalar == "\u{1B}", let end = styleSequenceEnd(scalars, from: index) {
+                out.append(contentsOf: scalars[index..<end])
+                index = end
+                continue
+            }
+            if needsEscape(scalar, keepLineBreaks: true) {
+                out.append(contentsOf: escape(scalar).unicodeScalars)
+            } else {
+                out.append(scalar)
+            }
+            index += 1
+        }
+        return String(out)
+    }
+
+    /// The end of `ESC [ digits/semicolons m` or `ESC [ digits K` starting at `start`, if that is what is there.
+    static func styleSequenceEnd(_ scalars: [Unicode.Scalar], from start: Int) -> Int? {
+        guard start + 2 < scalars.count, scalars[start + 1] == "[" else { return nil }
+        var index = start + 2
+        while index < scalars.count, index - start < 32, ("0"..."9").contains(scalars[index]) || scalars[index] == ";" {
+            index += 1
+        }
+        guard index < scalars.count, scalars[index] == "m" || scalars[index] == "K" else { return nil }
+        return index + 1
+    }
+
+    /// Whether `text` holds anything `escaped` would change.
+    public static func needsEscaping(_ text: some StringProtocol, keepLineBreaks: Bool = false) -> Bool {
+        text.unicodeScalars.contains { needsEscape($0, keepLineBreaks: keepLineBreaks) }
+    }
+
+    static func needsEscape(_ scalar: Unicode.Scalar, keepLineBreaks: Bool) -> Bool {
+        let v = scalar.value
+        if keepLineBreaks && (v == 0x0A || v == 0x09) { return false }
+        // C0 controls and DEL; C1 controls (0x9B is a one-byte CSI on some terminals).
+        if v < 0x20 || (0x7F...0x9F).contains(v) { return true }
+        // Bidirectional embeddings, overrides and isolates, and the Unicode line/paragraph separators.
+        if (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v) || v == 0x2028 || v == 0x2029 { return true }
+        return false
+    }
+
+    static func escape(_ scalar: Unicode.Scalar) -> String {
+        switch scalar.value {
+        case 0x00: return "\\0"
+        case 0x09: return "\\t"
+        case 0x0A: return "\\n"
+        case 0x0D: return "\\r"
+        default:
+            let hex = String(scalar.value, radix: 16, uppercase: true)
+            return "\\u{" + (hex.count < 2 ? "0" + hex : hex) + "}"
+        }
+    }
+
+    // MARK: display width
+
+    /// Terminal columns `text` takes: 2 for wide characters (CJK, fullwidth forms, most emoji), 0 for
+    /// combining marks and other zero-width scalars, 1 otherwise. Controls count as the width of their escape.
+    public static func displayWidth(_ text: some StringProtocol) -> Int {
+        var total = 0
+        for character in text { total += displayWidth(of: character) }
+        return total
+    }
+
+    /// Columns one user-perceived character takes (a base letter with its combining marks is one column).
+    public static func displayWidth(of character: Character) -> Int {
+        var width = 0
+        var escapes = 0
+        for scalar in character.unicodeScalars {
+            if needsEscape(scalar, keepLineBreaks: false) {
+                escapes += escape(scalar).count
+                continue
+            }
+            // VS16 asks for the emoji (wide) presentation of what precedes it.
+            if scalar.value == 0xFE0F { width = max(width, 2); continue }
+            width = max(width, scalarWidth(scalar))
+        }
+        return width + escapes
+    }
+
+    static func scalarWidth(_ scalar: Unicode.Scalar) -> Int {
+        let v = scalar.value
+        if v < 0x300 { return 1 }  // ASCII and Latin: the common case
+        switch scalar.properties.generalCategory {
+        case .nonspacingMark, .enclosingMark, .format: return 0
+        default: break
+        }
+        if (0x1160...0x11FF).contains(v) { return 0 }  // Hangul medial vowels and final consonants join the syllable
+        return isWide(v) ? 2 : 1
+    }
+
+    /// East Asian Wide and Fullwidth ranges (Unicode 15), and the emoji blocks terminals draw two columns wide.
+    static func isWide(_ v: UInt32) -> Bool {
+        for range in wideRanges where range.contains(v) { return true }
+        return false
+    }
+
+    private static let wideRanges: [ClosedRange<UInt32>] = [
+        0x1100...0x115F, 0x231A...0x231B, 0x2329...0x232A, 0x23E9...0x23EC, 0x23F0...0x23F0, 0x23F3...0x23F3,
+        0x25FD...0x25FE, 0x2614...0x2615, 0x2648...0x2653, 0x267F...0x267F, 0x2693...0x2693, 0x26A1...0x26A1,
+        0x26AA...0x26AB, 0x26BD...0x26BE, 0x26C4...0x26C5, 0x26CE...0x26CE, 0x26D4...0x26D4, 0x26EA...0x26EA,
+        0x26F2...0x26F3, 0x26F5...0x26F5, 0x26FA...0x26FA, 0x26FD...0x26FD, 0x2705...0x2705, 0x270A...0x270B,
+        0x2728...0x2728, 0x274C...0x274C, 0x274E...0x274E, 0x2753...0x2755, 0x2757...0x2757, 0x2795...0x2797,
+        0x27B0...0x27B0, 0x27BF...0x27BF, 0x2B1B...0x2B1C, 0x2B50...0x2B50, 0x2B55...0x2B55,
+        0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF, 0xA960...0xA97F,
+        0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE10...0xFE19, 0xFE30...0xFE6F, 0xFF00...0xFF60, 0xFFE0...0xFFE6,
+        0x16FE0...0x16FE4, 0x17000...0x18AFF, 0x1B000...0x1B2FF, 0x1F004...0x1F004, 0x1F0CF...0x1F0CF,
+        0x1F18E...0x1F18E, 0x1F191...0x1F19A, 0x1F200...0x1F251, 0x1F300...0x1F64F, 0x1F680...0x1F6FF,
+        0x1F900...0x1F9FF, 0x1FA70...0x1FAFF, 0x20000...0x2FFFD, 0x30000...0x3FFFD,
+    ]
+}

@@ -1,0 +1,163 @@
+import Foundation
+import XCTest
+@testable import Datasets
+import Hashing
+
+/// Data files a student might hand nnlab by mistake, each found by trying them (issue 17): every one is a
+/// located error or a correct result, never a crash, a silently skipped row, or a value changed on the way in.
+final class BadDataFileTests: TemporaryDirectoryTestCase {
+    // MARK: CSV
+
+    /// A header with no line break after it, and old Mac line ends ("\r" alone): the parser stepped one byte
+    /// past the end (a crash in the unchecked build).
+    func testLastLineWithoutLineBreakAndCarriageReturnLineEnds() throws {
+        let header = try write("h.csv", text: "label,x,y")
+        assertDataError("\(header): no data rows after the header") { try CSV.readLabeled(header) }
+        let mac = try CSV.readLabeled(try write("mac.csv", text: "0,1,2\r1,3,4\r"))
+        XCTAssertEqual(mac.count, 2)
+        XCTAssertEqual(mac.features, [1, 2, 3, 4])
+        let mixed = try CSV.readLabeled(try write("mixed.csv", text: "0,1,2\r\n1,3,4\r0,5,6\n1,7,8"))
+        XCTAssertEqual(mixed.labels, [0, 1, 0, 1])
+    }
+
+    /// A first row with a typo among numbers is data with an error, not a header to drop in silence.
+    func testFirstRowWithATypoIsAnErrorNotAHeader() throws {
+        let file = try write("t.csv", text: "0,1,x2\n1,3,4\n0,5,6\n")
+        assertDataError("\(file):1: column 3: expected a number, found \"x2\" (a header row names every column)") {
+            try CSV.readLabeled(file)
+        }
+        // A real header (every feature column named) is still recognised.
+        XCTAssertEqual(try CSV.readLabeled(try write("ok.csv", text: "label,x,y\n0,1,2\n")).count, 1)
+    }
+
+    /// 1e39 fits a Double but not a Float: it would have become infinity, and training NaN.
+    func testValuesBeyondFloatRangeAreRefused() throws {
+        let file = try write("big.csv", text: "0,1,2\n1,3,1e39\n")
+        assertDataError("\(file):2: column 3: value 1e39 is too large for a 32-bit float (at most about 3.4e38)") {
+            try CSV.readLabeled(file)
+        }
+        XCTAssertEqual(try CSV.readLabeled(try write("edge.csv", text: "0,3.4e38\n1,-3.4e38\n")).count, 2)
+    }
+
+    /// Control characters in labels and headers are shown escaped, in class names and in messages.
+    func testControlCharactersAreEscapedInClassNamesAndMessages() throws {
+        let data = try CSV.readLabeled(try write("esc.csv", [UInt8]("label,x\n\u{1B}[31mred,1\nblue\u{7},2\n".utf8)))
+        XCTAssertEqual(data.classNames, ["\\u{1B}[31mred", "blue\\u{07}"])
+        let header = try write("hdr.csv", [UInt8]("\u{1B}]0;title\u{7}a,b\n1,2\n".utf8))
+        assertDataError("\(header):1: no column named \"c\" in the header (columns: \\u{1B}]0;title\\u{07}a, b)") {
+            try CSV.readLabeled(header, labelColumn: "c")
+        }
+        let nul = try write("nul.csv", [0x30, 0x2C, 0x31, 0x0A, 0x31, 0x2C, 0x00, 0x0A])
+        assertDataError("\(nul):2: column 2: expected a number, found \"\\0\"") { try CSV.readLabeled(nul) }
+    }
+
+    /// Two labels made of different invalid bytes would both read as U+FFFD: one class instead of two.
+    func testLabelsThatAreNotUTF8AreRefused() throws {
+        let file = try write("b.csv", [0x61, 0x2C, 0x31, 0x0A, 0xFF, 0x2C, 0x32, 0x0A, 0xFE, 0x2C, 0x33, 0x0A])
+        assertDataError("\(file):2: column 1: the label \"\u{FFFD}\" is not valid UTF-8 text") { try CSV.readLabeled(file) }
+    }
+
+    /// A training and a test file number their classes each on their own; sharing makes them agree.
+    func testTrainingAndTestFilesShareOneListOfClasses() throws {
+        var train = try CSV.readLabeled(try write("a.csv", text: "cat,1\ndog,2\n"))
+        var test = try CSV.readLabeled(try write("b.csv", text: "bird,1\ncat,2\n"))
+        XCTAssertEqual(test.labels, [0, 1], "each file on its own: bird=0, cat=1, while cat=0 in training")
+        XCTAssertEqual(LabeledData.sharingClasses(&train, &test), ["bird"])
+        XCTAssertEqual(train.classNames, ["bird", "cat", "dog"])
+        XCTAssertEqual(test.classNames, ["bird", "cat", "dog"])
+        XCTAssertEqual(train.labels, [1, 2])
+        XCTAssertEqual(test.labels, [0, 1])
+
+        var digits = try CSV.readLabeled(try write("c.csv", text: "5,1\n0,2\n"))
+        var fewer = try CSV.readLabeled(try write("d.csv", text: "1,1\n0,2\n9,3\n"))
+        XCTAssertEqual(LabeledData.sharingClasses(&digits, &fewer), ["1", "9"])
+        XCTAssertEqual(digits.classNames, (0...9).map(String.init))
+        XCTAssertEqual(digits.labels, [5, 0])
+        XCTAssertEqual(fewer.labels, [1, 0, 9])
+    }
+
+    /// `/dev/zero` given as a data file: an error at the limit, not memory exhausted.
+    func testEndlessFilesStopAtTheLimit() throws {
+        assertDataError("/dev/zero: cannot read: it is larger than 1000000 bytes, the most that can be read here") {
+            try Gzip.readFile("/dev/zero", limit: 1_000_000)
+        }
+        let folder = path("folder.csv")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        assertDataError("\(folder): is a directory, not a file") { try CSV.readLabeled(folder) }
+    }
+
+    // MARK: gzip
+
+    /// A small file that inflates to far more than the reader allows (a "zip bomb"), and a trailer that lies
+    /// about the size: both stop at the limit.
+    func testGzipBombsStopAtTheLimit() throws {
+        let bomb = try Gzip.compress([UInt8](repeating: 0, count: 4_000_000))
+        XCTAssertLessThan(bomb.count, 10_000)
+        XCTAssertThrowsError(try Gzip.decompress(bomb, file: "bomb.gz", limit: 1_000_000)) { error in
+            XCTAssertTrue("\(error)".contains("gzip data inflates to more than 1000000 bytes"), "\(error)")
+        }
+        XCTAssertEqual(try Gzip.decompress(bomb, file: "bomb.gz", limit: 4_000_000).count, 4_000_000)
+        var lying = try Gzip.compress([1, 2, 3])
+        lying.replaceSubrange((lying.count - 4)..., with: [0xFF, 0xFF, 0xFF, 0x7F])
+        XCTAssertThrowsError(try Gzip.decompress(lying, file: "lying.gz")) { error in
+            XCTAssertTrue("\(error)".contains("corrupt gzip data"), "\(error)")
+        }
+    }
+
+    // MARK: image sets
+
+    let names = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"]
+
+    func writeSet(_ arrays: [IDXArray]) throws {
+        for (index, array) in arrays.enumerated() { try write("mnist/\(names[index])", IDX.encode(array)) }
+    }
+
+    func load() throws -> LoadedImageSet {
+        try ImageSetLoader.load(.mnist, dataDirectory: directory, allowDownload: false)
+    }
+
+    /// No images, images of no pixels, and test images of another size than the training ones: refused
+    /// when loading, naming the file, instead of failing (or trapping) in whichever command runs next.
+    func testDegenerateImageSetsAreRefusedWhenLoaded() throws {
+        let images = IDXArray(dims: [2, 2, 2], bytes: [UInt8](repeating: 1, count: 8))
+        let labels = IDXArray(dims: [2], bytes: [0, 1])
+        try writeSet([IDXArray(dims: [0, 2, 2], bytes: []), IDXArray(dims: [0], bytes: []), images, labels])
+        assertDataError("\(path("mnist/train-images-idx3-ubyte")): offset 4: holds no images (the header says 0)") { try load() }
+
+        try writeSet([images, labels, IDXArray(dims: [0, 2, 2], bytes: []), IDXArray(dims: [0], bytes: [])])
+        assertDataError("\(path("mnist/t10k-images-idx3-ubyte")): offset 4: holds no images (the header says 0)") { try load() }
+
+        try writeSet([IDXArray(dims: [2, 0, 0], bytes: []), labels, images, labels])
+        assertDataError("\(path("mnist/train-images-idx3-ubyte")): offset 8: images of 0x0 pixels have no pixels") { try load() }
+
+        try writeSet([images, labels, IDXArray(dims: [2, 1, 3], bytes: [UInt8](repeating: 1, count: 6)), labels])
+        assertDataError("\(path("mnist/t10k-images-idx3-ubyte")): offset 8: test images are 1x3 pixels but the training images are 2x2") {
+            try load()
+        }
+    }
+
+    /// The remembered hashes are a hint: a file edited with its size and time put back is hashed again, and a
+    /// wrong remembered hash is replaced rather than trusted.
+    func testChecksumCacheNoticesEditsAndIsRehashedWhenWrong() throws {
+        let file = try write("mnist/a", [1, 2, 3])
+        let before = try XCTUnwrap(FileIO.fingerprint(file))
+        let attributes = try FileManager.default.attributesOfItem(atPath: file)
+        try Data([9, 9, 9]).write(to: URL(fileURLWithPath: file))
+        try FileManager.default.setAttributes([.modificationDate: attributes[.modificationDate] as Any], ofItemAtPath: file)
+        XCTAssertNotEqual(FileIO.fingerprint(file), before, "same size and mtime, but the ctime moved")
+
+        var cache = ChecksumCache(directory: path("mnist"))
+        cache.record(file, hash: "not-the-hash")
+        XCTAssertEqual(cache.contentHash(of: file, content: [9, 9, 9]), "not-the-hash")
+        XCTAssertEqual(cache.rehash(file, content: [9, 9, 9]), SHA256.hex([9, 9, 9]))
+        XCTAssertEqual(cache.contentHash(of: file, content: [9, 9, 9]), SHA256.hex([9, 9, 9]))
+    }
+
+    /// Creating the cache folder under a file says so in words (Foundation said "NSCocoaErrorDomain error 512").
+    func testFolderCreationErrorsAreInPlainWords() throws {
+        let file = try write("plain", [1])
+        assertDataError("cannot create the folder \(file)/mnist: \(file) is a file, not a folder") {
+            try FileIO.makeDirectory(file + "/mnist")
+        }
+    }
+}
