@@ -1,3 +1,5 @@
+import Basics
+
 /// Every command of the language, by family (one file each).
 public enum Commands {
     public static let all: [CommandSpec] = GeneralCommands.specs + DataCommands.specs + ModelCommands.specs
@@ -41,7 +43,8 @@ enum GeneralCommands {
             for arg in inv[values] where !arg.value.fits(&budget) {
                 throw ScriptError("too much to print: more than \(grouped(Value.maxSize)) characters or list items", at: arg.location)
             }
-            session.console.line(inv[values].map(\.value.description).joined(separator: " "))
+            // What the user typed may hold control characters (a raw ESC in a string): shown escaped, line breaks kept.
+            session.console.line(SafeText.escaped(inv[values].map(\.value.description).joined(separator: " "), keepLineBreaks: true))
         },
         CommandSpec("set", group: .general, summary: "chart width, ASCII-only charts, and whether durations are shown",
                     options: [width, ascii, timing]) { session, inv throws(ScriptError) in

@@ -1,3 +1,4 @@
+import Basics
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -22,8 +23,11 @@ public final class Console {
         self.standardError = standardError
     }
 
+    /// Control characters that reached here from user input or files are escaped (see `SafeText.forTerminal`);
+    /// the colours nnlab draws charts with pass.
     public func write(_ text: String) {
         clearTransient()
+        let text = SafeText.forTerminal(text)
         captured += text
         if echo { standardOutput(text) }
     }
@@ -73,6 +77,7 @@ public final class Console {
     /// Errors go to stderr on the terminal, and to `errorSink`.
     public func error(_ text: String) {
         clearTransient()
+        let text = SafeText.forTerminal(text)
         errorSink?(text)
         if echo { standardError(text) }
     }

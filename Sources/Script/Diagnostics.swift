@@ -1,3 +1,4 @@
+import Basics
 import ModelFormat
 
 /// A position in a script: 1-based line and column, and how many columns to underline.
@@ -36,24 +37,49 @@ public struct ScriptError: Error, Sendable, Equatable {
 public enum Diagnostic {
     /// `file:line:col: error: message`, then the source line and a caret under the offending text, then the
     /// hint ("did you mean 'train'?").
+    ///
+    /// Everything quoted from the user (the message's words, the line, the file name) is shown with control
+    /// characters escaped, and the caret is placed by display width, so it stays under its word after wide (CJK)
+    /// or combining characters and escapes.
     public static func render(_ error: ScriptError, file: String, sourceLines: [Substring]) -> String {
+        let file = SafeText.escaped(file)
+        let message = SafeText.escaped(error.message, keepLineBreaks: true)
+        let hint = error.hint.map { SafeText.escaped($0, keepLineBreaks: true) }
         guard let loc = error.location else {
-            var text = "\(file): error: \(error.message)\n"
-            if let hint = error.hint { text += "  = \(hint)\n" }
+            var text = "\(file): error: \(message)\n"
+            if let hint { text += "  = \(hint)\n" }
             return text
         }
-        var text = "\(file):\(loc.line):\(loc.column): error: \(error.message)\n"
+        var text = "\(file):\(loc.line):\(loc.column): error: \(message)\n"
         if loc.line >= 1, loc.line <= sourceLines.count {
-            let line = String(sourceLines[loc.line - 1]).replacingTabs()
+            let (line, caretColumn, caretWidth) = shownLine(sourceLines[loc.line - 1], column: loc.column, length: loc.length)
             let gutter = String(loc.line)
             let pad = String(repeating: " ", count: gutter.count)
             text += " \(gutter) | \(line)\n"
-            let available = max(1, line.count - loc.column + 1)
-            let marks = "^" + String(repeating: "~", count: max(0, min(loc.length, available) - 1))
-            text += " \(pad) | \(String(repeating: " ", count: max(0, loc.column - 1)))\(marks)\n"
+            let marks = "^" + String(repeating: "~", count: max(0, caretWidth - 1))
+            text += " \(pad) | \(String(repeating: " ", count: caretColumn))\(marks)\n"
         }
-        if let hint = error.hint { text += "  = \(hint)\n" }
+        if let hint { text += "  = \(hint)\n" }
         return text
+    }
+
+    /// The source line as shown (tabs as spaces, controls escaped), with the display column where the caret
+    /// starts (0-based) and how many columns it underlines (at least 1). `column` and `length` count
+    /// characters, as the lexer does.
+    static func shownLine(_ source: Substring, column: Int, length: Int) -> (String, Int, Int) {
+        var shown = ""
+        var before = 0, under = 0
+        var index = 1
+        for character in source {
+            let piece = character == "\t" ? " " : SafeText.escaped(String(character))
+            let width = SafeText.displayWidth(piece)
+            if index < column { before += width } else if index < column + length { under += width }
+            shown += piece
+            index += 1
+        }
+        // A caret after the end of the line (a missing argument) sits just past the last character.
+        if column > index { before += column - index }
+        return (shown, before, max(1, under))
     }
 
     /// The closest candidate by edit distance, if it is close enough to be a plausible typo.
@@ -144,8 +170,4 @@ extension Diagnostic {
         case .badOffsets(let key): "tensor '\(key)': data offsets are outside the file or do not match its shape"
         }
     }
-}
-
-extension String {
-    func replacingTabs() -> String { map { $0 == "\t" ? " " : String($0) }.joined() }
 }

@@ -1,6 +1,7 @@
 import Charts
 import Foundation
 import TensorCore
+import Basics
 import Transcript
 
 /// Running whole scripts (cell by cell, with an optional transcript) and interactive input.
@@ -29,6 +30,33 @@ final class Recording {
 public enum InteractiveStatus: Sendable { case complete, needsMoreInput }
 
 extension Interpreter {
+    /// Scripts are text a person wrote; anything larger is a mistake (a data file given to `run`).
+    static let maximumScriptBytes = 16 << 20
+
+    /// The text of a script, or where its first byte that is not UTF-8 sits (line, and column in characters
+    /// of the line as far as it decodes), as an error rendered like any other.
+    static func decodeUTF8(_ bytes: [UInt8]) -> Result<String, ScriptError> {
+        var parser = Unicode.UTF8.ForwardParser()
+        var iterator = bytes.makeIterator()
+        var offset = 0
+        while true {
+            switch parser.parseScalar(from: &iterator) {
+            case .valid(let encoded):
+                offset += encoded.count
+            case .emptyInput:
+                return .success(String(decoding: bytes, as: UTF8.self))
+            case .error(let length):
+                let lineStart = bytes[..<offset].lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0
+                let line = 1 + bytes[..<offset].reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
+                let column = 1 + String(decoding: bytes[lineStart..<offset], as: UTF8.self).count
+                let shown = bytes[offset..<min(bytes.count, offset + max(1, length))].map { "0x" + String($0, radix: 16, uppercase: true) }
+                return .failure(ScriptError("invalid UTF-8: byte\(shown.count == 1 ? "" : "s") \(shown.joined(separator: " ")) cannot be read as text",
+                                            at: SourceLocation(line: line, column: column),
+                                            hint: "scripts are UTF-8 text; save the file as UTF-8"))
+            }
+        }
+    }
+
     public func header(script: String) -> TranscriptHeader {
         var header = TranscriptHeader(version: Interpreter.version, script: script, seed: seedWasSet ? seed : nil,
                                       data: dataChecksums.map { DataChecksum(file: $0.file, sha256: $0.sha256) }, timing: showTiming,
@@ -43,12 +71,21 @@ extension Interpreter {
     /// Runs a script file. Returns the process exit code: 0, 1 for an error, 130 when interrupted.
     public func runScript(path: String, options: RunOptions) -> Int32 {
         showTiming = options.timing
-        guard let data = FileManager.default.contents(atPath: path) else {
-            console.error("nnlab: error: cannot read script '\(path)': no such file or not readable\n")
+        let bytes: [UInt8]
+        do {
+            bytes = try FileContents.read(path, limit: Interpreter.maximumScriptBytes)
+        } catch {
+            let reason = error.kind == .isDirectory ? "it is a directory, not a script file" : error.reason
+            console.error("nnlab: error: cannot read script '\(path)': \(reason)\n")
             return 1
         }
-        guard let source = String(data: data, encoding: .utf8) else {
-            console.error("nnlab: error: \(path) is not UTF-8 text\n")
+        let source: String
+        switch Interpreter.decodeUTF8(bytes) {
+        case .success(let text): source = text
+        case .failure(let error):
+            let lossy = String(decoding: bytes, as: UTF8.self)
+            let lines = lossy.split(separator: "\n", omittingEmptySubsequences: false)
+            console.error(Diagnostic.render(error, file: path, sourceLines: lines))
             return 1
         }
         if let t = options.transcriptPath, TranscriptFormat(path: t) == nil {

@@ -167,12 +167,13 @@ final class FuzzRegressionTests: XCTestCase {
         XCTAssertLessThan(cells.map(\.output.count).reduce(0, +), 100_000)
     }
 
-    /// The same with numbers near Int.max: two moves overflowed the cursor (a trap, not just memory).
-    func testCursorMovesInOutputAreClamped() {
+    /// The same with numbers near Int.max: two moves overflowed the cursor (a trap, not just memory). Since
+    /// output is made safe for the terminal, a typed escape sequence is shown, never executed.
+    func testCursorMovesInOutputAreShownEscaped() {
         let session = Session()
         let move = "\u{1B}[9223372036854775807C"
         let (_, cells) = session.interpreter.runSource("print \"x\(move)\(move)y\"", file: "t.nnl")
-        XCTAssertEqual(cells.first?.output, "x" + String(repeating: " ", count: 9_999) + "y\n")
+        XCTAssertEqual(cells.first?.output, "x\\u{1B}[9223372036854775807C\\u{1B}[9223372036854775807Cy\n")
         XCTAssertEqual(session.errors, "")
     }
 
@@ -181,8 +182,9 @@ final class FuzzRegressionTests: XCTestCase {
     func testControlCharactersAndInvalidUTF8() {
         let bytes: [UInt8] = [0x70, 0x72, 0x69, 0x6E, 0x74, 0x20, 0xFF, 0xFE, 0x00, 0x0A]
         let text = String(decoding: bytes, as: UTF8.self)
-        expect(text, diagnostic("unexpected character '\u{FFFD}'", column: 7, source: "print \u{FFFD}\u{FFFD}\u{0}"))
-        expect("print 1\r\nprint \u{7}", diagnostic("unexpected character '\u{7}'", line: 2, column: 7, source: "print \u{7}"))
+        // Control characters are shown escaped, in the message and in the quoted line.
+        expect(text, diagnostic("unexpected character '\u{FFFD}'", column: 7, source: "print \u{FFFD}\u{FFFD}\\0"))
+        expect("print 1\r\nprint \u{7}", diagnostic("unexpected character '\\u{07}'", line: 2, column: 7, length: 6, source: "print \\u{07}"))
     }
 
     /// A script saved with Windows line endings: "\r\n" is one Character in Swift, and used to make the
