@@ -84,7 +84,9 @@ public enum CommandLineTool {
         let interpreter = Interpreter(console: console, ascii: options.ascii)
         interpreter.showTiming = !options.noTiming
         Interrupt.install()
+        Interrupt.installTermination()
         interpreter.shouldStop = { Interrupt.isRequested }
+        interpreter.interruption = { Interrupt.reason }
         return interpreter
     }
 
@@ -160,8 +162,8 @@ struct Nnlab: ParsableCommand {
         }
         let interpreter = CommandLineTool.interpreter(options, streams)
         if let command {
-            let (_, cells) = interpreter.runSource(command, file: "<command line>", allowErrors: options.allowErrors)
-            let failed: Int32 = cells.contains { $0.error != nil } ? 1 : 0
+            let (status, cells) = interpreter.runSource(command, file: "<command line>", allowErrors: options.allowErrors)
+            let failed: Int32 = status != 0 ? status : cells.contains { $0.error != nil } ? 1 : 0
             guard let path = options.transcript else { return failed }
             return max(failed, interpreter.writeTranscript(cells: cells, script: "-c", to: path))
         }

@@ -9,6 +9,8 @@ import Darwin
 public enum REPL {
     /// Exit code after Ctrl-C stopped non-interactive input (128 + SIGINT, as shells report it).
     public static let interruptedExitCode: Int32 = 130
+    /// Exit code after SIGTERM, at the prompt or in a command (128 + SIGTERM).
+    public static let terminatedExitCode: Int32 = 143
 
     /// Runs on stdin: readline with history and completion when stdin is a terminal, plain reads otherwise.
     public static func run(_ evaluator: LineEvaluator, config: REPLConfig) -> Int32 {
@@ -39,12 +41,14 @@ public enum REPL {
             case .interrupted:
                 pending.removeAll()
                 Interrupt.clear()
+                if Interrupt.isTerminating { return terminatedExitCode }
                 if !source.isInteractive { return interruptedExitCode }
             case .line(let line):
                 pending.append(line)
                 Interrupt.clear()
                 let status = evaluator.evaluate(pending.joined(separator: "\n"))
                 if status == .complete { pending.removeAll() }
+                if Interrupt.isTerminating { return terminatedExitCode }
                 if Interrupt.isRequested {
                     // The command saw (or ignored) Ctrl-C; a terminal user gets the prompt back, piped
                     // input stops rather than running the rest of a script the user meant to cancel.

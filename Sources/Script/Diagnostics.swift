@@ -19,8 +19,10 @@ public struct ScriptError: Error, Sendable, Equatable {
     public var message: String
     public var location: SourceLocation?
     public var hint: String?
-    /// Ctrl-C: stops a script, but the REPL just returns to its prompt.
+    /// Ctrl-C (or SIGTERM): stops a script, but the REPL just returns to its prompt.
     public var isInterrupt = false
+    /// The exit status of a script an interrupt stopped: 130 for Ctrl-C, 143 for SIGTERM.
+    public var exitStatus: Int32 = 130
     public init(_ message: String, at location: SourceLocation? = nil, hint: String? = nil) {
         self.message = message
         self.location = location

@@ -55,8 +55,10 @@ public final class Interpreter {
     public static let version = "0.1.0"
 
     public let console: Console
-    /// Polled once per training batch; the REPL wires it to Ctrl-C.
+    /// Polled once per training batch and before each statement; the REPL wires it to Ctrl-C and SIGTERM.
     public var shouldStop: () -> Bool = { false }
+    /// What stopped the run, once `shouldStop` said so: the words of the error and the exit status.
+    public var interruption: () -> (message: String, exitStatus: Int32) = { ("interrupted by Ctrl-C", 130) }
     /// False for reproducible transcripts (`--no-timing`): no durations in the output.
     public var showTiming = true
     public var chartOptions: ChartOptions
@@ -100,15 +102,38 @@ public final class Interpreter {
 
     // MARK: running statements
 
-    /// Runs statements in order; stops at the first error and throws it.
+    /// Runs statements in order; stops at the first error and throws it. Ctrl-C or SIGTERM stops it between
+    /// two statements too (not only inside training), so a script stops at the next line.
     public func execute(_ statements: [Statement]) throws(ScriptError) {
         for statement in statements {
+            if shouldStop() { throw located(.interrupted, at: statement) }
             try execute(statement)
             if finished { return }
         }
     }
 
     func execute(_ statement: Statement) throws(ScriptError) {
+        do {
+            try executeOne(statement)
+        } catch {
+            throw located(error, at: statement)
+        }
+    }
+
+    /// An interrupt says where it stopped the run (the innermost statement) and what stopped it.
+    func located(_ error: ScriptError, at statement: Statement) -> ScriptError {
+        guard error.isInterrupt, error.location == nil else { return error }
+        var e = error
+        let (message, status) = interruption()
+        e.message = message
+        e.exitStatus = status
+        switch statement {
+        case .command(_, let location, _), .assign(_, let location, _), .loop(_, let location, _, _): e.location = location
+        }
+        return e
+    }
+
+    func executeOne(_ statement: Statement) throws(ScriptError) {
         switch statement {
         case .assign(let name, let location, let expr):
             if Commands.table[name] != nil && !["data", "model"].contains(name) {

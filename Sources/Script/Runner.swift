@@ -138,12 +138,12 @@ extension Interpreter {
                 cellError = CellError(name: first.isInterrupt ? "KeyboardInterrupt" : "ScriptError",
                                       message: first.isInterrupt ? first.message : rendered.split(separator: "\n").first.map(String.init) ?? first.message,
                                       traceback: rendered.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).filter { !$0.isEmpty })
-                status = first.isInterrupt ? 130 : 1
+                status = first.isInterrupt ? first.exitStatus : 1
             }
             transcript.append(TranscriptCell(kind: .code, title: cell.title, source: cell.source, output: TerminalText.clean(run.output),
                                              error: cellError, executionCount: count))
             if finished { break }
-            if cellError != nil && (!allowErrors || status == 130) { break }
+            if cellError != nil && (!allowErrors || run.errors[0].isInterrupt) { break }
         }
         return (status, transcript)
     }

@@ -695,11 +695,12 @@ final class ErrorCatalogueTests: XCTestCase {
     }
 
     /// Ctrl-C (here: `shouldStop`) ends a sweep between iterations; it is not reported as an error, and the
-    /// loop variable is restored.
+    /// loop variable is restored. (Polled before each statement and each iteration: the 7th poll is the
+    /// third iteration's.)
     func testInterruptStopsALoopBetweenIterations() {
         let session = Session()
         var polls = 0
-        session.interpreter.shouldStop = { polls += 1; return polls > 2 }
+        session.interpreter.shouldStop = { polls += 1; return polls > 6 }
         let (status, hadError) = session.interpreter.runInteractive("let x = 0\nfor x in [1, 2, 3, 4]\n  let last = x\nend",
                                                                     file: "t.nnl", firstLine: 1)
         XCTAssertEqual(status, .complete)
