@@ -14,7 +14,19 @@ extension Interpreter {
     public static func completeness(of source: String) -> Completeness {
         let parsed = Parser.parse(source)
         if parsed.incomplete { return .incomplete }
-        return parsed.errors.isEmpty ? .complete : .invalid
+        if parsed.errors.isEmpty { return .complete }
+        // A list or parenthesis still open (`mlp [784,`): lists may go on over several lines.
+        var lexer = Lexer(source)
+        guard let tokens = try? lexer.tokenize() else { return .invalid }
+        var depth = 0
+        for token in tokens {
+            switch token.kind {
+            case .symbol("["), .symbol("("): depth += 1
+            case .symbol("]"), .symbol(")"): depth -= 1
+            default: break
+            }
+        }
+        return depth > 0 ? .incomplete : .invalid
     }
 
     /// `help WORD` for a command or keyword of the language; nil for any other word.

@@ -62,6 +62,7 @@ try:
     check(is_complete("for lr in [0.1, 0.01]\n  print lr") == {"status": "incomplete", "indent": "  "}, is_complete("for x in [1]"))
     check(is_complete("for lr in [0.1]\n  print lr\nend")["status"] == "complete", "complete loop")
     check(is_complete("print )")["status"] == "invalid", is_complete("print )"))
+    check(is_complete("mlp [784,")["status"] == "incomplete", "an open list goes on")
 
     # complete: commands, option keys; cursor positions in code points.
     reply = kc.complete("tra", 3, reply=True, timeout=TIMEOUT)["content"]
