@@ -70,6 +70,21 @@ public struct ChartOptions: Sendable, Equatable {
         return columns
     }
 
+    /// Rows of the terminal on stdout (LINES, else ioctl), for views that must fit on the screen; nil when unknown.
+    public static func terminalRows() -> Int? {
+        if let text = environmentValue("LINES"), let rows = Int(text), rows > 0 { return rows }
+        #if canImport(Glibc) || canImport(Musl) || canImport(Darwin)
+        var size = winsize()
+        let result = withUnsafeMutablePointer(to: &size) { pointer in
+            ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), UnsafeMutableRawPointer(pointer))
+        }
+        guard result == 0, size.ws_row > 0 else { return nil }
+        return Int(size.ws_row)
+        #else
+        return nil
+        #endif
+    }
+
     private static func terminalColumns() -> Int? {
         #if canImport(Glibc) || canImport(Musl) || canImport(Darwin)
         var size = winsize()

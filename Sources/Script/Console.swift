@@ -50,6 +50,36 @@ public final class Console {
         transientShown = false
     }
 
+    /// Lines of the live view on screen now (0: none).
+    private var frameLines = 0
+
+    /// Whether a live view can be drawn: an echoing terminal.
+    public var showsLiveViews: Bool { echo && isTerminal }
+
+    /// A live view (training's frames): `text` drawn over the previous frame in place, by moving the cursor up
+    /// and overwriting each line (no clearing of the screen, so nothing flickers), in one write. Terminal only,
+    /// never captured; the caller keeps a frame shorter than the terminal.
+    public func redraw(_ text: String) {
+        guard showsLiveViews else { return }
+        clearTransient()
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let shown = lines.last == "" ? Array(lines.dropLast()) : lines
+        var out = "\u{1B}[?25l"  // the cursor hidden while frames change
+        if frameLines > 0 { out += "\r\u{1B}[\(frameLines)A" }
+        for line in shown { out += line + "\u{1B}[K\n" }  // erase what the previous frame left right of the line
+        if shown.count < frameLines { out += "\u{1B}[J" }  // a shorter frame: erase the rest
+        frameLines = shown.count
+        standardOutput(out)
+    }
+
+    /// Ends the live view: erases the last frame (so what follows is what a transcript also shows) and gives the
+    /// cursor back.
+    public func endLiveView() {
+        guard frameLines > 0 else { return }
+        standardOutput("\r\u{1B}[\(frameLines)A\u{1B}[J\u{1B}[?25h")
+        frameLines = 0
+    }
+
     /// Unbuffered write of the whole text (retrying short writes), so stdout and stderr interleave in order.
     public static func writeAll(_ fd: Int32, _ text: String) {
         var bytes = Array(text.utf8)

@@ -266,14 +266,6 @@ extension Value {
 }
 
 extension String {
-    /// Without leading and trailing spaces.
-    var trimmingSpaces: String {
-        var s = Substring(self)
-        while s.first == " " { s = s.dropFirst() }
-        while s.last == " " { s = s.dropLast() }
-        return String(s)
-    }
-
     /// "a seed" -> "seed", "the input size" -> "input size": for "'x' is not a valid ...".
     var withoutArticle: String {
         for article in ["a ", "an ", "the "] where hasPrefix(article) { return String(dropFirst(article.count)) }

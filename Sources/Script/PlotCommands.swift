@@ -10,6 +10,9 @@ enum PlotCommands {
                                               help: "the functions to draw (default: all)")
     static let layerNumber = Positional<Int?>("L", what: "a layer number", range: 1...Int.max, defaultText: "the first with weights",
                                             help: "the layer's number, as 'summary' shows it")
+    static let showTest = Option<Bool>("test", default: false, help: "also draw the test points (O X), as the Playground's 'show test data'")
+    static let discretize = Option<Bool>("discretize", default: false, help: "shade by the sign of the output only (the Playground's 'discretize output')")
+    static let weightTable = Option<Bool>("table", default: true, help: "also print every weight and bias, layer by layer")
 
     static let specs: [CommandSpec] = [
         CommandSpec("plot", group: .plots, summary: "charts in the terminal", options: [height],
@@ -22,7 +25,11 @@ enum PlotCommands {
                         SubcommandSpec("activation", summary: "activation functions over [-5, 5]", arguments: [functions]),
                         SubcommandSpec("weights", summary: "histogram of a layer's weights", arguments: [layerNumber]),
                         SubcommandSpec("templates", summary: "a linear classifier's weights as one image per class"),
-                        SubcommandSpec("boundary", summary: "decision regions of a model trained on 2-D toy data"),
+                        SubcommandSpec("boundary", summary: "decision regions of a model on 2-D data, shaded by its output as in the Playground",
+                                       options: [showTest, discretize]),
+                        SubcommandSpec("neurons", summary: "what every node computes over the plane of 2-D data, by layer (the Playground's thumbnails)"),
+                        SubcommandSpec("network", summary: "a small network as nodes and edges: sign and size of every weight, and their table",
+                                       options: [weightTable]),
                     ],
                     subcommandWhat: "a chart", subcommandPlaceholder: "CHART") { s, inv throws(ScriptError) in
             try plot(s, inv)
@@ -37,6 +44,10 @@ enum PlotCommands {
         switch kind {
         case "runs":
             try RunCommands.plot(s, inv, options: options)
+        case "neurons":
+            try NetworkPlots.neurons(s, inv, options: options)
+        case "network":
+            try NetworkPlots.network(s, inv, options: options, table: inv[weightTable])
         case "loss", "acc", "history":
             let m = try s.requireModel(inv)
             guard !m.history.isEmpty else {
@@ -107,21 +118,59 @@ enum PlotCommands {
                                   hint: "try 'load toy circle'")
             }
             try TrainCommands.checkFits(m, data, inv)
-            var xr = (Double.infinity, -Double.infinity), yr = (Double.infinity, -Double.infinity)
-            for i in 0..<data.count {
-                let x = Double(data.features[2 * i]), y = Double(data.features[2 * i + 1])
-                xr = (min(xr.0, x), max(xr.1, x)); yr = (min(yr.0, y), max(yr.1, y))
+            let test = inv[showTest] ? s.test.map { [$0] } ?? [] : []
+            if inv[showTest] && test.isEmpty {
+                throw ScriptError("no test set to show", at: inv.location(of: showTest), hint: "'load toy ...' keeps a test set (ratio=)")
             }
-            let pad = 0.5
-            let net = m.network
-            let points = (0..<data.count).map { (x: Double(data.features[2 * $0]), y: Double(data.features[2 * $0 + 1]), label: Int(data.labels[$0])) }
-            s.console.chart(Chart.regions(xRange: (xr.0 - pad)...(xr.1 + pad), yRange: (yr.0 - pad)...(yr.1 + pad),
-                                          classAt: { x, y in
-                                              let out = Evaluator.outputs(net, features: [Float(x), Float(y)][...], softmax: false)
-                                              return out.count == 1 ? (out[0] > 0.5 ? 1 : 0) : (out.indices.max(by: { out[$0] < out[$1] }) ?? 0)
-                                          },
-                                          points: points, classNames: data.classNames, title: "decision regions of '\(m.name)' (training points)",
-                                          options: options))
+            let what = test.isEmpty ? "training points" : "training and test points"
+            s.console.chart(boundaryText(s, m, train: data, test: test, showTest: !test.isEmpty, discretize: inv[discretize],
+                                         title: "decision regions of '\(m.name)' (\(what))", options: options))
         }
+    }
+
+    /// The model's output over the plane of 2-D data with the points on top: shaded by the output as the
+    /// Playground does for two classes and regression, by class for more classes.
+    static func boundaryText(_ s: Interpreter, _ m: ModelState, train: LabeledData, test: [LabeledData], showTest: Bool,
+                             discretize: Bool, title: String, options: ChartOptions) -> String {
+        let net = m.network
+        let (xRange, yRange) = PlaneView.domain([train] + test)
+        let outputs = net.outputWidth ?? 0
+        func rows(_ d: LabeledData) -> [(x: Double, y: Double, row: Int)] {
+            (0..<d.count).map { i in
+                let r = d.matrix.row(i)
+                return (Double(r[0]), Double(r[1]), i)
+            }
+        }
+        if let reading = PlaneView.Reading(outputs: outputs, regression: train.isRegression, probabilities: net.endsInSoftmax) {
+            let n = Chart.outputMapResolution
+            let values = PlaneView.outputs(net, reading: reading, x: xRange, y: yRange, columns: n, rows: n)
+            func value(_ d: LabeledData, _ i: Int) -> Double {
+                if let t = d.targets { return Double(t[i]) }
+                return d.labels[i] == 1 ? 1 : -1
+            }
+            var points = rows(train).map { (x: $0.x, y: $0.y, value: value(train, $0.row), isTest: false) }
+            if showTest {
+                for d in test { points += rows(d).map { (x: $0.x, y: $0.y, value: value(d, $0.row), isTest: true) } }
+            }
+            let names = train.isRegression ? ("value < 0", "value > 0")
+                : (train.classNames.first ?? "class 0", train.classNames.dropFirst().first ?? "class 1")
+            return Chart.outputMap(xRange: xRange, yRange: yRange, values: values, resolution: n, points: points,
+                                   discretize: discretize, sideNames: (negative: names.0, positive: names.1), title: title, options: options)
+        }
+        // More than two classes: regions by class, as before (test points with the markers after the classes').
+        let n = 150
+        let classes = PlaneView.outputs(net, reading: nil, x: xRange, y: yRange, columns: n, rows: n)
+        var points = rows(train).map { (x: $0.x, y: $0.y, label: Int(train.labels[$0.row])) }
+        var names = train.classNames
+        if showTest {
+            let k = train.classNames.count
+            for d in test { points += rows(d).map { (x: $0.x, y: $0.y, label: k + Int(d.labels[$0.row])) } }
+            names += train.classNames.map { "\($0) (test)" }
+        }
+        return Chart.regions(xRange: xRange, yRange: yRange, classAt: { x, y in
+            let c = Int(((x - xRange.lowerBound) / (xRange.upperBound - xRange.lowerBound) * Double(n)).rounded(.down))
+            let r = Int(((yRange.upperBound - y) / (yRange.upperBound - yRange.lowerBound) * Double(n)).rounded(.down))
+            return Int(classes[min(max(r, 0), n - 1) * n + min(max(c, 0), n - 1)])
+        }, points: points, classNames: names, title: title, options: options)
     }
 }

@@ -21,6 +21,9 @@ enum TrainCommands {
     static let patience = Option<Int>("patience", default: 0, range: 0...10_000,
                                       help: "stop when validation accuracy has not improved for this many epochs; 0: never; needs 'split'")
     static let runLabel = Option<String?>("label", valueName: "TEXT", help: "the run's name in the 'runs' table")
+    static let live = Option<Bool>("live", default: false,
+                                   help: "watch it learn: on a terminal the regions and losses redrawn every few epochs; in scripts the last frame and loss curves")
+    static let every = Option<Int?>("every", range: 1...10_000, defaultText: "about 100 frames in all", help: "epochs between live frames")
     static let checkedSamples = Option<Int>("n", default: 8, range: 1...256, help: "samples in the batch checked")
     static let penaltyKind = Positional<String>("KIND", what: "a penalty", choices: ["none"] + Regularization.Kind.allCases.map(\.rawValue),
                                                 help: "l1: λ Σ|w| (drives weights to exactly 0), l2: λ Σ w²/2 (shrinks them), none")
@@ -78,8 +81,14 @@ enum TrainCommands {
             s.console.line("optimizer: \(m.optimizer.spec)")
         },
         CommandSpec("train", group: .training, summary: "train the current model; one line per epoch (Ctrl-C stops and keeps the weights)",
-                    details: "Run 'split' first to see validation loss and accuracy per epoch.",
-                    options: [epochs, batch, shuffle, step, gamma, patience, runLabel]) { s, inv throws(ScriptError) in
+                    details: """
+                    Run 'split' first to see validation loss and accuracy per epoch.
+                    live=true is the Playground's view: on a terminal, every few epochs (every=N) the decision
+                    regions of 2-D data, shaded by the output, and the training and test losses are redrawn in
+                    place; Ctrl-C stops and keeps the model. After training (and in scripts and transcripts) the
+                    last frame and the loss curves are shown.
+                    """,
+                    options: [epochs, batch, shuffle, step, gamma, patience, runLabel, live, every]) { s, inv throws(ScriptError) in
             try train(s, inv)
         },
         CommandSpec("gradcheck", group: .training, summary: "compare backprop with finite differences, per parameter",
@@ -148,8 +157,15 @@ enum TrainCommands {
         if config.patience > 0 && s.validation == nil {
             throw ScriptError("patience= needs a validation set", at: inv.location(of: patience), hint: "run 'split val=0.1' first")
         }
+        if inv.isGiven(every) && !inv[live] {
+            throw ScriptError("every= sets the live view's pace: it needs live=true", at: inv.location(of: every))
+        }
         let label = inv[runLabel]
         let trainer = m.trainerForCurrentSetup()
+        let liveView = inv[live] ? LiveView(s, model: m, train: data, epochs: config.epochs, every: inv[every]) : nil
+        // While frames are drawn, the epoch lines wait: they are printed when the frames go.
+        let animated = liveView != nil && s.console.showsLiveViews
+        var waitingLines: [String] = []
         let run = RunCommands.run(of: m, in: s, label: label)
         let totalEpochs = m.history.count + config.epochs
         let batches = (data.count + config.batchSize - 1) / config.batchSize
@@ -167,7 +183,7 @@ enum TrainCommands {
                 if p.batch % curveEvery == 0 || p.batch == p.batches {
                     curve.append((Double(p.epoch - 1) + Double(p.batch) / Double(p.batches), p.runningLoss))
                 }
-                if p.batch % progressEvery == 0 || p.batch == p.batches {
+                if !animated && (p.batch % progressEvery == 0 || p.batch == p.batches) {
                     s.console.transient("epoch \(p.epoch)/\(totalEpochs) \(bar(Double(p.batch) / Double(p.batches))) \(p.batch)/\(p.batches)  loss \(fixed(p.runningLoss, 4))")
                 }
             },
@@ -186,12 +202,18 @@ enum TrainCommands {
                 if config.stepSize > 0 { line += "  lr \(formatSignificant(Double(e.learningRate), 3))" }
                 if s.showTiming { line += "  \(fixed(e.seconds, 2)) s" }
                 if (e.epoch - (lastEpoch - config.epochs)) % lineEvery == 0 || e.epoch == lastEpoch || e.epoch == lastEpoch - config.epochs + 1 {
-                    s.console.line(line)
+                    if animated { waitingLines.append(line) } else { s.console.line(line) }
                 }
+                liveView?.epochEnded(e)
             },
             shouldStop: s.shouldStop)
         s.console.clearTransient()
         m.lossCurve += curve
+        if let liveView {
+            s.console.endLiveView()
+            for line in waitingLines { s.console.line(line) }
+            liveView.finish()
+        }
         switch outcome {
         case .completed:
             if s.showTiming {

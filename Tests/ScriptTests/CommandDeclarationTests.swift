@@ -132,7 +132,7 @@ final class CommandDeclarationTests: XCTestCase {
             """)
         XCTAssertEqual(Usage.line(Commands.table["mistakes"]!, nil), "mistakes [N] [set=train|val|test]")
         XCTAssertEqual(Usage.line(Commands.table["train"]!, nil),
-                       "train [epochs=5] [batch=64] [shuffle=true|false] [step=0] [gamma=0.1] [patience=0] [label=TEXT]")
+                       "train [epochs=5] [batch=64] [shuffle=true|false] [step=0] [gamma=0.1] [patience=0] [label=TEXT] [live=true|false] [every=N]")
         XCTAssertEqual(session.run("mlp 3 4 2\noptimizer adam betta1=0.8"), """
             t.nnl:2:16: error: unknown option 'betta1' for 'optimizer'
              2 | optimizer adam betta1=0.8

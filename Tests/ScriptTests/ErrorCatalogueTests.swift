@@ -268,7 +268,7 @@ final class ErrorCatalogueTests: XCTestCase {
             t.nnl:1:16: error: unknown option 'batchsize' for 'train'
              1 | train epochs=5 batchsize=3
                |                ^~~~~~~~~
-              = options of 'train': epochs, batch, shuffle, step, gamma, patience, label
+              = options of 'train': epochs, batch, shuffle, step, gamma, patience, label, live, every
             """)
         expect("summary verbose=1", """
             t.nnl:1:9: error: unknown option 'verbose' for 'summary'
@@ -333,7 +333,7 @@ final class ErrorCatalogueTests: XCTestCase {
             t.nnl:1:6: error: unknown chart 'foo'
              1 | plot foo
                |      ^~~
-              = expected one of: loss, acc, history, runs, activation, weights, templates, boundary
+              = expected one of: loss, acc, history, runs, activation, weights, templates, boundary, neurons, network
             """)
         expect("record start out.pdf", """
             t.nnl:1:14: error: unknown transcript format for 'out.pdf'

@@ -1,6 +1,8 @@
 import XCTest
 @testable import Script
 import NeuralNet
+import Charts
+import Foundation
 
 /// The TensorFlow Playground in the language: input features, regularization, the regression sets, and the
 /// lecture's points made with them.
@@ -183,5 +185,127 @@ final class PlaygroundScriptTests: XCTestCase {
               = for regression try 'eval', 'predict I' or 'plot boundary'
 
             """)
+    }
+
+    // MARK: pictures of the network
+
+    /// The lecture's two networks drawn with their parameter counts, and the table of their weights.
+    func testPlotNetworkOfTheLecturesNetworks() {
+        let i = quietInterpreter()
+        run(i, "seed 1\nmlp 3 4 2")
+        let small = run(i, "plot network")
+        XCTAssertTrue(small.contains("3-4-2: 26 parameters = 20 weights (3 x 4 + 4 x 2) + 6 biases"), small)
+        XCTAssertTrue(small.contains("weights inputs -> hidden 1 (relu):"), small)
+        run(i, "mlp 3 4 4 1")
+        let deep = run(i, "plot network table=false")
+        XCTAssertTrue(deep.contains("3-4-4-1: 41 parameters = 32 weights (3 x 4 + 4 x 4 + 4 x 1) + 9 biases"), deep)
+        XCTAssertFalse(deep.contains("weights inputs ->"), deep)
+        assertGolden(small + deep, "plot_network_lecture.txt")
+
+        let session = ErrorCatalogueTests.Session()
+        session.run("mlp 784 16 10")
+        XCTAssertEqual(session.run("plot network"), """
+            t.nnl:1:6: error: these drawings are for small networks (at most 32 nodes a layer); 'inputs' of model 'mlp' has 784
+             1 | plot network
+               |      ^~~~~~~
+              = 'plot weights L' shows a large layer's weights as a histogram
+
+            """)
+    }
+
+    /// L1 drives the weights of the useless inputs to 0: their edges vanish from the drawing, the table says 0.
+    func testL1PrunesEdgesInPlotNetwork() {
+        let i = quietInterpreter()
+        run(i, "seed 4\nload toy xor noise=0\nmlp 2 2 2 features=x1,x2,x1*x2 act=tanh\noptimizer sgd lr=0.1\nregularization l1 rate=0.02\ntrain epochs=60 batch=10")
+        let drawn = run(i, "plot network")
+        XCTAssertTrue(drawn.contains("no edge: w = 0"), drawn)
+        let rows = drawn.split(separator: "\n").filter { $0.hasPrefix("  x1 ") || $0.hasPrefix("  x2 ") }
+        XCTAssertEqual(rows.count, 2, drawn)
+        for row in rows { XCTAssertEqual(row.split(separator: " ").dropFirst().map(String.init), ["0", "0"], drawn) }
+        XCTAssertTrue(run(i, "eval test").hasPrefix("test: accuracy 100.00%"))
+    }
+
+    func testPlotNeuronsShowsEveryNode() {
+        let i = quietInterpreter()
+        run(i, "seed 2\nload toy circle\nmlp 2 3 2 features=x1^2,x2^2 act=tanh\ntrain epochs=2 batch=10")
+        let drawn = run(i, "plot neurons")
+        for title in ["input features: 2 nodes", "hidden layer 1 (tanh): 3 nodes", "output: 1 node"] {
+            XCTAssertTrue(drawn.contains(title), drawn)
+        }
+        XCTAssertTrue(drawn.contains("x1^2") && drawn.contains("1.3"), drawn)
+        let session = ErrorCatalogueTests.Session()
+        let scratch = Scratch()
+        session.run("load csv \(scratch.write("three.csv", "label,a,b,c\n0,1,2,3\n1,3,2,1\n"))\nmlp 3 2 2")
+        XCTAssertEqual(session.run("plot neurons"), """
+            t.nnl:1:1: error: a node's output over the plane needs 2-D data; these have 3 features
+             1 | plot neurons
+               | ^~~~
+              = try 'load toy xor'; 'plot network' draws any small network
+
+            """)
+    }
+
+    func testPlotBoundaryShowsTestPointsAndDiscretizes() {
+        let i = quietInterpreter()
+        run(i, "seed 2\nload toy gauss n=60 noise=0\nmlp 2 2\ntrain epochs=5 batch=10")
+        let plain = run(i, "plot boundary")
+        XCTAssertTrue(plain.contains("o x training (0, 1)") && !plain.contains("O X test"), plain)
+        XCTAssertTrue(plain.contains("output -1 ▓▒░ ·⠶⣿ +1"), plain)
+        let both = run(i, "plot boundary test=true discretize=true")
+        XCTAssertTrue(both.contains("O X test") && both.contains("output: sign only"), both)
+        XCTAssertTrue(both.contains("(training and test points)"), both)
+        run(i, "load toy plane n=100\nmlp 2 1\ntrain epochs=2 batch=10")
+        XCTAssertTrue(run(i, "plot boundary").contains("training (value < 0, value > 0)"))
+    }
+
+    // MARK: watching it learn
+
+    /// In a script (no terminal): the epoch lines as usual, then the last frame and the loss curves; no escape code.
+    func testLiveTrainingInAScriptShowsTheLastFrame() {
+        let i = quietInterpreter()
+        run(i, "seed 1\nload toy xor n=100 noise=0\nmlp 2 4 2 act=tanh\noptimizer sgd lr=0.1")
+        let output = run(i, "train epochs=30 batch=10 live=true every=5")
+        XCTAssertTrue(output.contains("epoch 30/30"), output)
+        XCTAssertTrue(output.contains("after epoch 30: training loss "), output)
+        XCTAssertTrue(output.contains(", test loss "), output)
+        XCTAssertTrue(output.contains("'mlp' after epoch 30"), output)
+        XCTAssertTrue(output.contains("loss (cross_entropy)") && output.contains("test loss"), output)
+        XCTAssertFalse(output.contains("\u{1B}"), output)
+        let session = ErrorCatalogueTests.Session()
+        session.run("load toy xor n=40\nmlp 2 2")
+        XCTAssertEqual(session.run("train every=5"), """
+            t.nnl:1:7: error: every= sets the live view's pace: it needs live=true
+             1 | train every=5
+               |       ^~~~~
+
+            """)
+    }
+
+    /// On a terminal: frames drawn over each other by moving the cursor up (never clearing the screen), erased
+    /// at the end; the capture (what a transcript keeps) is what a script shows. Ctrl-C stops and keeps the model.
+    func testLiveFramesOnATerminalAndCtrlC() {
+        var screen = ""
+        let console = Console(echo: true, isTerminal: true, standardOutput: { screen += $0 }, standardError: { _ in })
+        let i = Interpreter(console: console)
+        i.fixedChartOptions = ChartOptions(width: 72, height: 8, unicode: true, color: false)
+        run(i, "seed 1\nload toy xor n=100 noise=0\nmlp 2 4 2 act=tanh\noptimizer sgd lr=0.1")
+        screen = ""
+        let output = run(i, "train epochs=20 batch=10 live=true every=2")
+        XCTAssertEqual(screen.components(separatedBy: "(Ctrl-C stops and keeps the model)").count - 1, 10, "one frame every 2 epochs")
+        XCTAssertTrue(screen.contains("\u{1B}[?25l") && screen.contains("\u{1B}[?25h"), "the cursor hidden, then shown again")
+        XCTAssertTrue(screen.range(of: "\u{1B}\\[[0-9]+A", options: .regularExpression) != nil, "the cursor moves up over the last frame")
+        XCTAssertFalse(screen.contains("\u{1B}[2J") || screen.contains("\u{1B}[H"), "no clearing of the screen")
+        XCTAssertFalse(output.contains("Ctrl-C") || output.contains("\u{1B}"), "frames are never captured: \(output)")
+        XCTAssertTrue(output.contains("after epoch 20: training loss "), output)
+
+        // Ctrl-C after a few batches: the frames go, the last frame and the message stay, the weights are kept.
+        var polls = 0
+        i.shouldStop = { polls += 1; return polls > 40 }
+        _ = i.runInteractive("train epochs=50 batch=10 live=true")
+        XCTAssertTrue(i.lastOutput.contains("training interrupted in epoch"), i.lastOutput)
+        XCTAssertTrue(i.lastOutput.contains("the model keeps its current weights"), i.lastOutput)
+        XCTAssertTrue(i.lastOutput.contains("after epoch "), "the last frame stays: \(i.lastOutput)")
+        let epochs = i.current?.history.count ?? 0
+        XCTAssertTrue(epochs > 20 && epochs < 70, "stopped part way: \(epochs) epochs in all")
     }
 }

@@ -1,0 +1,128 @@
+import Basics
+import NeuralNet
+import TensorCore
+import Datasets
+import Charts
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `train live=true`: watching the model learn, as the Playground lets one. On a terminal a frame — the epoch,
+/// the training and test losses, the decision regions shaded by the output (2-D data), the loss curves — is
+/// redrawn in place every few epochs; paced so it can be watched, Ctrl-C stops and keeps the model. When training
+/// ends the frames go, and what a script or transcript shows follows: the last frame and the loss curves.
+final class LiveView {
+    private let s: Interpreter
+    private let m: ModelState
+    private let train: LabeledData
+    /// The data the test loss is measured on: the test set, else the validation set.
+    private let test: LabeledData?
+    private let testName: String
+    /// Epochs between frames (and between test-loss measurements).
+    let every: Int
+    private let lastEpoch: Int
+    /// (epoch, training loss, test loss) at every frame epoch.
+    private(set) var losses: [(epoch: Int, train: Double, test: Double?)] = []
+    private let onTerminal: Bool
+    private var lastFrameTime = 0.0
+    /// The shortest time a frame stays, so fast training can still be watched (25 frames a second).
+    static let frameInterval = 0.04
+
+    init(_ s: Interpreter, model m: ModelState, train: LabeledData, epochs: Int, every: Int?) {
+        self.s = s
+        self.m = m
+        self.train = train
+        if let t = s.test, t.count > 0 { test = t; testName = "test" } else { test = s.validation; testName = "validation" }
+        self.every = every ?? max(1, (epochs + 99) / 100)
+        lastEpoch = m.history.count + epochs
+        onTerminal = s.console.showsLiveViews
+    }
+
+    // MARK: during training
+
+    /// After each epoch: the losses at frame epochs, and the frame on a terminal (paced).
+    func epochEnded(_ e: EpochStats) {
+        guard e.epoch % every == 0 || e.epoch == lastEpoch else { return }
+        losses.append((e.epoch, e.loss, testLoss()))
+        guard onTerminal else { return }
+        let wait = LiveView.frameInterval - (Clock.now - lastFrameTime)
+        if wait > 0 { pause(wait) }
+        s.console.redraw(frame(e.epoch, liveOptions()))
+        lastFrameTime = Clock.now
+    }
+
+    /// Sleeps in short slices, waking for Ctrl-C.
+    private func pause(_ seconds: Double) {
+        var left = seconds
+        while left > 0 && !s.shouldStop() {
+            let slice = min(left, 0.01)
+            usleep(useconds_t(slice * 1_000_000))
+            left -= slice
+        }
+    }
+
+    private func testLoss() -> Double? {
+        guard let test, test.count > 0 else { return nil }
+        return Evaluator.evaluate(m.network, TrainCommands.samples(test), loss: m.loss).loss
+    }
+
+    // MARK: frames
+
+    /// Chart sizes for the terminal's frame: the regions as large as fit, the loss curves beside them when
+    /// the terminal is wide enough.
+    private func liveOptions() -> ChartOptions {
+        var o = s.options
+        let rows = ChartOptions.terminalRows() ?? 24
+        // Status line, the chart's title, axis, legend lines and a spare line below the frame.
+        o.height = max(6, min(22, rows - 8))
+        return o
+    }
+
+    /// The status line and the charts, for epoch `epoch`.
+    func frame(_ epoch: Int, _ options: ChartOptions) -> String {
+        var status = "epoch \(epoch)/\(lastEpoch)  training loss \(fixed(losses.last?.train ?? .nan, 4))"
+        if let t = losses.last?.test { status += "  \(testName) loss \(fixed(t, 4))" }
+        if onTerminal { status += "   (Ctrl-C stops and keeps the model)" }
+        guard train.featureCount == 2 else {
+            return status + "\n" + lossChart(options)
+        }
+        if options.width >= 110 {
+            var left = options, right = options
+            left.width = options.width * 11 / 20
+            right.width = options.width - left.width - 2
+            return status + "\n" + Chart.sideBySide(regions(left, epoch: epoch), lossChart(right), gap: 2)
+        }
+        return status + "\n" + regions(options, epoch: epoch)
+    }
+
+    private func regions(_ options: ChartOptions, epoch: Int) -> String {
+        PlotCommands.boundaryText(s, m, train: train, test: [], showTest: false, discretize: false,
+                                  title: "'\(m.name)' after epoch \(epoch)", options: options)
+    }
+
+    private func lossChart(_ options: ChartOptions) -> String {
+        Chart.line(lossSeries(), title: "loss (\(m.loss.rawValue))", xLabel: "epoch", yLabel: "loss", options: options)
+    }
+
+    private func lossSeries() -> [Series] {
+        var series = [Series(name: "training loss", x: losses.map { Double($0.epoch) }, y: losses.map(\.train))]
+        let tested = losses.compactMap { l in l.test.map { (Double(l.epoch), $0) } }
+        if !tested.isEmpty { series.append(Series(name: "\(testName) loss", x: tested.map(\.0), y: tested.map(\.1))) }
+        return series
+    }
+
+    // MARK: after training
+
+    /// Erases the live frames, then shows what a transcript keeps: the last frame and the loss curves.
+    func finish() {
+        s.console.endLiveView()
+        guard let last = losses.last else { return }
+        var status = "after epoch \(last.epoch): training loss \(fixed(last.train, 4))"
+        if let t = last.test { status += ", \(testName) loss \(fixed(t, 4))" }
+        s.console.line(status)
+        if train.featureCount == 2 {
+            s.console.chart(regions(s.options, epoch: last.epoch))
+        }
+        s.console.chart(lossChart(s.options))
+    }
+}
