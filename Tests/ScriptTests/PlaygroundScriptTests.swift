@@ -308,4 +308,43 @@ final class PlaygroundScriptTests: XCTestCase {
         let epochs = i.current?.history.count ?? 0
         XCTAssertTrue(epochs > 20 && epochs < 70, "stopped part way: \(epochs) epochs in all")
     }
+
+    // MARK: the lab
+
+    /// labs/playground.nnl runs through, fast, and gives what its markdown says to expect.
+    func testPlaygroundLabMeetsItsExpectedOutcomes() throws {
+        let root = URL(fileURLWithPath: "\(#filePath)").deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let source = try String(contentsOf: root.appendingPathComponent("labs/playground.nnl"), encoding: .utf8)
+        let i = quietInterpreter()
+        let start = Date()
+        let (status, cells) = i.runSource(source, file: "playground.nnl")
+        XCTAssertEqual(status, 0, cells.compactMap(\.error).map(\.message).joined(separator: "\n"))
+        XCTAssertLessThan(Date().timeIntervalSince(start), 20, "a few seconds (a release build takes well under one)")
+        /// The test accuracy (%) or loss printed by the cell titled `title`.
+        func measured(_ title: String) -> Double? {
+            guard let cell = cells.first(where: { $0.title == title }),
+                  let line = cell.output.split(separator: "\n").last(where: { $0.hasPrefix("test: ") }) else { return nil }
+            let words = line.split(separator: " ")
+            return words[1] == "accuracy" ? Double(words[2].dropLast()) : Double(words[2])
+        }
+        XCTAssertEqual(try XCTUnwrap(measured("XOR with the raw inputs and no hidden layer")), 55, accuracy: 15)
+        XCTAssertEqual(measured("XOR with the feature x1*x2, still no hidden layer"), 100)
+        XCTAssertEqual(measured("The circle: raw inputs, then squares"), 100)
+        let linearCircle = try XCTUnwrap(cells.first { $0.title == "The circle: raw inputs, then squares" }?.output
+            .split(separator: "\n").first { $0.hasPrefix("test: ") })
+        XCTAssertEqual(Double(linearCircle.split(separator: " ")[2].dropLast()) ?? 0, 57.5, accuracy: 7.5, String(linearCircle))
+        XCTAssertGreaterThan(try XCTUnwrap(measured("The spiral with depth")), 90)
+        XCTAssertGreaterThan(try XCTUnwrap(measured("The spiral with the seven features")), 90)
+        XCTAssertEqual(measured("The circle with all features and L1"), 100)
+        XCTAssertLessThan(try XCTUnwrap(measured("The plane")), 0.01)
+        XCTAssertLessThan(try XCTUnwrap(measured("The six bumps")), 0.05)
+        // L1: more than half of the 36 weights are 0, and only x1^2 and x2^2 keep edges.
+        let l1 = try XCTUnwrap(cells.first { $0.title == "The circle with all features and L1" }?.output)
+        let zeros = try XCTUnwrap(l1.split(separator: "\n").first { $0.contains("weights are 0") && $0.contains(" of 36") })
+        XCTAssertGreaterThan(Int(zeros.split(separator: " ").reversed()[5]) ?? 0, 18, String(zeros))
+        for input in ["x1", "x2", "x1*x2", "sin(x1)", "sin(x2)"] {
+            let row = try XCTUnwrap(l1.split(separator: "\n").first { $0.hasPrefix("  \(input) ") })
+            XCTAssertEqual(Set(row.split(separator: " ").dropFirst()), ["0"], "\(input) keeps no edge: \(row)")
+        }
+    }
 }
