@@ -20,7 +20,6 @@ let package = Package(
     ],
     targets: [
         // C libraries, wrapped as system modules (module map + shim.h), with their Debian providers.
-        .systemLibrary(name: "CBLAS", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CCrypto", providers: [.apt(["libssl-dev"])]),
@@ -28,12 +27,18 @@ let package = Package(
 
         // Counts allocations (malloc/calloc/realloc of the whole process) for the benchmark only.
         .target(name: "CAllocCount"),
+        // Measures one core's fp32 FMA limit, for the benchmark's GEMM efficiency figure.
+        .target(name: "CFMAPeak", cSettings: [.unsafeFlags(["-O2"])]),
 
         // Clock, the atomic file writer, OS errors in words: the few things every module needs; depends on nothing.
         .target(name: "Basics"),
         // SHA-256 (data checksums) and HMAC-SHA256 (Jupyter message signatures), from OpenSSL's libcrypto.
         .target(name: "Hashing", dependencies: ["CCrypto"]),
-        .target(name: "TensorCore", dependencies: ["CBLAS"], swiftSettings: fast),
+        // The CPU's features and OpenBLAS (Debian: libopenblas0, installed by scripts/setup.sh), which is loaded at
+        // run time rather than linked: it picks its kernel while it loads, and nnlab chooses that kernel first.
+        .target(name: "CPlatform", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
+
+        .target(name: "TensorCore", dependencies: ["CPlatform"], swiftSettings: fast),
         .target(name: "NeuralNet", dependencies: ["Basics", "TensorCore"], swiftSettings: fast),
         // Parsers of files (IDX, gzip, CSV): checked builds, see `fast`.
         .target(name: "Datasets", dependencies: ["Basics", "Hashing", "TensorCore", "CZlib"], swiftSettings: checked),
@@ -50,10 +55,10 @@ let package = Package(
         // over the interpreter; REPL only for its Ctrl-C flag.
         .target(name: "Kernel", dependencies: ["Basics", "CZMQ", "Charts", "Hashing", "REPL", "Script", "Transcript"]),
         // The command line (`nnlab`, `nnlab run`, `nnlab -c`) as a function tests call; `nnlab` only calls it.
-        .target(name: "CLI", dependencies: ["Script", "REPL", "Notebooks", "Kernel",
+        .target(name: "CLI", dependencies: ["Script", "REPL", "Notebooks", "Kernel", "TensorCore",
                                             .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "nnlab", dependencies: ["CLI"]),
-        .executableTarget(name: "nnlab-bench", dependencies: ["Basics", "TensorCore", "NeuralNet", "Datasets", "CAllocCount"],
+        .executableTarget(name: "nnlab-bench", dependencies: ["Basics", "TensorCore", "NeuralNet", "Datasets", "CAllocCount", "CFMAPeak"],
                          swiftSettings: fast),
 
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),

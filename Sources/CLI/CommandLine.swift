@@ -7,6 +7,7 @@ import Kernel
 import Notebooks
 import REPL
 import Script
+import TensorCore
 import Transcript
 #if canImport(Glibc)
 import Glibc
@@ -52,7 +53,9 @@ public enum CommandLineTool {
         } catch {
             // --help, --version and --generate-completion-script arrive here too, with exit status 0.
             let code = Nnlab.exitCode(for: error)
-            let message = Nnlab.fullMessage(for: error)
+            var message = Nnlab.fullMessage(for: error)
+            // --version also says what runs the arithmetic here: the CPU, nnlab's kernels, the BLAS and its kernel.
+            if code == .success, arguments.contains("--version") { message += "\n" + Platform.report.joined(separator: "\n") }
             if code == .success {
                 if !message.isEmpty { streams.output(message.hasSuffix("\n") ? message : message + "\n") }
             } else {

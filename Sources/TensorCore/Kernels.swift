@@ -1,9 +1,20 @@
-import CBLAS
+import CPlatform
 
 /// Vector kernels written with explicit SIMD and fused multiply-add, for the loops BLAS does not cover
 /// (sparse-times-dense rows). `n` need not be a multiple of 16: the tail is done one element at a time.
 public enum Kernels {
     public typealias V = SIMD16<Float>
+
+    /// The instruction set these kernels are compiled for.
+    public static var instructionSet: String {
+        #if arch(x86_64)
+        "AVX2+FMA (compiled for x86-64 Haswell and later)"
+        #elseif arch(arm64)
+        "NEON"
+        #else
+        "portable"
+        #endif
+    }
 
     /// 16 floats from `p` (any alignment).
     @inlinable @inline(__always)

@@ -5,6 +5,7 @@
 import Basics
 import Foundation
 import CAllocCount
+import CFMAPeak
 import Datasets
 import NeuralNet
 import TensorCore
@@ -16,6 +17,7 @@ struct Options {
     var json: String?
     var peerEpochs = 2
     var peerThreads = 1
+    var gemmOnly = false
 }
 
 var options = Options()
@@ -28,9 +30,10 @@ while let a = args.first {
     case "--peer-threads": options.peerThreads = max(1, Int(args.first ?? "") ?? 1); if !args.isEmpty { args.removeFirst() }
     case "--no-peer": options.peer = false
     case "--no-knn": options.knn = false
+    case "--gemm-only": options.gemmOnly = true
     case "--json": options.json = args.first; if !args.isEmpty { args.removeFirst() }
     default:
-        print("usage: nnlab-bench [--epochs N] [--peer-epochs N] [--peer-threads N] [--no-peer] [--no-knn] [--json FILE]")
+        print("usage: nnlab-bench [--epochs N] [--peer-epochs N] [--peer-threads N] [--no-peer] [--no-knn] [--gemm-only] [--json FILE]")
         exit(a == "--help" ? 0 : 2)
     }
 }
@@ -54,6 +57,57 @@ results["mnist_load_s"] = loadSeconds
 var train = mnist.train, test = mnist.test
 Normalization.mnistStandard.apply(to: &train)
 Normalization.mnistStandard.apply(to: &test)
+
+// 1b. Matrix products through the BLAS nnlab chose, one thread: the products one step of the lab MLP makes
+// (batch 64; the first layer's dense block has D columns, the rest of that layer is sparse) and a large square
+// one, against the core's fp32 limit measured with FMA chains on registers.
+log("BLAS: \(BLAS.backend)")
+let denseColumns = SparseRows.make(train.matrix)?.denseColumns.count ?? 0
+typealias Shape = (m: Int, n: Int, k: Int, transA: Bool, transB: Bool)
+let stepShapes: [Shape] = [(64, 128, denseColumns, false, false), (64, 64, 128, false, false), (64, 10, 64, false, false),
+                           (64, 10, 64, true, false), (64, 64, 10, false, true), (128, 64, 64, true, false),
+                           (64, 128, 64, false, true), (denseColumns, 128, 64, true, false)]
+func gemmGFLOPs(_ shapes: [Shape], seconds: Double = 0.25) -> Double {
+    let size = shapes.map { max($0.m * $0.k, $0.k * $0.n, $0.m * $0.n) }.max() ?? 1
+    let a = [Float](repeating: 0.5, count: size), b = [Float](repeating: 0.25, count: size)
+    var c = [Float](repeating: 0, count: size)
+    var best = 0.0
+    for _ in 0..<3 {
+        var flops = 0.0
+        let t0 = Clock.now
+        repeat {
+            for s in shapes {
+                c.withUnsafeMutableBufferPointer { out in
+                    guard let cp = out.baseAddress else { return }
+                    BLAS.gemm(transA: s.transA, transB: s.transB, m: s.m, n: s.n, k: s.k, a: a, lda: s.transA ? s.m : s.k,
+                              b: b, ldb: s.transB ? s.k : s.n, c: cp, ldc: s.n)
+                }
+                flops += 2 * Double(s.m * s.n * s.k)
+            }
+        } while Clock.now - t0 < seconds
+        best = max(best, flops / (Clock.now - t0) / 1e9)
+    }
+    return best
+}
+let stepGFLOPs = gemmGFLOPs(stepShapes)
+let squareGFLOPs = gemmGFLOPs([(512, 512, 512, false, false)])
+let peak512 = nnlab_fma_peak_gflops(512), peak256 = nnlab_fma_peak_gflops(256)
+let corePeak = max(peak512, peak256)
+results["blas"] = "\(BLAS.backend)"
+results["gemm_mlp_step_gflops"] = stepGFLOPs
+results["gemm_512_gflops"] = squareGFLOPs
+results["fma_peak_512_gflops"] = peak512
+results["fma_peak_256_gflops"] = peak256
+func percent(_ x: Double, of limit: Double) -> String { limit > 0 ? String(format: "%.0f%%", 100 * x / limit) : "-" }
+func printGEMM() {
+    for line in Platform.report { print(line) }
+    print("core fp32 limit (FMA chains): \(f(peak512, 0)) GFLOP/s with 512-bit vectors, \(f(peak256, 0)) with 256-bit")
+    print("GEMM, one thread: lab MLP step's products (D = \(denseColumns)) \(f(stepGFLOPs, 1)) GFLOP/s = \(percent(stepGFLOPs, of: corePeak)) of the limit; 512x512x512 \(f(squareGFLOPs, 1)) GFLOP/s = \(percent(squareGFLOPs, of: corePeak))")
+}
+if options.gemmOnly {
+    printGEMM()
+    exit(0)
+}
 
 // 2. The lab MLP: 784-128-64-10 ReLU, cross-entropy, SGD lr 0.01 momentum 0.9, batch 64.
 var rng = SeededRandom(seed: 1)  // labs/lab1-mnist.nnl's seed: the same initial weights and shuffles
@@ -220,7 +274,8 @@ if let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
    let line = info.split(separator: "\n").first(where: { $0.hasPrefix("model name") }) {
     cpu = line.split(separator: ":").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? cpu
 }
-print("nnlab-bench — \(cpu), \(ProcessInfo.processInfo.activeProcessorCount) vCPUs, OpenBLAS 1 thread, OPENBLAS_CORETYPE=\(env["OPENBLAS_CORETYPE"] ?? "(unset)")")
+print("nnlab-bench — \(cpu), \(ProcessInfo.processInfo.activeProcessorCount) vCPUs, BLAS 1 thread, OPENBLAS_CORETYPE=\(env["OPENBLAS_CORETYPE"] ?? "(unset)")")
+printGEMM()
 print("threads: nnlab \(trainer.helper == nil ? 1 : 2) (its own helper; BLAS calls on one thread each), peers \(options.peerThreads) (--peer-threads)")
 print("")
 print("figure                                   nnlab        peer (numpy / torch)        nnlab/peer")
@@ -228,7 +283,7 @@ print("MLP s/epoch (784-128-64-10, b64)         \(f(secondsPerEpoch).padding(toL
 print("  nnlab on one thread (NNLAB_THREADS=1)  \(f(oneThreadSeconds).padding(toLength: 12, withPad: " ", startingAt: 0))                            \(ratio(oneThreadSeconds, num("numpy_mlp_s_per_epoch"))) numpy, \(ratio(oneThreadSeconds, num("torch_preloaded_s_per_epoch"))) torch")
 print("  torch notebook way (DataLoader) s/epoch                  \(f(num("torch_notebook_s_per_epoch")))                     \(ratio(secondsPerEpoch, num("torch_notebook_s_per_epoch")))")
 print("MLP test accuracy                        \(f(testAccuracy * 100, 2))%       numpy \(f(num("numpy_mlp_test_acc").map { $0 * 100 }, 2))% (\(peer["numpy_mlp_epochs"] ?? "-") ep) torch \(f(num("torch_preloaded_test_acc").map { $0 * 100 }, 2))%")
-print("  after \(options.epochs) epochs; dense-equivalent \(f(gflopPerEpoch, 1)) GFLOP/epoch = \(f(gflopPerEpoch / secondsPerEpoch, 1)) GFLOP/s effective (CPU fp32 limit ~576)")
+print("  after \(options.epochs) epochs; dense-equivalent \(f(gflopPerEpoch, 1)) GFLOP/epoch = \(f(gflopPerEpoch / secondsPerEpoch, 1)) GFLOP/s effective (fp32 limit of its \(trainer.helper == nil ? 1 : 2) cores: \(f(corePeak * (trainer.helper == nil ? 1 : 2), 0)))")
 print("  allocations per training step (epoch 2)  \(f(allocationsPerStep, 2))")
 if options.knn {
     print("kNN L2 k=1, 10k test x 60k train, s     \(f(knnSeconds, 2).padding(toLength: 12, withPad: " ", startingAt: 0)) numpy \(f(num("numpy_knn_l2_k1_s"), 2))                      \(ratio(knnSeconds, num("numpy_knn_l2_k1_s")))")

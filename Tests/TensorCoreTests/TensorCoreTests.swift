@@ -2,6 +2,28 @@ import XCTest
 @testable import TensorCore
 
 final class GEMMTests: XCTestCase {
+    /// The BLAS nnlab chose for this CPU loaded and passed its check against the naive product (a kernel that
+    /// computes wrong products is not used: `gemm` then falls back to the naive loop and says why).
+    func testTheChosenBLASIsLoadedAndChecked() {
+        XCTAssertNil(BLAS.backend.problem, "\(BLAS.backend)")
+        XCTAssertFalse(BLAS.backend.core.isEmpty, "\(BLAS.backend)")
+        XCTAssertNil(BLAS.Backend.firstDisagreement())
+        if case .fromFeatures(let core) = BLAS.backend.choice {
+            XCTAssertEqual(core, BLAS.openBLASCore(for: CPU.features))
+        }
+    }
+
+    /// The kernel follows from the features alone, best first.
+    func testOpenBLASCoreFromFeatures() {
+        XCTAssertEqual(BLAS.openBLASCore(for: [.sse2, .avx, .avx2, .fma, .avx512]), "SkylakeX")
+        XCTAssertEqual(BLAS.openBLASCore(for: [.sse2, .avx, .avx2, .fma, .avx512, .avx512bf16]), "SkylakeX")
+        XCTAssertEqual(BLAS.openBLASCore(for: [.sse2, .avx, .avx2, .fma, .avx512f]), "Haswell", "AVX-512F alone is not enough")
+        XCTAssertEqual(BLAS.openBLASCore(for: [.sse2, .avx, .avx2, .fma]), "Haswell")
+        XCTAssertEqual(BLAS.openBLASCore(for: [.sse2, .avx]), "SandyBridge")
+        XCTAssertNil(BLAS.openBLASCore(for: [.sse2]))
+        XCTAssertNil(BLAS.openBLASCore(for: [.neon]))
+    }
+
     /// OpenBLAS's sgemm must agree with the naive reference for every transpose combination and odd shapes.
     func testBLASMatchesNaiveReference() {
         var rng = SeededRandom(seed: 7)
