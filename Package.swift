@@ -2,12 +2,19 @@
 import PackageDescription
 import Foundation
 
-// Hot loops are written against unsafe buffers; AVX2+FMA (haswell) codegen is available on every machine we target.
-// Only the numeric kernels get -Ounchecked: whatever parses untrusted input (scripts, IDX, gzip, CSV, safetensors,
-// JSON, notebooks) keeps its bounds and overflow checks.
-let fast: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-target-cpu", "haswell"])]
+// The numeric modules' loops are written against unsafe buffers: unchecked in release builds (optimised with
+// their checks in debug builds, so the tests run at speed). Only the numeric modules get -Ounchecked: whatever
+// parses untrusted input (scripts, IDX, gzip, CSV, safetensors, JSON, notebooks) keeps its bounds and overflow
+// checks. No -target-cpu: the vector kernels that need AVX2 or AVX-512 are C (CKernels, CTrainingKernels), built
+// for each and chosen at run time, so the Swift code runs on any CPU of its architecture.
+let fast: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release)),
+                            .unsafeFlags(["-O"], .when(configuration: .debug))]
 // Optimised with every check kept, in debug builds too (hashing and inflating 100 MB at -Onone made the tests slow).
 let checked: [SwiftSetting] = [.unsafeFlags(["-O"])]
+// The C kernels: optimised in every configuration (the tests train with them), and no contraction of a * b + c
+// into one fused operation beyond those the code asks for, so every build computes the same numbers.
+// (Vectors load and store through float pointers: no type-based alias assumptions.)
+let kernelFlags: [CSetting] = [.unsafeFlags(["-O2", "-ffp-contract=off", "-fno-strict-aliasing"])]
 
 let package = Package(
     name: "nnlab",
@@ -38,8 +45,13 @@ let package = Package(
         // run time rather than linked: it picks its kernel while it loads, and nnlab chooses that kernel first.
         .target(name: "CPlatform", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
 
-        .target(name: "TensorCore", dependencies: ["CPlatform"], swiftSettings: fast),
-        .target(name: "NeuralNet", dependencies: ["Basics", "TensorCore"], swiftSettings: fast),
+        // nnlab's SIMD kernels in C, each built for AVX-512, AVX2+FMA and a portable target from one body and
+        // chosen at run time; TensorCore's (sparse products) and NeuralNet's (optimizer steps, fused or not).
+        .target(name: "CKernels", cSettings: kernelFlags),
+        .target(name: "CTrainingKernels", dependencies: ["CKernels"], cSettings: kernelFlags),
+
+        .target(name: "TensorCore", dependencies: ["CPlatform", "CKernels"], swiftSettings: fast),
+        .target(name: "NeuralNet", dependencies: ["Basics", "TensorCore", "CTrainingKernels"], swiftSettings: fast),
         // Parsers of files (IDX, gzip, CSV): checked builds, see `fast`.
         .target(name: "Datasets", dependencies: ["Basics", "Hashing", "TensorCore", "CZlib"], swiftSettings: checked),
         // Models as text and files: the table of layer kinds, the text-to-layer parser, the safetensors codec.

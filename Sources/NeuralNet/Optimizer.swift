@@ -1,3 +1,4 @@
+import CTrainingKernels
 import TensorCore
 #if canImport(Glibc)
 import Glibc
@@ -63,8 +64,9 @@ public final class SGD: Optimizer {
 
 /// PyTorch's SGD step for one weight, given its gradient g (learning rate η, momentum μ, weight decay λ):
 /// g ← g + λw;  v ← μv + g;  w ← w - η(g + μv) with Nesterov, w ← w - ηv otherwise (no momentum: w ← w - ηg).
-/// `SGD` and the fused sparse backward (`SparseLinear`) both step through here, 16 lanes or one at a time,
-/// with the same operations in the same order: the two give the same weights, bit for bit.
+/// `SGD` and the fused sparse backward (`SparseLinear`) both step through the same C code (CTrainingKernels),
+/// 16 lanes or one at a time, with the same operations in the same order: the two give the same weights, bit
+/// for bit.
 public struct SGDRule: Sendable {
     public var learningRate: Float
     public var momentum: Float
@@ -81,67 +83,12 @@ public struct SGDRule: Sendable {
     /// One step over n values: w, v (when the rule has momentum) and g in place, g left zeroed.
     public func step(n: Int, weights: UnsafeMutablePointer<Float>, velocity: UnsafeMutablePointer<Float>?,
                      gradient: UnsafeMutablePointer<Float>) {
-        let v = momentum != 0 ? velocity : nil
-        var i = 0
-        while i + 16 <= n {
-            _ = apply(Kernels.load(gradient + i), weights + i, v.map { $0 + i })
-            Kernels.store(Kernels.V(), gradient + i)
-            i += 16
-        }
-        while i < n {
-            _ = apply(gradient[i], weights + i, v.map { $0 + i })
-            gradient[i] = 0
-            i += 1
-        }
+        TrainingKernels.table.pointee.sgd_step(kernelRule, n, weights, velocity, gradient)
     }
 
-    /// Steps the 16 weights at `w` (and velocities at `v`, needed when momentum ≠ 0) by gradient g; returns
-    /// the new weights.
-    @inline(__always)
-    func apply(_ g: Kernels.V, _ w: UnsafeMutablePointer<Float>, _ v: UnsafeMutablePointer<Float>?) -> Kernels.V {
-        let lr = Kernels.V(repeating: learningRate), wd = Kernels.V(repeating: weightDecay)
-        var wv = Kernels.load(w)
-        if let v {
-            let mu = Kernels.V(repeating: momentum)
-            if nesterov {
-                let gi = g + wd * wv
-                let vi = mu * Kernels.load(v) + gi
-                Kernels.store(vi, v)
-                wv -= lr * (gi + mu * vi)
-            } else {
-                let vi = mu * Kernels.load(v) + g + wd * wv
-                Kernels.store(vi, v)
-                wv -= lr * vi
-            }
-        } else {
-            wv -= lr * (g + wd * wv)
-        }
-        Kernels.store(wv, w)
-        return wv
-    }
-
-    /// The same for one weight.
-    @inline(__always)
-    func apply(_ g: Float, _ w: UnsafeMutablePointer<Float>, _ v: UnsafeMutablePointer<Float>?) -> Float {
-        let lr = learningRate, wd = weightDecay
-        var wv = w.pointee
-        if let v {
-            let mu = momentum
-            if nesterov {
-                let gi = g + wd * wv
-                let vi = mu * v.pointee + gi
-                v.pointee = vi
-                wv -= lr * (gi + mu * vi)
-            } else {
-                let vi = mu * v.pointee + g + wd * wv
-                v.pointee = vi
-                wv -= lr * vi
-            }
-        } else {
-            wv -= lr * (g + wd * wv)
-        }
-        w.pointee = wv
-        return wv
+    /// The rule as the C kernels take it.
+    var kernelRule: nnlab_sgd_rule {
+        nnlab_sgd_rule(learning_rate: learningRate, momentum: momentum, weight_decay: weightDecay, nesterov: nesterov ? 1 : 0)
     }
 }
 
@@ -170,21 +117,30 @@ public final class Adam: Optimizer {
     public var spec: String { "adam lr=\(short(learningRate)) beta1=\(short(beta1)) beta2=\(short(beta2)) weight_decay=\(short(weightDecay))" }
 
     public func update(_ p: Parameter) {
+        let (m, v) = moments(of: p)
+        nextRule(for: p).step(n: p.value.count, weights: p.value.data, moments: (m.data, v.data), gradient: p.grad.data)
+    }
+
+    /// The parameter's moments m and v (zeros before its first step).
+    public func moments(of p: Parameter) -> (Matrix, Matrix) {
         if p.slots.count < 2 {
             p.slots = [Matrix(rows: p.value.rows, cols: p.value.cols), Matrix(rows: p.value.rows, cols: p.value.cols)]
         }
+        return (p.slots[0], p.slots[1])
+    }
+
+    /// The rule of the parameter's next step, which this counts: step t's bias corrections in its step size.
+    public func nextRule(for p: Parameter) -> AdamRule {
         p.step += 1
         let c1 = 1 - powf(beta1, Float(p.step)), c2 = 1 - powf(beta2, Float(p.step))
-        let rule = AdamRule(stepSize: learningRate / c1, inverseSqrtCorrection: 1 / c2.squareRoot(), beta1: beta1,
-                            beta2: beta2, epsilon: epsilon, weightDecay: weightDecay)
-        rule.step(n: p.value.count, weights: p.value.data, moments: (p.slots[0].data, p.slots[1].data),
-                  gradient: p.grad.data)
+        return AdamRule(stepSize: learningRate / c1, inverseSqrtCorrection: 1 / c2.squareRoot(), beta1: beta1,
+                        beta2: beta2, epsilon: epsilon, weightDecay: weightDecay)
     }
 }
 
 /// PyTorch's Adam step for one weight, given its gradient g (step size η/(1-β₁ᵗ), 1/√(1-β₂ᵗ) precomputed for
 /// the parameter's step t): g ← g + λw;  m ← β₁m + (1-β₁)g;  v ← β₂v + (1-β₂)g²;  w ← w - η' m / (√v/√(1-β₂ᵗ) + ε).
-/// The same operations in the same order 16 lanes or one at a time.
+/// The same operations in the same order 16 lanes or one at a time (CTrainingKernels).
 public struct AdamRule: Sendable {
     public var stepSize: Float
     public var inverseSqrtCorrection: Float
@@ -206,45 +162,13 @@ public struct AdamRule: Sendable {
     public func step(n: Int, weights: UnsafeMutablePointer<Float>,
                      moments: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>),
                      gradient: UnsafeMutablePointer<Float>) {
-        let (m, v) = moments
-        var i = 0
-        while i + 16 <= n {
-            apply(Kernels.load(gradient + i), weights + i, m + i, v + i)
-            Kernels.store(Kernels.V(), gradient + i)
-            i += 16
-        }
-        while i < n {
-            apply(gradient[i], weights + i, m + i, v + i)
-            gradient[i] = 0
-            i += 1
-        }
+        TrainingKernels.table.pointee.adam_step(kernelRule, n, weights, moments.0, moments.1, gradient)
     }
 
-    @inline(__always)
-    func apply(_ g: Kernels.V, _ w: UnsafeMutablePointer<Float>, _ m: UnsafeMutablePointer<Float>,
-               _ v: UnsafeMutablePointer<Float>) {
-        typealias V = Kernels.V
-        var wv = Kernels.load(w)
-        let gi = g + V(repeating: weightDecay) * wv
-        let mi = V(repeating: beta1) * Kernels.load(m) + V(repeating: 1 - beta1) * gi
-        let vi = V(repeating: beta2) * Kernels.load(v) + V(repeating: 1 - beta2) * gi * gi
-        Kernels.store(mi, m)
-        Kernels.store(vi, v)
-        wv -= V(repeating: stepSize) * mi / (Kernels.squareRoot(vi) * V(repeating: inverseSqrtCorrection) + V(repeating: epsilon))
-        Kernels.store(wv, w)
-    }
-
-    @inline(__always)
-    func apply(_ g: Float, _ w: UnsafeMutablePointer<Float>, _ m: UnsafeMutablePointer<Float>,
-               _ v: UnsafeMutablePointer<Float>) {
-        var wv = w.pointee
-        let gi = g + weightDecay * wv
-        let mi = beta1 * m.pointee + (1 - beta1) * gi
-        let vi = beta2 * v.pointee + (1 - beta2) * gi * gi
-        m.pointee = mi
-        v.pointee = vi
-        wv -= stepSize * mi / (vi.squareRoot() * inverseSqrtCorrection + epsilon)
-        w.pointee = wv
+    /// The rule as the C kernels take it.
+    var kernelRule: nnlab_adam_rule {
+        nnlab_adam_rule(step_size: stepSize, inverse_sqrt_correction: inverseSqrtCorrection, beta1: beta1, beta2: beta2,
+                        epsilon: epsilon, weight_decay: weightDecay)
     }
 }
 
@@ -252,4 +176,12 @@ public struct AdamRule: Sendable {
 func short(_ x: Float) -> String {
     let text = "\(x)"
     return text.hasSuffix(".0") ? String(text.dropLast(2)) : text
+}
+
+/// NeuralNet's C kernels (CTrainingKernels: the step rules, alone and fused into the sparse first layer's
+/// gradient product) in the build TensorCore's kernels run (`Kernels.instructionSet`).
+enum TrainingKernels {
+    static var table: UnsafePointer<nnlab_training_kernels> {
+        nnlab_training_kernels_for(Kernels.instructionSet.rawValue) ?? nnlab_training_kernels_for(0)
+    }
 }

@@ -12,14 +12,15 @@ import TensorCore
 /// its transpose by dy (their rows of dW), faster than the sparse kernels, which are bound by reading rows of W
 /// from L2, and cheaper to gather.
 ///
-/// With SGD the engine steps W inside the backward pass (`backward(_:steppingWeightsWith:velocity:helper:)`),
-/// and with a helper thread each thread takes half of the output columns (`splitColumns`, in ColumnParts.swift).
+/// The training engine can have the optimizer's step on W done inside the backward pass
+/// (`backward(_:steppingWeightsWith:state:helper:)`), and with a helper thread each thread take half of the
+/// output columns (`splitColumns`, in ColumnParts.swift).
 public final class SparseLinear {
     public let layer: Linear
     private var input: SparseBatch?
     let output = Matrix(rows: 0, cols: 0)
     private let columnSums = Matrix(rows: 0, cols: 0)
-    /// The dense rows of W, as the last fused step left them (`backward(_:steppingWeightsWith:)`).
+    /// The dense rows of W, as the last fused step left them (`backward(_:steppingWeightsWith:state:)`).
     let denseWeights = Matrix(rows: 0, cols: 0)
     /// The dense rows' part of dW in the sparse backward: the batch's dense block transposed times dy.
     let denseGradient = Matrix(rows: 0, cols: 0)
@@ -29,7 +30,7 @@ public final class SparseLinear {
     let rowBase = Matrix(rows: 0, cols: 0)
     /// Set by the fused step: the number of dense rows its copies and sums were made for.
     var cachesReady: Int?
-    /// While training on two threads (`splitColumns`), W and its momentum buffer live here, in two halves.
+    /// While training on two threads (`splitColumns`), W and the optimizer's state live here, in two halves.
     var panels: ColumnPanels?
     var splitActive = false
     /// The call in progress (`run`), and the helper's job for it (made once): its second part.
@@ -42,7 +43,7 @@ public final class SparseLinear {
     var outputs: Int { layer.outputs }
 
     /// The layer's `forward` on the dense batch, computed from its sparse form. `weightsUnchanged`: the caller
-    /// knows W has not changed since the last `backward(_:steppingWeightsWith:)` on a batch of the same set, whose
+    /// knows W has not changed since the last `backward(_:steppingWeightsWith:state:)` on a batch of the same set, whose
     /// Σ_k W_k and copy of the dense rows then stand (the same numbers, bit for bit). With `helper` and the
     /// columns split (`splitColumns`), half of the output columns are computed there, at the same time.
     ///
@@ -131,30 +132,31 @@ public final class SparseLinear {
         }
     }
 
-    /// `backward` fused with SGD's step on W: each row of dW is applied to W by `rule` (momentum buffer
-    /// `velocity`) as soon as it is complete, instead of being added to W's gradient for a separate step to read.
-    /// The same weights as `backward` then `SGD.update`, bit for bit, with one pass over W and no pass over dW.
+    /// `backward` fused with the optimizer's step on W: each row of dW is applied to W by `rule` (its state,
+    /// W's shape: SGD's momentum buffer, Adam's two moments) as soon as it is complete, instead of being added to
+    /// W's gradient for a separate step to read. The same weights as `backward` then the optimizer's `update`, bit
+    /// for bit, with one pass over W and no pass over dW.
     /// The bias gradient is accumulated as usual (the optimizer steps the bias). Also keeps Σ_k W_k of the new
     /// weights and a copy of the dense rows for the next forward. With `helper` and the columns split
     /// (`splitColumns`), half of W's columns are done there, at the same time.
-    public func backward(_ dy: Matrix, steppingWeightsWith rule: SGDRule, velocity: Matrix?, helper: Helper? = nil) {
+    public func backward(_ dy: Matrix, steppingWeightsWith rule: FusedStep.Rule, state: [Matrix], helper: Helper? = nil) {
         guard let x = input else { return }
         addBiasGradient(dy)
         let shift = backgroundShift(x, dy)
         let dense = x.source.denseColumns.count
-        let parts = columnParts(denseRows: dense, batch: dy.rows, velocity: velocity)
+        let parts = columnParts(denseRows: dense, batch: dy.rows, state: state)
         run(PartCall(parts: parts, batch: x, forward: false, reuse: false, dy: dy, rule: rule, shift: shift), helper: helper)
         cachesReady = x.background != 0 || dense > 0 ? dense : nil
     }
 
     /// The fused backward for the columns of part `p`.
-    func backwardPart(_ p: ColumnPart, _ x: SparseBatch, dy: Matrix, rule: SGDRule, shift: UnsafeMutablePointer<Float>) {
+    func backwardPart(_ p: ColumnPart, _ x: SparseBatch, dy: Matrix, rule: FusedStep.Rule, shift: UnsafeMutablePointer<Float>) {
         guard !p.lanes.isEmpty else { return }
         let j0 = p.lanes.lowerBound, m = p.lanes.count, dense = x.source.denseColumns.count
         denseGradientRows(x, dy, lanes: p.lanes, blockCopy: p.blockCopy, into: p.denseGradient, stride: p.stride)
         x.withColumns { starts, packed in
             x.withDenseSlots { slots in
-                let targets = FusedStep.Targets(weights: p.weights, velocity: p.velocity, stride: p.stride,
+                let targets = FusedStep.Targets(weights: p.weights, state: p.state, stride: p.stride,
                                                 sums: x.background != 0 ? p.sums : nil,
                                                 copies: dense > 0 ? (slots, p.dense) : nil)
                 let precomputed = dense > 0 ? Kernels.Precomputed(slots: slots, rows: p.denseGradient, stride: p.stride) : nil

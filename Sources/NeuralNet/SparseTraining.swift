@@ -2,9 +2,9 @@ import TensorCore
 
 /// How the trainer runs a model whose first layer is linear on a mostly-background training set (MNIST): that
 /// layer through `SparseLinear` on sparse batches, the rest of the model as usual. With a helper thread, the
-/// helper gathers the next batch while this one trains. With SGD, the first layer's step is fused into its
-/// backward pass, and with the helper too, that layer's columns are split between the two threads. The weights
-/// are the same, bit for bit, whichever of these applies.
+/// helper gathers the next batch while this one trains. With SGD or Adam, the first layer's step is fused into
+/// its backward pass, and with the helper too, that layer's columns are split between the two threads. The
+/// weights are the same, bit for bit, whichever of these applies.
 final class SparseTraining {
     private let model: Sequential
     private let first: SparseLinear
@@ -12,9 +12,13 @@ final class SparseTraining {
     private let buffers: [SparseBatch]
     private let helper: Helper?
     private let batchSize: Int
-    /// The optimizer when the first layer's step is fused, and that layer's momentum buffer.
-    private let fusedSGD: SGD?
-    private let velocity: Matrix?
+    /// The optimizer when the first layer's step is fused, and its state for that layer's weights.
+    private let fused: FusedOptimizer?
+    private let state: [Matrix]
+    private enum FusedOptimizer {
+        case sgd(SGD)
+        case adam(Adam)
+    }
     /// The first layer's columns are trained in two halves, one on each thread (`SparseLinear.splitColumns`).
     private let splitsColumns: Bool
     /// This epoch's order of the training rows (empty between epochs).
@@ -41,9 +45,18 @@ final class SparseTraining {
         first = SparseLinear(layer)
         self.helper = helper.flatMap { $0.claim() ? $0 : nil }
         buffers = self.helper == nil ? [SparseBatch(rows)] : [SparseBatch(rows), SparseBatch(rows)]
-        fusedSGD = fusesStep ? optimizer as? SGD : nil
-        velocity = fusedSGD?.velocity(of: layer.weight)
-        splitsColumns = self.helper != nil && fusedSGD != nil
+        if fusesStep, let sgd = optimizer as? SGD {
+            fused = .sgd(sgd)
+            state = sgd.velocity(of: layer.weight).map { [$0] } ?? []
+        } else if fusesStep, let adam = optimizer as? Adam {
+            fused = .adam(adam)
+            let (m, v) = adam.moments(of: layer.weight)
+            state = [m, v]
+        } else {
+            fused = nil
+            state = []
+        }
+        splitsColumns = self.helper != nil && fused != nil
     }
 
     /// Gives the helper back.
@@ -52,13 +65,13 @@ final class SparseTraining {
     func beginEpoch(order: [Int]) {
         self.order = order
         weightsUnchanged = false
-        if splitsColumns { first.splitColumns(velocity: velocity) }
+        if splitsColumns { first.splitColumns(state: state) }
     }
 
     /// Waits for the helper's last job; the first layer is whole again.
     func endEpoch() {
         helper?.wait()
-        if splitsColumns { first.joinColumns(velocity: velocity) }
+        if splitsColumns { first.joinColumns(state: state) }
         order = []
     }
 
@@ -75,11 +88,16 @@ final class SparseTraining {
     func backward(_ gradOutput: Matrix) -> Parameter? {
         weightsUnchanged = false
         guard let g = model.backward(gradOutput, downTo: 1) else { return nil }
-        guard let sgd = fusedSGD else {
+        guard let fused else {
             first.backward(g)
             return nil
         }
-        first.backward(g, steppingWeightsWith: sgd.rule, velocity: velocity, helper: helper)
+        let rule: FusedStep.Rule
+        switch fused {
+        case .sgd(let sgd): rule = .sgd(sgd.rule)
+        case .adam(let adam): rule = .adam(adam.nextRule(for: first.layer.weight))
+        }
+        first.backward(g, steppingWeightsWith: rule, state: state, helper: helper)
         weightsUnchanged = true
         return first.layer.weight
     }

@@ -106,9 +106,9 @@ public final class Trainer {
     /// The second thread the sparse path may use (see `SparseTraining`); nil: one thread. The same weights
     /// either way.
     public var helper: Helper? = Helper.shared
-    /// With SGD and a sparse first layer, step that layer's weights inside its backward pass (one pass over W
-    /// instead of three: see `SparseLinear.backward(_:steppingWeightsWith:velocity:helper:)`). The same weights
-    /// either way.
+    /// With SGD or Adam and a sparse first layer, step that layer's weights inside its backward pass (one pass
+    /// over W instead of three: see `SparseLinear.backward(_:steppingWeightsWith:state:helper:)`). The same
+    /// weights either way.
     public var fusesFirstLayerStep = true
     /// The weights' penalty, stepped after the optimizer's step (see `Regularization`); nil: none.
     public let regularization: Regularization?

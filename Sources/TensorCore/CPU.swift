@@ -80,7 +80,8 @@ extension StringProtocol {
 public enum Platform {
     public static var report: [String] {
         ["CPU: \(CPU.name) (\(CPU.features))",
-         "nnlab kernels: \(Kernels.instructionSet)",
+         "nnlab kernels: \(Kernels.instructionSet) (chosen at run time from the builds this CPU runs: "
+            + Kernels.InstructionSet.allCases.filter(\.isAvailable).map(\.description).joined(separator: ", ") + ")",
          "BLAS: \(BLAS.backend)"]
     }
 }

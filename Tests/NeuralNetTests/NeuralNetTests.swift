@@ -218,6 +218,11 @@ final class ModelTests: XCTestCase {
 
     func testHelperThreadGivesTheSameWeights() throws {
         guard let helper = Helper.shared else { throw XCTSkip("needs two CPUs and NNLAB_THREADS unset") }
+        helperGivesTheSameWeights(helper) { SGD(learningRate: 0.05, momentum: 0.9) }
+        helperGivesTheSameWeights(helper) { Adam(learningRate: 2e-3) }
+    }
+
+    private func helperGivesTheSameWeights(_ helper: Helper, optimizer: () -> Optimizer) {
         func run(_ helper: Helper?, stopAfter: Int = .max) -> ([[Float]], TrainOutcome) {
             var rng = SeededRandom(seed: 5)
             let width = 40
@@ -227,7 +232,7 @@ final class ModelTests: XCTestCase {
             // 70 hidden units: the first layer's columns split 48 + 22 between the threads (SIMD tiles of 64 and
             // 16, and a scalar tail); a background of -0.4242 as after MNIST's standardisation.
             let m = mlp([width, 70, 3], seed: 8)
-            let trainer = Trainer(model: m, loss: .crossEntropy, optimizer: SGD(learningRate: 0.05, momentum: 0.9))
+            let trainer = Trainer(model: m, loss: .crossEntropy, optimizer: optimizer())
             trainer.helper = helper
             var batches = 0
             let data = Samples(matrix: FeatureMatrix(floats: features, width: width).affine(scale: 1, shift: -0.4242),
@@ -235,7 +240,7 @@ final class ModelTests: XCTestCase {
             XCTAssertEqual(SparseRows.make(data.matrix)?.denseColumns.count, 20, "the sparse path, with a dense block")
             let outcome = trainer.train(data, validation: nil, config: TrainConfig(epochs: 3, batchSize: 16), rng: &rng,
                                         onBatch: { _ in batches += 1 }, onEpoch: { _ in }, shouldStop: { batches >= stopAfter })
-            return (m.snapshot(), outcome)
+            return (m.snapshot() + m.parameters.flatMap { $0.slots.map(\.array) }, outcome)
         }
         let (alone, aloneOutcome) = run(nil)
         let (helped, helpedOutcome) = run(helper)
@@ -253,12 +258,13 @@ final class ModelTests: XCTestCase {
         helper.release()
     }
 
-    /// The first layer's SGD step fused into its sparse backward (with Σ_k W_k and the dense rows of W kept for
-    /// the next forward) gives the same weights and momentum buffers as backward, then the optimizer, bit for bit:
-    /// every form of SGD, zero and non-zero backgrounds, a learning-rate schedule, a validation pass between
-    /// epochs, an interrupted run and a second run after the weights were changed by hand.
+    /// The first layer's SGD or Adam step fused into its sparse backward (with Σ_k W_k and the dense rows of W kept
+    /// for the next forward) gives the same weights and optimizer state as backward, then the optimizer, bit for
+    /// bit: every form of SGD, Adam with and without weight decay, zero and non-zero backgrounds, a learning-rate
+    /// schedule, a validation pass between epochs, an interrupted run and a second run after the weights were
+    /// changed by hand.
     func testFusedFirstLayerStepGivesTheSameWeights() {
-        func run(fused: Bool, optimizer: () -> SGD, background: Float) -> [[Float]] {
+        func run(fused: Bool, optimizer: () -> Optimizer, background: Float) -> [[Float]] {
             var rng = SeededRandom(seed: 5)
             let width = 40
             var features = [Float](repeating: 0, count: 203 * width)
@@ -286,10 +292,12 @@ final class ModelTests: XCTestCase {
             XCTAssertEqual(outcome, .completed)
             return m.snapshot() + m.parameters.flatMap { $0.slots.map(\.array) }
         }
-        let optimizers: [() -> SGD] = [{ SGD(learningRate: 0.05, momentum: 0.9) },
-                                       { SGD(learningRate: 0.05, momentum: 0.9, nesterov: true, weightDecay: 1e-3) },
-                                       { SGD(learningRate: 0.1) },
-                                       { SGD(learningRate: 0.05, momentum: 0.5, weightDecay: 0.01) }]
+        let optimizers: [() -> Optimizer] = [{ SGD(learningRate: 0.05, momentum: 0.9) },
+                                             { SGD(learningRate: 0.05, momentum: 0.9, nesterov: true, weightDecay: 1e-3) },
+                                             { SGD(learningRate: 0.1) },
+                                             { SGD(learningRate: 0.05, momentum: 0.5, weightDecay: 0.01) },
+                                             { Adam(learningRate: 1e-3) },
+                                             { Adam(learningRate: 2e-3, weightDecay: 1e-3) }]
         for (i, optimizer) in optimizers.enumerated() {
             for background: Float in [0, -0.4242] {
                 let plain = run(fused: false, optimizer: optimizer, background: background)
@@ -318,7 +326,7 @@ final class ModelTests: XCTestCase {
             split.layer.weight.value.copy(from: whole.layer.weight.value)
             split.layer.bias.value.copy(from: whole.layer.bias.value)
             let v1 = Matrix(rows: width, cols: 70), v2 = Matrix(rows: width, cols: 70)
-            split.splitColumns(velocity: v2)
+            split.splitColumns(state: [v2])
             let b1 = SparseBatch(rows), b2 = SparseBatch(rows)
             for (step, picked) in [[3, 17, 0, 9, 12, 44], [1, 2, 3, 4, 5, 6, 7, 8, 10], [49, 3, 3]].enumerated() {
                 b1.select(picked[...])
@@ -329,12 +337,12 @@ final class ModelTests: XCTestCase {
                 XCTAssertEqual(y1, y2, "busy \(busy) step \(step): outputs")
                 let g = Matrix(rows: picked.count, cols: 70)
                 for i in 0..<g.count { g.data[i] = Float(rng.normal()) }
-                whole.backward(g, steppingWeightsWith: rule, velocity: v1)
+                whole.backward(g, steppingWeightsWith: .sgd(rule), state: [v1])
                 if busy { helper.start({ _ in usleep(3000) }, 0) }
-                split.backward(g, steppingWeightsWith: rule, velocity: v2, helper: helper)
+                split.backward(g, steppingWeightsWith: .sgd(rule), state: [v2], helper: helper)
             }
             helper.wait()
-            split.joinColumns(velocity: v2)
+            split.joinColumns(state: [v2])
             assertSameWeights([whole.layer.weight.value.array, v1.array], [split.layer.weight.value.array, v2.array], "busy \(busy)")
         }
     }

@@ -2,7 +2,19 @@ import XCTest
 import TensorCore
 @testable import NeuralNet
 
-/// The optimizers' step rules and the SGD step fused into the sparse first layer's gradient product.
+/// Runs `body` once for each build of the C kernels this CPU runs (portable, AVX2+FMA, AVX-512), then goes back
+/// to the chosen one. A failure's message says which build: `body` gets its name.
+func onEveryKernelBuild(_ body: (String) -> Void) {
+    let chosen = Kernels.instructionSet
+    defer { Kernels.instructionSet = chosen }
+    for isa in Kernels.InstructionSet.allCases where isa.isAvailable {
+        Kernels.instructionSet = isa
+        body("kernels \(isa)")
+    }
+}
+
+/// The optimizers' step rules and those steps fused into the sparse first layer's gradient product, on every
+/// build of the kernels.
 final class StepRuleTests: XCTestCase {
     /// A sparse matrix in columns: `count` columns over `rows` rows, about a third of the entries set; none in
     /// the columns `precomputedSlots` gives a slot (every fourth, from column 2). Each entry's value is one of a
@@ -37,7 +49,9 @@ final class StepRuleTests: XCTestCase {
     /// The fused product + SGD step gives exactly the weights (and momentum buffers) of the product into a
     /// zeroed gradient followed by `SGDRule.step`, for every form of the rule; its Σ_k W_k is `add` row by row, and
     /// its copies are the updated rows.
-    func testFusedStepEqualsProductThenStepBitForBit() {
+    func testFusedStepEqualsProductThenStepBitForBit() { onEveryKernelBuild(fusedStepEqualsProductThenStep) }
+
+    private func fusedStepEqualsProductThenStep(_ build: String) {
         var rng = SeededRandom(seed: 11)
         let rules = [SGDRule(learningRate: 0.1, momentum: 0, weightDecay: 0, nesterov: false),
                      SGDRule(learningRate: 0.05, momentum: 0.9, weightDecay: 0, nesterov: false),
@@ -82,14 +96,14 @@ final class StepRuleTests: XCTestCase {
                                 n: n, count: count, starts: s.starts, entries: entries, g: g, gStride: n,
                                 shift: shift,
                                 precomputed: Kernels.Precomputed(slots: psl.baseAddress!, rows: pr.baseAddress!, stride: n),
-                                rule: rule,
+                                rule: .sgd(rule),
                                 into: FusedStep.Targets(weights: wp.baseAddress!, velocity: vp.baseAddress!, stride: n,
                                                           sums: sp.baseAddress!, copies: (sl.baseAddress!, cp.baseAddress!)))
                             } } }
                         }
                     } }
                 } }
-                let label = "n=\(n) rule=\(rule)"
+                let label = "\(build) n=\(n) rule=\(rule)"
                 XCTAssertEqual(w, wRef, label)
                 if rule.momentum != 0 { XCTAssertEqual(v, vRef, label) } else { XCTAssertEqual(v, v0, "no momentum: buffer untouched") }
                 var expectedSums = [Float](repeating: 0, count: n)
@@ -107,7 +121,9 @@ final class StepRuleTests: XCTestCase {
     }
 
     /// `SGDRule.step` is PyTorch's update, written out per element.
-    func testSGDStepFollowsTheFormula() {
+    func testSGDStepFollowsTheFormula() { onEveryKernelBuild(sgdStepFollowsTheFormula) }
+
+    private func sgdStepFollowsTheFormula(_ build: String) {
         let w0: [Float] = (0..<37).map { Float($0) * 0.1 - 1 }, v0: [Float] = (0..<37).map { Float($0 % 5) * 0.2 }
         let g0: [Float] = (0..<37).map { Float($0 % 3) - 1 }
         for (mu, wd, nesterov) in [(Float(0), Float(0), false), (0.9, 0, false), (0.9, 0.01, true), (0, 0.01, false)] {
@@ -121,7 +137,7 @@ final class StepRuleTests: XCTestCase {
                 let gi = g0[i] + wd * w0[i]
                 let vi = mu * v0[i] + gi
                 let expected = mu == 0 ? w0[i] - lr * gi : w0[i] - lr * (nesterov ? gi + mu * vi : vi)
-                XCTAssertEqual(w[i], expected, accuracy: 1e-6, "mu=\(mu) wd=\(wd) nesterov=\(nesterov) i=\(i)")
+                XCTAssertEqual(w[i], expected, accuracy: 1e-6, "\(build) mu=\(mu) wd=\(wd) nesterov=\(nesterov) i=\(i)")
                 XCTAssertEqual(v[i], mu == 0 ? v0[i] : vi, accuracy: 1e-6)
                 XCTAssertEqual(g[i], 0)
             }
@@ -130,7 +146,9 @@ final class StepRuleTests: XCTestCase {
 
     /// `AdamRule.step` (16 lanes at a time, vector square roots) gives exactly the weights and moments of the
     /// textbook loop, one value at a time with Float.squareRoot.
-    func testAdamStepEqualsTheScalarLoopBitForBit() {
+    func testAdamStepEqualsTheScalarLoopBitForBit() { onEveryKernelBuild(adamStepEqualsTheScalarLoop) }
+
+    private func adamStepEqualsTheScalarLoop(_ build: String) {
         var rng = SeededRandom(seed: 17)
         for n in [1, 15, 16, 37, 128] {
             for wd: Float in [0, 0.01] {
@@ -156,7 +174,7 @@ final class StepRuleTests: XCTestCase {
                     let mi = b1 * m0[i] + (1 - b1) * gi
                     let vi = b2 * v0[i] + (1 - b2) * gi * gi
                     let wi = w0[i] - stepSize * mi / (vi.squareRoot() * invSqrt + eps)
-                    XCTAssertEqual(w[i].bitPattern, wi.bitPattern, "n=\(n) wd=\(wd) i=\(i)")
+                    XCTAssertEqual(w[i].bitPattern, wi.bitPattern, "\(build) n=\(n) wd=\(wd) i=\(i)")
                     XCTAssertEqual(m[i].bitPattern, mi.bitPattern)
                     XCTAssertEqual(v[i].bitPattern, vi.bitPattern)
                     XCTAssertEqual(g[i], 0)
@@ -165,4 +183,90 @@ final class StepRuleTests: XCTestCase {
         }
     }
 
+
+    /// The same for Adam: the fused step gives exactly the weights and moments of the product into a zeroed
+    /// gradient followed by `AdamRule.step`.
+    func testFusedAdamStepEqualsProductThenStepBitForBit() { onEveryKernelBuild(fusedAdamStepEqualsProductThenStep) }
+
+    private func fusedAdamStepEqualsProductThenStep(_ build: String) {
+        var rng = SeededRandom(seed: 13)
+        for n in [1, 5, 16, 70, 128, 130] {
+            for wd: Float in [0, 0.01] {
+                let rule = AdamRule(stepSize: 0.002, inverseSqrtCorrection: 1.7, beta1: 0.9, beta2: 0.999, epsilon: 1e-8,
+                                    weightDecay: wd)
+                let count = 23, batch = 9
+                let s = sparseColumns(count: count, rows: batch, rng: &rng)
+                let g = (0..<(batch * n)).map { _ in Float(rng.normal()) }
+                let shift = (0..<n).map { _ in Float(rng.normal()) }
+                let w0 = (0..<(count * n)).map { _ in Float(rng.normal()) }
+                let m0 = (0..<(count * n)).map { _ in Float(rng.normal()) * 0.01 }
+                let v0 = (0..<(count * n)).map { _ in Float(rng.uniform()) * 1e-4 }
+                let pre = (0..<(6 * n)).map { _ in Float(rng.normal()) }
+                let preSlots = precomputedSlots(count)
+                var grad = [Float](repeating: 0, count: count * n), wRef = w0, mRef = m0, vRef = v0
+                grad.withUnsafeMutableBufferPointer { t in
+                    preSlots.withUnsafeBufferPointer { sl in pre.withUnsafeBufferPointer { pr in s.withEntries { entries in
+                        Kernels.sparseColumnsTransposeTimes(
+                            n: n, count: count, starts: s.starts, entries: entries, g: g, shift: shift,
+                            precomputed: Kernels.Precomputed(slots: sl.baseAddress!, rows: pr.baseAddress!, stride: n),
+                            target: t.baseAddress!)
+                    } } }
+                }
+                wRef.withUnsafeMutableBufferPointer { w in mRef.withUnsafeMutableBufferPointer { m in
+                    vRef.withUnsafeMutableBufferPointer { v in grad.withUnsafeMutableBufferPointer { gr in
+                        rule.step(n: count * n, weights: w.baseAddress!, moments: (m.baseAddress!, v.baseAddress!),
+                                  gradient: gr.baseAddress!)
+                    } }
+                } }
+                var w = w0, m = m0, v = v0
+                w.withUnsafeMutableBufferPointer { wp in m.withUnsafeMutableBufferPointer { mp in
+                    v.withUnsafeMutableBufferPointer { vp in
+                        preSlots.withUnsafeBufferPointer { psl in pre.withUnsafeBufferPointer { pr in s.withEntries { entries in
+                            FusedStep.sparseColumnsTransposeTimesStep(
+                                n: n, count: count, starts: s.starts, entries: entries, g: g, gStride: n, shift: shift,
+                                precomputed: Kernels.Precomputed(slots: psl.baseAddress!, rows: pr.baseAddress!, stride: n),
+                                rule: .adam(rule),
+                                into: FusedStep.Targets(weights: wp.baseAddress!, state: (mp.baseAddress!, vp.baseAddress!),
+                                                        stride: n, sums: nil, copies: nil))
+                        } } }
+                    }
+                } }
+                let label = "\(build) n=\(n) wd=\(wd)"
+                XCTAssertEqual(w.map(\.bitPattern), wRef.map(\.bitPattern), label)
+                XCTAssertEqual(m.map(\.bitPattern), mRef.map(\.bitPattern), label)
+                XCTAssertEqual(v.map(\.bitPattern), vRef.map(\.bitPattern), label)
+            }
+        }
+    }
+
+    /// Training through the sparse first layer (fused steps, dense block, one thread) ends with the same weights
+    /// on every build of the kernels, bit for bit, with SGD and with Adam.
+    func testEveryKernelBuildTrainsTheSameWeights() {
+        func train(_ optimizer: Optimizer) -> [[UInt32]] {
+            var rng = SeededRandom(seed: 31)
+            let width = 40
+            var features = [Float](repeating: 0, count: 150 * width)
+            for i in features.indices where rng.uniform() < (i % width < 20 ? 0.7 : 0.1) { features[i] = Float(Int(rng.uniform(1, 100))) / 100 }
+            let data = Samples(matrix: FeatureMatrix(floats: features, width: width).affine(scale: 1, shift: -0.4242),
+                               labels: (0..<150).map { Int32($0 % 3) })
+            let m = Sequential(name: "m")
+            _ = m.append(Linear(inputs: width, outputs: 70, rng: &rng))
+            _ = m.append(Activation(.relu))
+            _ = m.append(Linear(inputs: 70, outputs: 3, rng: &rng))
+            let trainer = Trainer(model: m, loss: .crossEntropy, optimizer: optimizer)
+            trainer.helper = nil
+            _ = trainer.train(data, validation: nil, config: TrainConfig(epochs: 2, batchSize: 16), rng: &rng, onEpoch: { _ in })
+            return (m.snapshot() + m.parameters.flatMap { $0.slots.map(\.array) }).map { $0.map(\.bitPattern) }
+        }
+        let chosen = Kernels.instructionSet
+        defer { Kernels.instructionSet = chosen }
+        for optimizer in [{ SGD(learningRate: 0.05, momentum: 0.9) as Optimizer }, { Adam(learningRate: 2e-3) }] {
+            Kernels.instructionSet = .portable
+            let portable = train(optimizer())
+            for isa in Kernels.InstructionSet.allCases where isa.isAvailable {
+                Kernels.instructionSet = isa
+                XCTAssertEqual(train(optimizer()), portable, "\(isa) \(optimizer().spec)")
+            }
+        }
+    }
 }

@@ -66,12 +66,61 @@ final class SparseKernelTests: XCTestCase {
         }
     }
 
-    /// The vector square root is Float.squareRoot lane by lane, zeros, subnormals and infinities included.
-    func testVectorSquareRootMatchesFloatSquareRoot() {
-        let values: [Float] = [0, -0.0, 1, 2, Float(1e-40 as Double), Float.leastNonzeroMagnitude, 3.4e38, .infinity, 0.25, 1e-8,
-                               123.456, 7, 1e10, 5e-20, 0.5, 9]
-        let roots = Kernels.squareRoot(Kernels.V(values))
-        for (i, x) in values.enumerated() { XCTAssertEqual(roots[i].bitPattern, x.squareRoot().bitPattern, "√\(x)") }
-        XCTAssertTrue(Kernels.squareRoot(Kernels.V(repeating: -1))[0].isNaN)
+    /// Every build of the C kernels this CPU runs gives the portable build's numbers, bit for bit: the sparse row
+    /// combinations (packed and separate entries) and the sparse-transpose product, over widths that take every
+    /// path (64-lane tiles, 16-lane tiles, the scalar tail).
+    func testEveryKernelBuildGivesThePortableNumbers() {
+        let chosen = Kernels.instructionSet
+        defer { Kernels.instructionSet = chosen }
+        var rng = SeededRandom(seed: 23)
+        for n in [1, 5, 16, 70, 128, 130] {
+            let count = 23, batch = 9
+            let s = sparseColumns(count: count, rows: batch, rng: &rng)
+            let g = (0..<(batch * n)).map { _ in Float(rng.normal()) }
+            let shift = (0..<n).map { _ in Float(rng.normal()) }
+            let start = (0..<(count * n)).map { _ in Float(rng.normal()) }
+            let slots = precomputedSlots(count)
+            let pre = (0..<(6 * n)).map { _ in Float(rng.normal()) }
+            let rows = (0..<(count * n)).map { _ in Float(rng.normal()) }
+            let base = (0..<n).map { _ in Float(rng.normal()) }
+            func compute() -> [[UInt32]] {
+                var product = start, packedOut = [Float](repeating: 0, count: n), separateOut = packedOut
+                product.withUnsafeMutableBufferPointer { t in
+                    slots.withUnsafeBufferPointer { sl in pre.withUnsafeBufferPointer { pr in s.withEntries { entries in
+                        Kernels.sparseColumnsTransposeTimes(
+                            n: n, count: count, starts: s.starts, entries: entries, g: g, shift: shift,
+                            precomputed: Kernels.Precomputed(slots: sl.baseAddress!, rows: pr.baseAddress!, stride: n),
+                            target: t.baseAddress!)
+                    } } }
+                }
+                // The entries of the first 12 columns, read as (row of `rows`, value) pairs.
+                let entries = 0..<Int(s.starts[12])
+                packedOut.withUnsafeMutableBufferPointer { out in s.withEntries { packed in
+                    Kernels.sparseRowCombination(n: n, base: base, entries: entries, packed: packed, rows: rows, stride: n,
+                                                 out: out.baseAddress!)
+                } }
+                separateOut.withUnsafeMutableBufferPointer { out in
+                    Kernels.sparseRowCombination(n: n, base: base, entries: entries, columns: s.rows, values: s.values,
+                                                 rows: rows, out: out.baseAddress!)
+                }
+                return [product, packedOut, separateOut].map { $0.map(\.bitPattern) }
+            }
+            Kernels.instructionSet = .portable
+            let portable = compute()
+            for isa in Kernels.InstructionSet.allCases where isa.isAvailable {
+                Kernels.instructionSet = isa
+                XCTAssertEqual(compute(), portable, "n=\(n) \(isa)")
+            }
+        }
+    }
+
+    /// On x86-64 the AVX2 build runs wherever AVX2 and FMA are, and AVX-512 only with its register state on.
+    func testBuildsFollowTheCPUFeatures() {
+        XCTAssertTrue(Kernels.InstructionSet.portable.isAvailable)
+        #if arch(x86_64)
+        XCTAssertEqual(Kernels.InstructionSet.avx2.isAvailable, CPU.features.isSuperset(of: [.avx2, .fma]))
+        XCTAssertEqual(Kernels.InstructionSet.avx512.isAvailable, CPU.features.isSuperset(of: [.avx512f, .avx512bw, .avx512vl, .avx512dq, .fma]))
+        #endif
+        XCTAssertTrue(Kernels.InstructionSet.chosen.isAvailable)
     }
 }

@@ -54,13 +54,3 @@ static inline void nnlab_spin_pause(void) {
     __asm__ __volatile__("yield");
 #endif
 }
-
-// Square roots of 16 floats (y may be x), as vector instructions: Swift's Float.squareRoot() keeps C's errno
-// rules (a compare and a libm call per value), so SIMD16<Float>.squareRoot() cannot vectorize.
-typedef float nnlab_float16 __attribute__((ext_vector_type(16)));
-static inline void nnlab_sqrt16(const float *x, float *y) {
-    nnlab_float16 v;
-    __builtin_memcpy(&v, x, sizeof v);
-    v = __builtin_elementwise_sqrt(v);
-    __builtin_memcpy(y, &v, sizeof v);
-}

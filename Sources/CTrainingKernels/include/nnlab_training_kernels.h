@@ -1,0 +1,47 @@
+// The optimizers' step rules as kernels, and those steps fused into the sparse first layer's weight-gradient
+// product, built like CKernels (one body, a portable build, AVX2+FMA and AVX-512 on x86-64; the same numbers
+// on every build). The formulas are NeuralNet's Optimizer.swift's.
+#pragma once
+#include <stdint.h>
+
+// PyTorch's SGD: g ← g + λw;  v ← μv + g;  w ← w - η(g + μv) with Nesterov, w ← w - ηv otherwise
+// (μ = 0: w ← w - η(g + λw), no velocity).
+typedef struct nnlab_sgd_rule {
+    float learning_rate, momentum, weight_decay;
+    int nesterov;
+} nnlab_sgd_rule;
+
+// PyTorch's Adam, with step_size = η/(1-β₁ᵗ) and inverse_sqrt_correction = 1/√(1-β₂ᵗ) for step t:
+// g ← g + λw;  m ← β₁m + (1-β₁)g;  v ← β₂v + (1-β₂)g²;  w ← w - step_size · m / (√v · inverse_sqrt_correction + ε).
+typedef struct nnlab_adam_rule {
+    float step_size, inverse_sqrt_correction, beta1, beta2, epsilon, weight_decay;
+} nnlab_adam_rule;
+
+// Where a fused step writes: W (rows `stride` apart) and its optimizer state in the same shape (SGD: velocity in
+// state0 when μ ≠ 0; Adam: m in state0, v in state1); optionally Σ_k W_k of the new weights in `sums` (n
+// values, zeroed first) and row k of the new W copied to row slots[k] of `copies` where slots[k] ≥ 0.
+typedef struct nnlab_step_targets {
+    float *weights, *state0, *state1;
+    long stride;
+    float *sums;
+    const int32_t *slots;
+    float *copies;
+} nnlab_step_targets;
+
+typedef struct nnlab_training_kernels {
+    const char *name;
+    // One step over n values in place, the gradient left zeroed.
+    void (*sgd_step)(nnlab_sgd_rule rule, long n, float *weights, float *velocity, float *gradient);
+    void (*adam_step)(nnlab_adam_rule rule, long n, float *weights, float *m, float *v, float *gradient);
+    // CKernels' transpose_add, but each finished row k is W_k's gradient, which the rule applies at once to
+    // row k of the targets: the gradient is never stored.
+    void (*transpose_sgd)(long n, long count, const int32_t *starts, const uint32_t *packed, const float *palette,
+                          const float *g, long g_stride, const float *shift, const int32_t *pre_slots,
+                          const float *pre_rows, long pre_stride, nnlab_sgd_rule rule, const nnlab_step_targets *targets);
+    void (*transpose_adam)(long n, long count, const int32_t *starts, const uint32_t *packed, const float *palette,
+                           const float *g, long g_stride, const float *shift, const int32_t *pre_slots,
+                           const float *pre_rows, long pre_stride, nnlab_adam_rule rule, const nnlab_step_targets *targets);
+} nnlab_training_kernels;
+
+// The kernels built for `isa` (CKernels' NNLAB_ISA_*), or NULL where this build has none.
+const nnlab_training_kernels *nnlab_training_kernels_for(int isa);

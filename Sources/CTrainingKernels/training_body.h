@@ -1,0 +1,163 @@
+// NeuralNet's kernels, one build of them: included by training_kernels.c once per instruction set. The rules
+// are Optimizer.swift's formulas, operation for operation, 16 lanes or one at a time.
+
+// SGD on 16 weights at w (velocities at v, NULL without momentum) with gradient g; the new weights.
+NNLAB_INLINE nnlab_v16 NNLAB_NAME(sgd16)(nnlab_sgd_rule r, nnlab_v16 g, float *w, float *v) {
+    nnlab_v16 lr = nnlab_splat(r.learning_rate), wd = nnlab_splat(r.weight_decay), wv = nnlab_load(w);
+    if (v) {
+        nnlab_v16 mu = nnlab_splat(r.momentum);
+        if (r.nesterov) {
+            nnlab_v16 gi = g + wd * wv;
+            nnlab_v16 vi = mu * nnlab_load(v) + gi;
+            nnlab_store(vi, v);
+            wv -= lr * (gi + mu * vi);
+        } else {
+            nnlab_v16 vi = mu * nnlab_load(v) + g + wd * wv;
+            nnlab_store(vi, v);
+            wv -= lr * vi;
+        }
+    } else {
+        wv -= lr * (g + wd * wv);
+    }
+    nnlab_store(wv, w);
+    return wv;
+}
+
+NNLAB_INLINE float NNLAB_NAME(sgd1)(nnlab_sgd_rule r, float g, float *w, float *v) {
+    float lr = r.learning_rate, wd = r.weight_decay, wv = *w;
+    if (v) {
+        float mu = r.momentum;
+        if (r.nesterov) {
+            float gi = g + wd * wv;
+            float vi = mu * *v + gi;
+            *v = vi;
+            wv -= lr * (gi + mu * vi);
+        } else {
+            float vi = mu * *v + g + wd * wv;
+            *v = vi;
+            wv -= lr * vi;
+        }
+    } else {
+        wv -= lr * (g + wd * wv);
+    }
+    *w = wv;
+    return wv;
+}
+
+NNLAB_INLINE nnlab_v16 NNLAB_NAME(adam16)(nnlab_adam_rule r, nnlab_v16 g, float *w, float *m, float *v) {
+    nnlab_v16 wv = nnlab_load(w);
+    nnlab_v16 gi = g + nnlab_splat(r.weight_decay) * wv;
+    nnlab_v16 mi = nnlab_splat(r.beta1) * nnlab_load(m) + nnlab_splat(1 - r.beta1) * gi;
+    nnlab_v16 vi = nnlab_splat(r.beta2) * nnlab_load(v) + nnlab_splat(1 - r.beta2) * gi * gi;
+    nnlab_store(mi, m);
+    nnlab_store(vi, v);
+    wv -= nnlab_splat(r.step_size) * mi
+        / (__builtin_elementwise_sqrt(vi) * nnlab_splat(r.inverse_sqrt_correction) + nnlab_splat(r.epsilon));
+    nnlab_store(wv, w);
+    return wv;
+}
+
+NNLAB_INLINE float NNLAB_NAME(adam1)(nnlab_adam_rule r, float g, float *w, float *m, float *v) {
+    float wv = *w;
+    float gi = g + r.weight_decay * wv;
+    float mi = r.beta1 * *m + (1 - r.beta1) * gi;
+    float vi = r.beta2 * *v + (1 - r.beta2) * gi * gi;
+    *m = mi;
+    *v = vi;
+    wv -= r.step_size * mi / (__builtin_sqrtf(vi) * r.inverse_sqrt_correction + r.epsilon);
+    *w = wv;
+    return wv;
+}
+
+static void NNLAB_NAME(sgd_step)(nnlab_sgd_rule rule, long n, float *weights, float *velocity, float *gradient) {
+    float *v = rule.momentum != 0 ? velocity : 0;
+    long i = 0;
+    for (; i + 16 <= n; i += 16) {
+        NNLAB_NAME(sgd16)(rule, nnlab_load(gradient + i), weights + i, v ? v + i : 0);
+        nnlab_store(nnlab_splat(0), gradient + i);
+    }
+    for (; i < n; i++) {
+        NNLAB_NAME(sgd1)(rule, gradient[i], weights + i, v ? v + i : 0);
+        gradient[i] = 0;
+    }
+}
+
+static void NNLAB_NAME(adam_step)(nnlab_adam_rule rule, long n, float *weights, float *m, float *v, float *gradient) {
+    long i = 0;
+    for (; i + 16 <= n; i += 16) {
+        NNLAB_NAME(adam16)(rule, nnlab_load(gradient + i), weights + i, m + i, v + i);
+        nnlab_store(nnlab_splat(0), gradient + i);
+    }
+    for (; i < n; i++) {
+        NNLAB_NAME(adam1)(rule, gradient[i], weights + i, m + i, v + i);
+        gradient[i] = 0;
+    }
+}
+
+// After stepping row k's lanes from column j: add the new weights into the sums, copy them where asked.
+#define NNLAB_KEEP16(w, k, j)                                                                      \
+    do {                                                                                           \
+        if (t->sums) nnlab_store(nnlab_load(t->sums + (j)) + (w), t->sums + (j));                  \
+        if (t->slots && t->slots[k] >= 0) nnlab_store((w), t->copies + (long)t->slots[k] * t->stride + (j)); \
+    } while (0)
+#define NNLAB_KEEP1(w, k, j)                                                                       \
+    do {                                                                                           \
+        if (t->sums) t->sums[j] += (w);                                                            \
+        if (t->slots && t->slots[k] >= 0) t->copies[(long)t->slots[k] * t->stride + (j)] = (w);    \
+    } while (0)
+
+static void NNLAB_NAME(transpose_sgd)(long n, long count, const int32_t *starts, const uint32_t *packed,
+                                      const float *palette, const float *g, long g_stride, const float *shift,
+                                      const int32_t *pre_slots, const float *pre_rows, long pre_stride,
+                                      nnlab_sgd_rule rule, const nnlab_step_targets *t) {
+    if (t->sums) memset(t->sums, 0, (size_t)n * sizeof(float));
+    float *velocity = rule.momentum != 0 ? t->state0 : 0;
+#define STEP16(a, k, j)                                                                            \
+    do {                                                                                           \
+        long at_ = (k) * t->stride + (j);                                                          \
+        nnlab_v16 w_ = NNLAB_NAME(sgd16)(rule, (a), t->weights + at_, velocity ? velocity + at_ : 0); \
+        NNLAB_KEEP16(w_, k, j);                                                                    \
+    } while (0)
+#define STEP1(a, k, j)                                                                             \
+    do {                                                                                           \
+        long at_ = (k) * t->stride + (j);                                                          \
+        float w_ = NNLAB_NAME(sgd1)(rule, (a), t->weights + at_, velocity ? velocity + at_ : 0);   \
+        NNLAB_KEEP1(w_, k, j);                                                                     \
+    } while (0)
+    NNLAB_TRANSPOSE_ROWS(STEP16, STEP1)
+#undef STEP16
+#undef STEP1
+}
+
+static void NNLAB_NAME(transpose_adam)(long n, long count, const int32_t *starts, const uint32_t *packed,
+                                       const float *palette, const float *g, long g_stride, const float *shift,
+                                       const int32_t *pre_slots, const float *pre_rows, long pre_stride,
+                                       nnlab_adam_rule rule, const nnlab_step_targets *t) {
+    if (t->sums) memset(t->sums, 0, (size_t)n * sizeof(float));
+#define STEP16(a, k, j)                                                                            \
+    do {                                                                                           \
+        long at_ = (k) * t->stride + (j);                                                          \
+        nnlab_v16 w_ = NNLAB_NAME(adam16)(rule, (a), t->weights + at_, t->state0 + at_, t->state1 + at_); \
+        NNLAB_KEEP16(w_, k, j);                                                                    \
+    } while (0)
+#define STEP1(a, k, j)                                                                             \
+    do {                                                                                           \
+        long at_ = (k) * t->stride + (j);                                                          \
+        float w_ = NNLAB_NAME(adam1)(rule, (a), t->weights + at_, t->state0 + at_, t->state1 + at_); \
+        NNLAB_KEEP1(w_, k, j);                                                                     \
+    } while (0)
+    NNLAB_TRANSPOSE_ROWS(STEP16, STEP1)
+#undef STEP16
+#undef STEP1
+}
+
+#undef NNLAB_KEEP16
+#undef NNLAB_KEEP1
+
+static const nnlab_training_kernels NNLAB_NAME(training_kernels) = {
+    .name = NNLAB_ISA_NAME,
+    .sgd_step = NNLAB_NAME(sgd_step),
+    .adam_step = NNLAB_NAME(adam_step),
+    .transpose_sgd = NNLAB_NAME(transpose_sgd),
+    .transpose_adam = NNLAB_NAME(transpose_adam),
+};
