@@ -8,11 +8,18 @@ Measures, on one CPU thread, what a student would otherwise use for the MNIST la
 2. PyTorch, if installed: the same MLP on preloaded tensors, the "notebook" way
    with Dataset/DataLoader and a per-sample transform, the `import torch` time
    and the peak RSS of training;
-3. numpy kNN (L2, raw 0-255 pixels) with k=1 (timed) and k=3 (same distances).
+3. numpy kNN (L2, raw 0-255 pixels) with k=1 (timed) and k=3 (same distances);
+4. with --wide / --fashion DIR: the numpy MLP 784-512-10 on MNIST, and the lab
+   MLP on Fashion-MNIST (the IDX files in DIR);
+5. with --lab, PyTorch installed: every cell of labs/lab1-mnist.nnl (the lab and
+   all its exercises) done the notebook way (Dataset + DataLoader with a
+   per-sample transform), wall time from loading the data to the saved model
+   loaded back; the plots are left out (no drawing library is assumed).
 
 Usage:
     python3 scripts/peer_bench.py --data DIR [--epochs 2] [--accuracy-epochs 5]
                                   [--knn-test 10000] [--skip-torch] [--skip-knn]
+                                  [--wide] [--fashion DIR] [--lab]
 
 Progress goes to stderr; the last line of stdout is ONE JSON object whose keys
 are listed in `RESULT_KEYS`. Measurements not taken are null. Exit status is
@@ -57,6 +64,7 @@ RESULT_KEYS = (
     "numpy_train_rss_mb",
     "numpy_knn_l2_k1_s", "numpy_knn_k1_acc", "numpy_knn_k3_acc",
     "knn_test_count",
+    "numpy_wide_s_per_epoch", "numpy_fashion_s_per_epoch", "torch_lab_s",
 )
 
 MNIST_MEAN = 0.1307
@@ -227,10 +235,10 @@ class NumpyMLP:
         return float(np.mean(activation.argmax(axis=1) == labels))
 
 
-def train_numpy_mlp(train_x, train_y, test_x, test_y, epochs):
+def train_numpy_mlp(train_x, train_y, test_x, test_y, epochs, sizes=LAYER_SIZES):
     """Train for `epochs`; return (median seconds per epoch, test accuracy)."""
     rng = np.random.default_rng(SEED)
-    model = NumpyMLP(rng)
+    model = NumpyMLP(rng, sizes)
     sample_count = train_x.shape[0]
     # Copies, not np.empty, so their pages are touched before the clock starts.
     shuffled_x = train_x.copy()
@@ -406,6 +414,132 @@ def measure_torch_import(repeats=3):
     return statistics.median(times)
 
 
+# ---------------------------------------------------------------- the whole lab
+
+def run_torch_lab(data_directory):
+    """labs/lab1-mnist.nnl's cells in PyTorch, the notebook way; returns {"torch_lab_s": wall seconds}.
+
+    Cell by cell: seed; load MNIST (Dataset with ToTensor + Normalize as a per-sample transform); class
+    counts; the 784-128-64-10 ReLU MLP with cross-entropy and SGD (lr 0.01, momentum 0.9), batch 64, 5 epochs
+    with a line per epoch; test accuracy, per-class accuracy, confusion matrix, misclassified digits, one
+    prediction; the exercises (sigmoid vs ReLU, narrow/wide/deep, a learning-rate sweep without momentum,
+    Adam, dropout; 2 epochs each, then test accuracy); save the model and load it back. The timer starts
+    after `import torch` (the notebook's first cell) and covers reading the data.
+    """
+    import tempfile
+
+    import torch
+    from torch import nn
+    from torch.utils.data import DataLoader, Dataset
+
+    torch.set_num_threads(THREADS)
+    torch.set_num_interop_threads(1)
+    start = time.perf_counter()
+    torch.manual_seed(1)
+    train_images, train_y, test_images, test_y = load_mnist(data_directory)
+
+    def to_normalised_tensor(image):
+        tensor = torch.from_numpy(image).float().div(255.0).unsqueeze(0)
+        return (tensor - MNIST_MEAN) / MNIST_STD
+
+    class MNISTDataset(Dataset):
+        def __init__(self, images, labels):
+            self.images = images.reshape(-1, 28, 28)
+            self.labels = labels
+
+        def __len__(self):
+            return len(self.labels)
+
+        def __getitem__(self, index):
+            return to_normalised_tensor(self.images[index]), int(self.labels[index])
+
+    train_set, test_set = MNISTDataset(train_images, train_y), MNISTDataset(test_images, test_y)
+    train_loader = DataLoader(train_set, batch_size=BATCH_SIZE, shuffle=True)
+    test_loader = DataLoader(test_set, batch_size=1000)
+    log(f"lab: class counts {np.bincount(train_y, minlength=10).tolist()}")
+
+    def mlp(sizes, activation=nn.ReLU, dropout=0.0):
+        layers = []
+        for i, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+            layers.append(nn.Linear(fan_in, fan_out))
+            if i < len(sizes) - 2:
+                layers.append(activation())
+                if dropout:
+                    layers.append(nn.Dropout(dropout))
+        return nn.Sequential(*layers)
+
+    def train(model, optimizer, epochs):
+        loss_function = nn.CrossEntropyLoss()
+        for epoch in range(epochs):
+            model.train()
+            total, correct, loss_sum = 0, 0, 0.0
+            for images, labels in train_loader:
+                optimizer.zero_grad()
+                outputs = model(images.view(images.size(0), -1))
+                loss = loss_function(outputs, labels)
+                loss.backward()
+                optimizer.step()
+                loss_sum += loss.item() * labels.size(0)
+                correct += (outputs.argmax(1) == labels).sum().item()
+                total += labels.size(0)
+            log(f"lab: epoch {epoch + 1}: loss {loss_sum / total:.4f}, accuracy {correct / total:.4f}")
+
+    def predictions(model):
+        model.eval()
+        with torch.no_grad():
+            return torch.cat([model(images.view(images.size(0), -1)).argmax(1) for images, _ in test_loader])
+
+    truth = torch.from_numpy(test_y.astype(np.int64))
+
+    def evaluate(model, name):
+        accuracy = (predictions(model) == truth).float().mean().item()
+        log(f"lab: {name} test accuracy {accuracy:.4f}")
+
+    def sgd(model, lr=LEARNING_RATE, momentum=MOMENTUM):
+        return torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum)
+
+    model = mlp((784, 128, 64, 10))
+    train(model, sgd(model), 5)
+    predicted = predictions(model)
+    log(f"lab: test accuracy {(predicted == truth).float().mean().item():.4f}")
+    confusion = torch.zeros(10, 10, dtype=torch.long)
+    confusion.index_put_((truth, predicted), torch.ones_like(truth), accumulate=True)
+    per_class = confusion.diag().float() / confusion.sum(1).float()
+    mistakes = (predicted != truth).nonzero().flatten()[:8].tolist()
+    with torch.no_grad():
+        probabilities = torch.softmax(model(test_set[0][0].view(1, -1)), dim=1)
+    log(f"lab: per class {per_class.tolist()}, mistakes {mistakes}, p(0) {probabilities.argmax().item()}")
+
+    for activation in (nn.Sigmoid, nn.ReLU):
+        variant = mlp((784, 128, 64, 10), activation)
+        train(variant, sgd(variant), 2)
+        evaluate(variant, activation.__name__)
+    for sizes in ((784, 32, 10), (784, 512, 10), (784, 256, 128, 64, 32, 10)):
+        variant = mlp(sizes)
+        train(variant, sgd(variant), 2)
+        evaluate(variant, str(sizes))
+    for lr in (0.5, 0.1, 0.01, 0.001):
+        variant = mlp((784, 128, 64, 10))
+        train(variant, sgd(variant, lr=lr, momentum=0), 2)
+        evaluate(variant, f"lr={lr}")
+    variant = mlp((784, 128, 64, 10))
+    train(variant, torch.optim.Adam(variant.parameters(), lr=1e-3), 2)
+    evaluate(variant, "adam")
+    variant = mlp((784, 128, 64, 10), dropout=0.2)
+    train(variant, sgd(variant), 2)
+    evaluate(variant, "dropout")
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "lab1-mlp.pt")
+        torch.save(model.state_dict(), path)
+        reloaded = mlp((784, 128, 64, 10))
+        reloaded.load_state_dict(torch.load(path))
+        evaluate(reloaded, "reloaded")
+    seconds = time.perf_counter() - start
+    log(f"lab in PyTorch: {seconds:.1f} s")
+    return {"torch_lab_s": seconds}
+
+
 # ------------------------------------------------------------------------- phases
 
 def run_numpy_phase(arguments):
@@ -418,7 +552,15 @@ def run_numpy_phase(arguments):
     result["numpy_mlp_test_acc"] = accuracy
     result["numpy_mlp_epochs"] = arguments.epochs
     result["numpy_train_rss_mb"] = peak_rss_mb()  # before kNN allocates anything
+    if arguments.wide:
+        result["numpy_wide_s_per_epoch"], _ = train_numpy_mlp(train_x, train_y, test_x, test_y, arguments.epochs,
+                                                              sizes=(784, 512, 10))
     del train_x, test_x
+    if arguments.fashion:
+        # Normalised with MNIST's constants, as nnlab-bench does: a timing figure.
+        fashion_images, fashion_y, fashion_test, fashion_test_y = load_mnist(arguments.fashion)
+        result["numpy_fashion_s_per_epoch"], _ = train_numpy_mlp(
+            normalise(fashion_images), fashion_y, normalise(fashion_test), fashion_test_y, arguments.epochs)
     if not arguments.skip_knn:
         knn_count = min(arguments.knn_test, test_images.shape[0])
         seconds, k1_accuracy, k3_accuracy = run_knn(
@@ -435,6 +577,10 @@ def run_phase_in_child(phase, arguments):
                "--knn-test", str(arguments.knn_test), "--threads", str(arguments.threads)]
     if arguments.skip_knn:
         command.append("--skip-knn")
+    if arguments.wide:
+        command.append("--wide")
+    if arguments.fashion:
+        command += ["--fashion", arguments.fashion]
     # stderr passes through so the child's progress lines reach the caller live.
     completed = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=False)
     lines = completed.stdout.strip().splitlines()
@@ -475,7 +621,12 @@ def parse_arguments():
                         help="BLAS/PyTorch threads for the peers (default 1)")
     parser.add_argument("--skip-torch", action="store_true", help="do not measure PyTorch")
     parser.add_argument("--skip-knn", action="store_true", help="do not measure kNN")
-    parser.add_argument("--phase", choices=("numpy", "torch"), help=argparse.SUPPRESS)
+    parser.add_argument("--wide", action="store_true", help="also time the numpy MLP 784-512-10")
+    parser.add_argument("--fashion", metavar="DIR",
+                        help="also time the numpy lab MLP on Fashion-MNIST (IDX files in DIR)")
+    parser.add_argument("--lab", action="store_true",
+                        help="also time the whole lab (labs/lab1-mnist.nnl's cells) in PyTorch, the notebook way")
+    parser.add_argument("--phase", choices=("numpy", "torch", "lab"), help=argparse.SUPPRESS)
     arguments = parser.parse_args()
     if arguments.epochs < 1 or arguments.knn_test < 1:
         parser.error("--epochs and --knn-test must be at least 1")
@@ -494,6 +645,8 @@ def main():
         try:
             if arguments.phase == "numpy":
                 result = run_numpy_phase(arguments)
+            elif arguments.phase == "lab":
+                result = run_torch_lab(arguments.data)
             else:
                 result = run_torch_phase(*load_mnist(arguments.data), arguments.epochs)
         except DataError as error:
@@ -535,6 +688,10 @@ def main():
         if torch_result:
             result.update(torch_result)
             result["torch_import_s"] = measure_torch_import()
+        if arguments.lab:
+            lab_result = run_phase_in_child("lab", arguments)
+            if lab_result:
+                result.update(lab_result)
 
     log(f"done in {time.perf_counter() - started:.1f} s")
     print(json.dumps({key: result[key] for key in RESULT_KEYS}))

@@ -18,6 +18,8 @@ struct Options {
     var peerEpochs = 2
     var peerThreads = 1
     var gemmOnly = false
+    var variations = true
+    var lab = true
 }
 
 var options = Options()
@@ -31,9 +33,11 @@ while let a = args.first {
     case "--no-peer": options.peer = false
     case "--no-knn": options.knn = false
     case "--gemm-only": options.gemmOnly = true
+    case "--no-variations": options.variations = false
+    case "--no-lab": options.lab = false
     case "--json": options.json = args.first; if !args.isEmpty { args.removeFirst() }
     default:
-        print("usage: nnlab-bench [--epochs N] [--peer-epochs N] [--peer-threads N] [--no-peer] [--no-knn] [--gemm-only] [--json FILE]")
+        print("usage: nnlab-bench [--epochs N] [--peer-epochs N] [--peer-threads N] [--no-peer] [--no-knn] [--gemm-only] [--no-variations] [--no-lab] [--json FILE]")
         exit(a == "--help" ? 0 : 2)
     }
 }
@@ -43,6 +47,11 @@ func median(_ xs: [Double]) -> Double { let s = xs.sorted(); return s.isEmpty ? 
 func f(_ x: Double?, _ digits: Int = 3) -> String { x.map { String(format: "%.\(digits)f", $0) } ?? "-" }
 
 var results: [String: Any] = [:]
+/// The system's load averages (1, 5, 15 minutes): other work on the machine slows every figure here.
+func loadAverage() -> String {
+    (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)).map { $0.split(separator: " ").prefix(3).joined(separator: " ") } ?? "?"
+}
+let loadAtStart = loadAverage()
 let env = ProcessInfo.processInfo.environment
 results["openblas_coretype"] = env["OPENBLAS_CORETYPE"] ?? NSNull()
 results["openblas_l2_size"] = env["OPENBLAS_L2_SIZE"] ?? NSNull()
@@ -169,6 +178,37 @@ results["nnlab_mlp_test_acc"] = testAccuracy
 results["nnlab_mlp_epochs"] = options.epochs
 results["mlp_dense_gflop_per_epoch"] = gflopPerEpoch
 
+// 2b. Variations on the lab MLP, each 3 epochs from the lab's seed, seconds per epoch (median), default threads:
+// Adam instead of SGD, Fashion-MNIST (denser images: less to gain from the sparse first layer), a wide
+// 784-512-10 model.
+func epochSeconds(_ data: Samples, sizes: [Int], optimizer: Optimizer, epochs: Int = 3) -> Double {
+    var rng = SeededRandom(seed: 1)
+    let m = Sequential(name: "m")
+    for i in 0..<(sizes.count - 1) {
+        _ = m.append(Linear(inputs: sizes[i], outputs: sizes[i + 1], rng: &rng))
+        if i < sizes.count - 2 { _ = m.append(Activation(.relu)) }
+    }
+    var times: [Double] = []
+    _ = Trainer(model: m, loss: .crossEntropy, optimizer: optimizer)
+        .train(data, validation: nil, config: TrainConfig(epochs: epochs, batchSize: 64), rng: &rng,
+               onEpoch: { times.append($0.seconds) })
+    return median(times)
+}
+if options.variations {
+    log("variations: Adam, Fashion-MNIST, 784-512-10...")
+    let adamSeconds = epochSeconds(samples, sizes: [784, 128, 64, 10], optimizer: Adam(learningRate: 1e-3))
+    results["nnlab_mlp_adam_s_per_epoch"] = adamSeconds
+    results["nnlab_wide_s_per_epoch"] = epochSeconds(samples, sizes: [784, 512, 10], optimizer: SGD(learningRate: 0.01, momentum: 0.9))
+    // Fashion-MNIST normalised with MNIST's constants, as the numpy peer does: a timing figure.
+    if var fashion = try? ImageSetLoader.load(.fashionMNIST, log: log).train {
+        Normalization.mnistStandard.apply(to: &fashion)
+        let data = Samples(matrix: fashion.matrix, labels: fashion.labels, sparse: SparseRows.make(fashion.matrix))
+        results["nnlab_fashion_s_per_epoch"] = epochSeconds(data, sizes: [784, 128, 64, 10], optimizer: SGD(learningRate: 0.01, momentum: 0.9))
+        results["fashion_density"] = data.sparse?.density ?? 1
+        results["mnist_density"] = samples.sparse?.density ?? 1
+    }
+}
+
 // 3. kNN, L2, k = 1, the full test set against the full training set, raw pixels.
 var knnSeconds: Double?
 var knnAccuracy: Double?
@@ -244,15 +284,41 @@ if FileManager.default.isExecutableFile(atPath: exe) {
     results["nnlab_train_rss_mb"] = trainRSSMB ?? NSNull()
 }
 
+// 4b. The whole lab: every cell of labs/lab1-mnist.nnl (the lab, then all its exercises), wall time of
+// `nnlab run`, in a scratch folder (the script saves a model file).
+let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
+let labScript = repository.appendingPathComponent("labs/lab1-mnist.nnl").path
+var labSeconds: Double?
+if options.lab, FileManager.default.isExecutableFile(atPath: exe), FileManager.default.fileExists(atPath: labScript) {
+    log("the whole lab: nnlab run labs/lab1-mnist.nnl...")
+    let scratch = NSTemporaryDirectory() + "nnlab-bench-lab-\(getpid())"
+    try? FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+    let previous = FileManager.default.currentDirectoryPath
+    if chdir(scratch) == 0 {
+        labSeconds = spawn(exe, ["run", labScript, "--no-timing"])?.seconds
+        _ = chdir(previous)
+    }
+    try? FileManager.default.removeItem(atPath: scratch)
+    results["nnlab_lab_s"] = labSeconds ?? NSNull()
+}
+
 // 5. The peers, in the same run.
 nonisolated(unsafe) var peer: [String: Any] = [:]
 if options.peer {
-    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("scripts/peer_bench.py").path
+    let script = repository.appendingPathComponent("scripts/peer_bench.py").path
     let dataDir = ImageSetLoader.defaultDataDirectory + "/mnist"
     log("running the numpy/PyTorch peer (scripts/peer_bench.py)...")
     var peerArgs = [script, "--data", dataDir, "--epochs", String(options.peerEpochs), "--threads", String(options.peerThreads)]
     if !options.knn { peerArgs.append("--skip-knn") }
+    if options.variations {
+        peerArgs += ["--wide"]
+        let fashion = ImageSetLoader.defaultDataDirectory + "/fashion-mnist"
+        if results["nnlab_fashion_s_per_epoch"] != nil, FileManager.default.fileExists(atPath: fashion) {
+            peerArgs += ["--fashion", fashion]
+        }
+    }
+    if options.lab { peerArgs.append("--lab") }
     if let r = run("/usr/bin/env", ["python3"] + peerArgs, python: true),
        let last = r.output.split(separator: "\n").last,
        let obj = try? JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any] {
@@ -276,6 +342,7 @@ if let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
 }
 print("nnlab-bench — \(cpu), \(ProcessInfo.processInfo.activeProcessorCount) vCPUs, BLAS 1 thread, OPENBLAS_CORETYPE=\(env["OPENBLAS_CORETYPE"] ?? "(unset)")")
 printGEMM()
+print("load average at start \(loadAtStart), at the end \(loadAverage()) (other work on the machine slows every figure)")
 print("threads: nnlab \(trainer.helper == nil ? 1 : 2) (its own helper; BLAS calls on one thread each), peers \(options.peerThreads) (--peer-threads)")
 print("")
 print("figure                                   nnlab        peer (numpy / torch)        nnlab/peer")
@@ -285,6 +352,22 @@ print("  torch notebook way (DataLoader) s/epoch                  \(f(num("torch
 print("MLP test accuracy                        \(f(testAccuracy * 100, 2))%       numpy \(f(num("numpy_mlp_test_acc").map { $0 * 100 }, 2))% (\(peer["numpy_mlp_epochs"] ?? "-") ep) torch \(f(num("torch_preloaded_test_acc").map { $0 * 100 }, 2))%")
 print("  after \(options.epochs) epochs; dense-equivalent \(f(gflopPerEpoch, 1)) GFLOP/epoch = \(f(gflopPerEpoch / secondsPerEpoch, 1)) GFLOP/s effective (fp32 limit of its \(trainer.helper == nil ? 1 : 2) cores: \(f(corePeak * (trainer.helper == nil ? 1 : 2), 0)))")
 print("  allocations per training step (epoch 2)  \(f(allocationsPerStep, 2))")
+@MainActor func ours(_ key: String) -> Double? { (results[key] as? Double) }
+func row(_ label: String, _ value: Double?, _ peerLabel: String, _ peerValue: Double?, _ note: String = "") {
+    print(label.padding(toLength: 41, withPad: " ", startingAt: 0) + f(value).padding(toLength: 13, withPad: " ", startingAt: 0)
+          + "\(peerLabel) \(f(peerValue))".padding(toLength: 28, withPad: " ", startingAt: 0) + ratio(value, peerValue) + note)
+}
+if options.variations {
+    let adam = ours("nnlab_mlp_adam_s_per_epoch")
+    print("  with Adam (lr 1e-3), s/epoch           \(f(adam).padding(toLength: 12, withPad: " ", startingAt: 0))                            \(ratio(adam, secondsPerEpoch)) the SGD epoch")
+    row("Fashion-MNIST MLP s/epoch", ours("nnlab_fashion_s_per_epoch"), "numpy", num("numpy_fashion_s_per_epoch"),
+        " numpy (ink: \(f(ours("fashion_density").map { $0 * 100 }, 0))% of pixels, MNIST \(f(ours("mnist_density").map { $0 * 100 }, 0))%)")
+    row("MLP 784-512-10 s/epoch", ours("nnlab_wide_s_per_epoch"), "numpy", num("numpy_wide_s_per_epoch"), " numpy")
+}
+if options.lab {
+    row("whole lab (labs/lab1-mnist.nnl), s", labSeconds, "torch", num("torch_lab_s"),
+        " PyTorch, the same cells the notebook way")
+}
 if options.knn {
     print("kNN L2 k=1, 10k test x 60k train, s     \(f(knnSeconds, 2).padding(toLength: 12, withPad: " ", startingAt: 0)) numpy \(f(num("numpy_knn_l2_k1_s"), 2))                      \(ratio(knnSeconds, num("numpy_knn_l2_k1_s")))")
     print("  accuracy k=1                           \(f(knnAccuracy.map { $0 * 100 }, 2))%       numpy \(f(num("numpy_knn_k1_acc").map { $0 * 100 }, 2))%")
