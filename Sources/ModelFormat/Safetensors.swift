@@ -8,9 +8,19 @@ import TensorCore
 /// `safetensors` and PyTorch read the file, and the list rebuilds the model through `LayerCatalog.parse`.
 ///
 /// Bytes in, bytes out: writing them to disk (atomically) and reading them is the caller's business.
+///
+/// What is read obeys the rules of what is typed: the layer list must be complete (every tensor belongs to a
+/// layer, every byte of the data to a tensor, no two tensors share bytes) and consistent (each layer takes what
+/// the one before gives, each tensor has its layer's shape dimension by dimension, weights are finite), settings
+/// and hyperparameters (alpha, p, the loss, the penalty's rate) are those the language accepts, and an empty
+/// or unparsable list is refused. A caller gets a whole model or an error, never half of one.
 public struct SafetensorsModel {
     /// The header's `__metadata__`: `layers` (descriptions joined by "; ") and whatever the writer added.
     public let metadata: [String: String]
+    /// The loss the model was trained with, if the file names one (it must be one nnlab knows).
+    public let loss: LossFunction?
+    /// The weights' penalty, if the file has one (a kind and a rate nnlab accepts).
+    public let regularization: Regularization?
     private let header: [String: Any]
     private let bytes: [UInt8]
     private let dataStart: Int
@@ -61,7 +71,25 @@ public struct SafetensorsModel {
         guard let header = try? JSONSerialization.jsonObject(with: Data(bytes[8..<headerEnd])) as? [String: Any] else {
             throw .headerNotJSON
         }
-        guard let meta = header["__metadata__"] as? [String: String], meta["layers"] != nil else { throw .noLayerList }
+        guard let meta = header["__metadata__"] as? [String: String], let layers = meta["layers"] else { throw .noLayerList }
+        guard !layers.allSatisfy({ $0 == " " || $0 == ";" }) else { throw .emptyLayerList }
+        if let name = meta["loss"] {
+            guard let loss = LossFunction(rawValue: name) else {
+                throw .badSetting(name: "loss", value: name, expected: LossFunction.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            self.loss = loss
+        } else {
+            loss = nil
+        }
+        if let text = meta["regularization"] {
+            guard let penalty = Regularization(spec: text) else {
+                throw .badSetting(name: "regularization", value: text,
+                                  expected: "l1 or l2 with rate=\(Regularization.rates.lowerBound)...\(Regularization.rates.upperBound)")
+            }
+            regularization = penalty
+        } else {
+            regularization = nil
+        }
         self.header = header
         self.bytes = bytes
         dataStart = headerEnd
@@ -69,43 +97,59 @@ public struct SafetensorsModel {
     }
 
     /// The model the layer list describes, with the file's weights. `rng` seeds what the file does not hold
-    /// (dropout masks; the starting weights it draws are overwritten).
-    public func network(named name: String, rng: inout SeededRandom) throws(ModelFileError) -> Sequential {
+    /// (dropout masks; the starting weights it draws are overwritten). More than `maxParameters` in all is
+    /// refused before anything is allocated.
+    public func network(named name: String, rng: inout SeededRandom,
+                        maxParameters: Int = LayerCatalog.maxParameters) throws(ModelFileError) -> Sequential {
         let network = Sequential(name: name)
-        let descriptions = (metadata["layers"] ?? "").split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+        let descriptions = (metadata["layers"] ?? "").split(separator: ";", omittingEmptySubsequences: false)
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+        var used: [(key: String, range: Range<Int>)] = []
         for (i, description) in descriptions.enumerated() {
+            // "linear 3 4;; relu": a layer lost from the list, not one to skip.
+            guard !description.isEmpty else { throw .emptyLayer(index: i) }
             let recipe: LayerRecipe
             switch LayerCatalog.parse(description) {
             case .success(let r): recipe = r
             case .failure(let e): throw .layer(index: i, description: description, e)
             }
             // A file can claim any sizes: check the total before allocating.
-            if network.parameterCount + recipe.parameterCount > LayerCatalog.maxParameters {
-                throw .tooLarge(index: i, description: description, limit: LayerCatalog.maxParameters)
+            if network.parameterCount + recipe.parameterCount > maxParameters {
+                throw .tooLarge(index: i, description: description, limit: maxParameters)
             }
             let layer = recipe.makeLayer(rng: &rng)
             if case .failure(let e) = network.append(layer) { throw .doesNotFit(index: i, e.message) }
-            for p in layer.parameters { try read(p, of: layer, at: i, description: description) }
+            for p in layer.parameters { used.append(try read(p, of: layer, at: i, description: description)) }
+        }
+        // Complete: nothing in the file that the list does not account for.
+        let keys = Set(used.map(\.key))
+        if let extra = header.keys.filter({ $0 != "__metadata__" && !keys.contains($0) }).sorted().first {
+            throw .unusedTensor(extra)
+        }
+        used.sort { $0.range.lowerBound < $1.range.lowerBound }
+        for (a, b) in zip(used, used.dropFirst()) where b.range.lowerBound < a.range.upperBound {
+            throw .overlappingTensors(a.key, b.key)
+        }
+        let dataBytes = bytes.count - dataStart
+        let covered = used.last?.range.upperBound ?? 0
+        if covered != dataBytes || used.reduce(0, { $0 + $1.range.count }) != dataBytes {
+            throw .unaccountedBytes(dataBytes - used.reduce(0, { $0 + $1.range.count }))
         }
         return network
     }
 
-    /// Copies tensor "i.name" into `p`, after checking its dtype, shape and byte range.
-    private func read(_ p: Parameter, of layer: Layer, at i: Int, description: String) throws(ModelFileError) {
+    /// Copies tensor "i.name" into `p`, after checking its dtype, shape (every dimension) and byte range; returns
+    /// the key and the bytes it took, relative to the data section.
+    private func read(_ p: Parameter, of layer: Layer, at i: Int, description: String) throws(ModelFileError)
+        -> (key: String, range: Range<Int>) {
         let key = "\(i).\(p.name)"
         guard let entry = header[key] as? [String: Any] else { throw .missingTensor(key) }
         guard entry["dtype"] as? String == "F32" else { throw .unsupportedType(tensor: key) }
         let shape = (entry["shape"] as? [Int]) ?? []
-        // The shape as `encode` writes it.
+        // The shape as `encode` writes it, dimension by dimension: [2, 6] is not [3, 4], though both hold 12.
         let transposed = layer.storesTransposed(p)
         let expected = p.name == "bias" ? [p.value.cols] : transposed ? [p.value.cols, p.value.rows] : [p.value.rows, p.value.cols]
-        var elements = 1
-        for d in shape {
-            let (product, overflow) = elements.multipliedReportingOverflow(by: d)
-            elements = overflow || d < 0 ? -1 : product
-            if elements < 0 { break }
-        }
-        guard elements == p.value.count else {
+        guard shape == expected else {
             throw .shapeMismatch(tensor: key, shape: shape, layer: description, expected: expected)
         }
         // Compared without adding, so that offsets near Int.max cannot overflow.
@@ -121,8 +165,10 @@ public struct SafetensorsModel {
                 values[j] = Float(bitPattern: UInt32(littleEndian: bits))
             }
         }
+        if let bad = values.firstIndex(where: { !$0.isFinite }) { throw .nonFiniteWeight(tensor: key, index: bad) }
         if transposed { values = Self.transposed(values, rows: p.value.cols, cols: p.value.rows) }
         for j in 0..<values.count { p.value.data[j] = values[j] }
+        return (key, offsets[0]..<offsets[1])
     }
 
     static func transposed(_ v: [Float], rows: Int, cols: Int) -> [Float] {
@@ -138,6 +184,10 @@ public enum ModelFileError: Error, Equatable, Sendable {
     case headerLength(claimed: UInt64, available: Int)
     case headerNotJSON
     case noLayerList
+    case emptyLayerList
+    case emptyLayer(index: Int)
+    /// A metadata entry with a value nnlab does not accept (`loss`, `regularization`).
+    case badSetting(name: String, value: String, expected: String)
     case layer(index: Int, description: String, LayerDescriptionError)
     case tooLarge(index: Int, description: String, limit: Int)
     case doesNotFit(index: Int, String)
@@ -145,4 +195,10 @@ public enum ModelFileError: Error, Equatable, Sendable {
     case unsupportedType(tensor: String)
     case shapeMismatch(tensor: String, shape: [Int], layer: String, expected: [Int])
     case badOffsets(tensor: String)
+    case nonFiniteWeight(tensor: String, index: Int)
+    /// A tensor no layer of the list has: the list is incomplete (or the file is not what it says).
+    case unusedTensor(String)
+    case overlappingTensors(String, String)
+    /// Bytes of the data section that belong to no tensor (positive), or tensors beyond it (negative).
+    case unaccountedBytes(Int)
 }

@@ -161,6 +161,9 @@ extension Diagnostic {
         case .headerLength(let claimed, let available): "offset 0: header claims \(claimed) bytes but the file has \(available) after the length"
         case .headerNotJSON: "offset 8: header is not a JSON object"
         case .noLayerList: "no layer list in the metadata (was it written by 'save model'?)"
+        case .emptyLayerList: "the layer list in the metadata is empty"
+        case .emptyLayer(let i): "layer \(i): empty description (';;' in the layer list)"
+        case .badSetting(let name, let value, let expected): "\(name) '\(value)' is not one nnlab accepts (expected \(expected))"
         case .layer(let i, _, .unknownKind(let kind)): "layer \(i): unknown layer kind '\(kind)'"
         case .layer(let i, let description, .malformed): "layer \(i): bad description '\(description)'"
         case .layer(let i, let description, let e): "layer \(i): bad description '\(description)': \(describe(e))"
@@ -170,6 +173,10 @@ extension Diagnostic {
         case .unsupportedType(let key): "tensor '\(key)': only F32 is supported"
         case .shapeMismatch(let key, let shape, let layer, let expected): "tensor '\(key)' has shape \(shape) but layer '\(layer)' needs \(expected)"
         case .badOffsets(let key): "tensor '\(key)': data offsets are outside the file or do not match its shape"
+        case .nonFiniteWeight(let key, let index): "tensor '\(key)': value \(index) is not a finite number"
+        case .unusedTensor(let key): "tensor '\(key)' belongs to no layer of the list (is the layer list complete?)"
+        case .overlappingTensors(let a, let b): "tensors '\(a)' and '\(b)' share bytes"
+        case .unaccountedBytes(let n): n > 0 ? "\(n) bytes of data belong to no tensor" : "tensors reach beyond the data"
         }
     }
 }

@@ -33,33 +33,31 @@ enum PersistenceCommands {
         },
     ]
 
-    /// "l1 rate=0.001" as `Regularization.spec` writes it; nil for anything else (the model still loads).
-    static func regularization(from text: String) -> Regularization? {
-        let words = text.split(separator: " ")
-        guard words.count == 2, let kind = Regularization.Kind(rawValue: String(words[0])), words[1].hasPrefix("rate="),
-              let rate = Float(words[1].dropFirst(5)), rate.isFinite, rate >= 0 else { return nil }
-        return Regularization(kind, rate: rate)
-    }
-
     /// `load model PATH`: the model becomes the session's current one, named as it was saved.
     static func loadModel(_ s: Interpreter, path: String, at location: SourceLocation) throws(ScriptError) {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ScriptError("\(path): no such file or not readable", at: location)
+        let bytes: [UInt8]
+        do throws(FileContents.ReadError) {
+            bytes = try FileContents.read(path)
+        } catch {
+            throw ScriptError("\(path): \(error.reason)", at: location)
         }
         let m: ModelState
+        // Nothing of the session changes unless the whole file is valid, its random stream included.
+        let savedRandom = s.rng
         do throws(ModelFileError) {
-            let file = try SafetensorsModel(bytes: [UInt8](data))
+            let file = try SafetensorsModel(bytes: bytes)
             let name = file.metadata["model"].flatMap { Parser.isIdentifier($0) ? $0 : nil } ?? "loaded"
             // The file holds the weights; what it does not (dropout masks) follows the session's seed.
             var rng = SeededRandom(seed: s.nextSeed())
             m = ModelState(name: name)
             m.network = try file.network(named: name, rng: &rng)
-            if let lossName = file.metadata["loss"], let loss = LossFunction(rawValue: lossName) {
+            if let loss = file.loss {
                 m.loss = loss
                 m.lossChosen = true
             }
-            m.regularization = file.metadata["regularization"].flatMap(regularization(from:))
+            m.regularization = file.regularization
         } catch {
+            s.rng = savedRandom
             throw ScriptError("\(path): \(Diagnostic.describe(error))", at: location)
         }
         if s.models[m.name] == nil { s.modelOrder.append(m.name) }

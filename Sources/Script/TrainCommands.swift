@@ -27,7 +27,7 @@ enum TrainCommands {
     static let checkedSamples = Option<Int>("n", default: 8, range: 1...256, help: "samples in the batch checked")
     static let penaltyKind = Positional<String>("KIND", what: "a penalty", choices: ["none"] + Regularization.Kind.allCases.map(\.rawValue),
                                                 help: "l1: λ Σ|w| (drives weights to exactly 0), l2: λ Σ w²/2 (shrinks them), none")
-    static let penaltyRate = Option<Double>("rate", default: 0.001, range: 0...10,
+    static let penaltyRate = Option<Double>("rate", default: 0.001, range: Regularization.rates,
                                             help: "λ, the Playground's regularization rate (0.001 to 10 there)")
 
     static let specs: [CommandSpec] = [

@@ -585,7 +585,7 @@ final class ErrorCatalogueTests: XCTestCase {
                |          ^~~~~~~~~~~~~~~~~~~~~
             """)
         expect("load model /nonexistent/m.safetensors", """
-            t.nnl:1:12: error: /nonexistent/m.safetensors: no such file or not readable
+            t.nnl:1:12: error: /nonexistent/m.safetensors: no such file
              1 | load model /nonexistent/m.safetensors
                |            ^~~~~~~~~~~~~~~~~~~~~~~~~~
             """)
