@@ -91,7 +91,11 @@ let package = Package(
 
 // The libFuzzer target exists only when asked for (scripts/fuzz.sh sets NNLAB_FUZZ=1): it has no `main` of its
 // own, libFuzzer provides it under `swift build --sanitize fuzzer`, so a plain build must not try to link it.
+// One target per reader of untrusted input: the language, data files (IDX, gzip, CSV), model files, notebooks.
 if ProcessInfo.processInfo.environment["NNLAB_FUZZ"] != nil {
-    package.targets.append(.executableTarget(name: "nnlab-fuzz", dependencies: ["Script"], path: "Fuzz/nnlab-fuzz",
-                                             swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
+    for (name, dependencies) in [("nnlab-fuzz", ["Script"]), ("data-fuzz", ["Datasets"]),
+                                 ("model-fuzz", ["ModelFormat", "NeuralNet", "TensorCore"]), ("notebook-fuzz", ["Transcript"])] {
+        package.targets.append(.executableTarget(name: name, dependencies: dependencies.map { .target(name: $0) },
+                                                 path: "Fuzz/\(name)", swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
+    }
 }

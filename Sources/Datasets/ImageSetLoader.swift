@@ -102,31 +102,12 @@ public enum ImageSetLoader {
             let imagePath = paths[imageIndex], labelPath = paths[imageIndex + 1]
             let imageBytes = try Gzip.readFile(imagePath)
             let labelBytes = try Gzip.readFile(labelPath)
-            let imageHeader = try IDX.parseHeader(imageBytes, file: imagePath)
-            let labelHeader = try IDX.parseHeader(labelBytes, file: labelPath)
-            guard imageHeader.dims.count == 3 else {
-                throw DataError(file: imagePath, offset: 3,
-                                message: "expected 3 dimensions (images x rows x columns), found \(imageHeader.dims.count)")
-            }
-            guard labelHeader.dims.count == 1 else {
-                throw DataError(file: labelPath, offset: 3,
-                                message: "expected 1 dimension (labels), found \(labelHeader.dims.count)")
-            }
-            let count = imageHeader.dims[0]
-            let (rows, cols) = (imageHeader.dims[1], imageHeader.dims[2])
-            // Degenerate files are refused here, where the file can be named, rather than in every command.
-            guard count > 0 else {
-                throw DataError(file: imagePath, offset: 4, message: "holds no images (the header says 0)")
-            }
-            guard rows > 0 && cols > 0 else {
-                throw DataError(file: imagePath, offset: 8, message: "images of \(rows)x\(cols) pixels have no pixels")
-            }
-            guard labelHeader.dims[0] == count else {
-                throw DataError(file: labelPath, message: "has \(labelHeader.dims[0]) labels but "
-                    + "\((imagePath as NSString).lastPathComponent) has \(count) images")
-            }
-            if let train = halves.first, let trainShape = train.imageShape, trainShape != (rows, cols) {
-                throw DataError(file: imagePath, offset: 8, message: "test images are \(rows)x\(cols) pixels but the "
+            let images = try self.images(imageBytes, file: imagePath)
+            let count = images.count
+            let labels = try self.labels(labelBytes, count: count, classCount: classCount, file: labelPath,
+                                         imagesFile: (imagePath as NSString).lastPathComponent)
+            if let train = halves.first, let trainShape = train.imageShape, trainShape != (images.rows, images.cols) {
+                throw DataError(file: imagePath, offset: 8, message: "test images are \(images.rows)x\(images.cols) pixels but the "
                     + "training images are \(trainShape.rows)x\(trainShape.cols)")
             }
             for (bytes, path, file) in [(imageBytes, imagePath, imageFile), (labelBytes, labelPath, labelFile)] {
@@ -148,14 +129,41 @@ public enum ImageSetLoader {
                 }
                 reported.append((file.name, hash))
             }
-            let labels = try convertLabels(labelBytes, offset: labelHeader.dataOffset, count: count,
-                                           classCount: classCount, file: labelPath)
-            // Kept as bytes (47 MB for MNIST's training images instead of 188 MB of floats).
-            let pixels = Array(imageBytes[imageHeader.dataOffset..<(imageHeader.dataOffset + imageHeader.elementCount)])
-            halves.append(LabeledData(name: "\(set.rawValue)/\(split)", pixels: pixels, labels: labels, count: count,
-                                      featureCount: rows * cols, imageShape: (rows, cols), classNames: set.classNames))
+            halves.append(LabeledData(name: "\(set.rawValue)/\(split)", pixels: images.pixels, labels: labels, count: count,
+                                      featureCount: images.rows * images.cols, imageShape: (images.rows, images.cols),
+                                      classNames: set.classNames))
         }
         return LoadedImageSet(train: halves[0], test: halves[1], files: reported, source: source)
+    }
+
+    /// An IDX file of images as the loader accepts it: 3 dimensions, at least one image of at least one pixel.
+    /// Degenerate files are refused here, where the file can be named, rather than in every command. (Public for
+    /// the fuzz target, which feeds it arbitrary bytes.)
+    public static func images(_ content: [UInt8], file: String) throws -> (count: Int, rows: Int, cols: Int, pixels: [UInt8]) {
+        let header = try IDX.parseHeader(content, file: file)
+        guard header.dims.count == 3 else {
+            throw DataError(file: file, offset: 3, message: "expected 3 dimensions (images x rows x columns), found \(header.dims.count)")
+        }
+        let (count, rows, cols) = (header.dims[0], header.dims[1], header.dims[2])
+        guard count > 0 else { throw DataError(file: file, offset: 4, message: "holds no images (the header says 0)") }
+        guard rows > 0 && cols > 0 else {
+            throw DataError(file: file, offset: 8, message: "images of \(rows)x\(cols) pixels have no pixels")
+        }
+        // Kept as bytes (47 MB for MNIST's training images instead of 188 MB of floats).
+        return (count, rows, cols, Array(content[header.dataOffset..<(header.dataOffset + header.elementCount)]))
+    }
+
+    /// An IDX file of `count` labels, each below `classCount`. (Public for the fuzz target.)
+    public static func labels(_ content: [UInt8], count: Int, classCount: Int, file: String,
+                              imagesFile: String = "the images file") throws -> [Int32] {
+        let header = try IDX.parseHeader(content, file: file)
+        guard header.dims.count == 1 else {
+            throw DataError(file: file, offset: 3, message: "expected 1 dimension (labels), found \(header.dims.count)")
+        }
+        guard header.dims[0] == count else {
+            throw DataError(file: file, message: "has \(header.dims[0]) labels but \(imagesFile) has \(count) images")
+        }
+        return try convertLabels(content, offset: header.dataOffset, count: count, classCount: classCount, file: file)
     }
 
     static func convertLabels(_ bytes: [UInt8], offset: Int, count: Int, classCount: Int, file: String) throws -> [Int32] {
