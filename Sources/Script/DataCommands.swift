@@ -236,6 +236,7 @@ enum DataCommands {
             throw ScriptError(which == "val" ? "no validation set" : "no \(which) data loaded", at: inv.location,
                               hint: which == "val" ? "make one with 'split val=0.1'" : "load some first, e.g. 'load mnist'")
         }
+        try Interpreter.requireUsable(d, which == "val" ? "validation" : which == "train" ? "training" : which, inv)
         return d
     }
 
@@ -255,7 +256,7 @@ enum DataCommands {
         case "image", "pixels":
             let i = try imageIndex(inv, imageIndex, in: data)
             let pixels = data.matrix.row(i)
-            let label = data.classNames[Int(data.labels[i])]
+            let label = data.labelName(i)
             if inv.subcommand == "image" {
                 s.console.chart(Chart.image(pixels, width: shape.cols, height: shape.rows,
                                             caption: "#\(i): label \(label)", options: s.options))
@@ -269,9 +270,22 @@ enum DataCommands {
             var captions: [String] = []
             for i in 0..<count {
                 images.append(data.matrix.row(i))
-                captions.append("#\(i): \(data.classNames[Int(data.labels[i])])")
+                captions.append("#\(i): \(data.labelName(i))")
             }
             s.console.chart(Chart.imageGrid(images, width: shape.cols, height: shape.rows, captions: captions, options: s.options))
         }
     }
+}
+
+extension LabeledData {
+    /// How a sample's label is shown: its class name, or its target value for regression data.
+    func labelName(_ i: Int) -> String {
+        if let targets, i >= 0, i < targets.count { return Value.format(Double(targets[i])) }
+        guard i >= 0, i < labels.count else { return "?" }
+        return className(Int(labels[i]))
+    }
+
+    /// The name of class `c`, or its number when the list has no such class (a model's prediction on data with
+    /// fewer classes).
+    func className(_ c: Int) -> String { c >= 0 && c < classNames.count ? classNames[c] : "class \(c)" }
 }

@@ -54,11 +54,11 @@ enum EvalCommands {
             let label = Int(data.labels[i])
             if let shape = data.imageShape {
                 s.console.chart(Chart.image(Array(features), width: shape.cols, height: shape.rows,
-                                            caption: "#\(i): label \(data.classNames[label])", options: s.options))
+                                            caption: "#\(i): label \(data.className(label))", options: s.options))
             }
             s.console.chart(Chart.bars(labels: data.classNames, values: probabilities.map(Double.init),
                                        title: "P(class | image #\(i))", valueFormat: "%.3f", highlight: predicted, options: s.options))
-            s.console.line("predicted \(data.classNames[predicted]) (\(percent(Double(probabilities[predicted])))), true label \(data.classNames[label]): \(predicted == label ? "correct" : "wrong")")
+            s.console.line("predicted \(data.className(predicted)) (\(percent(Double(probabilities[predicted])))), true label \(data.className(label)): \(predicted == label ? "correct" : "wrong")")
         },
         CommandSpec("confusion", group: .evaluation, summary: "confusion matrix as a shaded grid, and the most confused pairs",
                     options: [set]) { s, inv throws(ScriptError) in
@@ -74,7 +74,7 @@ enum EvalCommands {
             for t in 0..<k { for p in 0..<k where t != p && matrix[t][p] > 0 { pairs.append((t, p, Int(matrix[t][p]))) } }
             pairs.sort { $0.2 != $1.2 ? $0.2 > $1.2 : ($0.0, $0.1) < ($1.0, $1.1) }
             if !pairs.isEmpty {
-                s.console.line("most confused: " + pairs.prefix(5).map { "\(data.classNames[$0.0]) as \(data.classNames[$0.1]) (\($0.2))" }.joined(separator: ", "))
+                s.console.line("most confused: " + pairs.prefix(5).map { "\(data.className($0.0)) as \(data.className($0.1)) (\($0.2))" }.joined(separator: ", "))
             }
         },
         CommandSpec("per_class", group: .evaluation, summary: "accuracy for each class, as bars", options: [set]) { s, inv throws(ScriptError) in
@@ -96,12 +96,12 @@ enum EvalCommands {
             let wrong = data.labels.indices.filter { e.predictions[$0] != data.labels[$0] }
             s.console.line("\(grouped(wrong.count)) of \(grouped(data.count)) misclassified; the first \(min(n, wrong.count)):")
             guard let shape = data.imageShape else {
-                for i in wrong.prefix(n) { s.console.line("  #\(i): true \(data.classNames[Int(data.labels[i])]), predicted \(data.classNames[Int(e.predictions[i])])") }
+                for i in wrong.prefix(n) { s.console.line("  #\(i): true \(data.labelName(i)), predicted \(data.className(Int(e.predictions[i])))") }
                 return
             }
             let shown = Array(wrong.prefix(n))
             s.console.chart(Chart.imageGrid(shown.map { data.matrix.row($0) }, width: shape.cols, height: shape.rows,
-                                            captions: shown.map { "#\($0) \(data.classNames[Int(data.labels[$0])])→\(data.classNames[Int(e.predictions[$0])])" },
+                                            captions: shown.map { "#\($0) \(data.labelName($0))→\(data.className(Int(e.predictions[$0])))" },
                                             options: s.options))
         },
         CommandSpec("distance", group: .evaluation,
@@ -127,8 +127,22 @@ enum EvalCommands {
         _ = try s.requireTrainingData(inv)
         let d = try DataCommands.dataset(s, inv, which)
         if needsClasses { try requireClasses(d, inv) }
-        if m.knn == nil { try TrainCommands.checkFits(m, d, inv) }
+        if let knn = m.knn { try checkFits(knn, m.name, d, inv) } else { try TrainCommands.checkFits(m, d, inv) }
         return (m, d)
+    }
+
+    /// A kNN model remembers the data it was made on: others must have as many features, and no fewer classes
+    /// (its predictions are classes of its own data).
+    static func checkFits(_ knn: KNearestNeighbours, _ name: String, _ d: LabeledData, _ inv: Invocation) throws(ScriptError) {
+        if knn.train.width != d.featureCount {
+            throw ScriptError("model '\(name)' was made on data with \(knn.train.width) features; these have \(d.featureCount)",
+                              at: inv.location, hint: "make it again on these data: knn")
+        }
+        if d.isRegression || knn.classCount > d.classNames.count {
+            throw ScriptError("model '\(name)' predicts \(knn.classCount) classes; these data have "
+                              + (d.isRegression ? "values, not classes" : "\(d.classNames.count)"),
+                              at: inv.location, hint: "make it again on these data: knn")
+        }
     }
 
     static func correct(_ e: Evaluation, _ d: LabeledData) -> Int { zip(e.predictions, d.labels).filter { $0 == $1 }.count }
@@ -147,7 +161,11 @@ enum EvalCommands {
     static func knn(_ s: Interpreter, _ inv: Invocation) throws(ScriptError) {
         let train = try s.requireTrainingData(inv)
         try requireClasses(train, inv)
-        guard let test = s.test else { throw ScriptError("no test set loaded", at: inv.location) }
+        guard s.test != nil else { throw ScriptError("no test set loaded", at: inv.location) }
+        let test = try DataCommands.dataset(s, inv, "test")
+        if test.featureCount != train.featureCount {
+            throw ScriptError("the test samples have \(test.featureCount) features, the training samples \(train.featureCount)", at: inv.location)
+        }
         let k = try inv.int(neighbours, within: 1...max(1, min(1000, train.count)))
         let kind = inv[distanceKind]
         let limit = try inv.int(testLimit, within: 1...max(1, test.count)) ?? test.count
@@ -184,13 +202,16 @@ enum EvalCommands {
         let kindName = inv[metric]
         let kind: KNearestNeighbours.Distance = kindName == "l2" ? .l2 : .l1
         if case .number = a.value {
-            guard let test = s.test ?? s.train else { throw ScriptError("no data loaded to take images from", at: a.location) }
+            // Test images, or the training images when there are no test samples.
+            let useTest = (s.test?.count ?? 0) > 0 || s.train == nil
+            guard let test = useTest ? s.test : s.train else { throw ScriptError("no data loaded to take images from", at: a.location) }
+            try Interpreter.requireUsable(test, useTest ? "test" : "training", inv)
             let i = try Invocation.int(a, what: "an image index", range: 0...max(0, test.count - 1))
             let j = try Invocation.int(b, what: "an image index", range: 0...max(0, test.count - 1))
             let x = DataCommands.rawPixels(s, test.row(i))
             let y = DataCommands.rawPixels(s, test.row(j))
             let d = NeuralNet.distance(x, y, kind)
-            s.console.line("\(kindName) distance between images #\(i) (\(test.classNames[Int(test.labels[i])])) and #\(j) (\(test.classNames[Int(test.labels[j])])) on 0-255 pixels: \(formatSignificant(d, 6))")
+            s.console.line("\(kindName) distance between images #\(i) (\(test.labelName(i))) and #\(j) (\(test.labelName(j))) on 0-255 pixels: \(formatSignificant(d, 6))")
             return
         }
         let ma = try matrix(a), mb = try matrix(b)

@@ -319,7 +319,33 @@ public final class Interpreter {
         guard let t = train else {
             throw ScriptError("no data loaded", at: inv.location, hint: "load some first, e.g. 'load mnist'")
         }
+        try Interpreter.requireUsable(t, "training", inv)
         return t
+    }
+
+    /// Degenerate data stop here, with words, before any command indexes them: a set without samples or
+    /// without features, images whose claimed size is not their number of values, labels beyond the classes.
+    static func requireUsable(_ d: LabeledData, _ which: String, _ inv: Invocation) throws(ScriptError) {
+        guard d.count > 0 else {
+            throw ScriptError("the \(which) set is empty: it has no samples", at: inv.location,
+                              hint: which == "validation" ? "make one with 'split val=0.1'" : "load a data set with samples")
+        }
+        guard d.featureCount > 0 else {
+            throw ScriptError("the \(which) samples have no features" + (d.imageShape.map { " (images of \($0.rows)x\($0.cols) pixels)" } ?? ""),
+                              at: inv.location)
+        }
+        guard d.matrix.count == d.count, d.matrix.width == d.featureCount, d.isRegression || d.labels.count == d.count,
+              (d.targets?.count ?? d.count) == d.count else {
+            throw ScriptError("the \(which) set is inconsistent: \(d.count) samples, \(d.matrix.count) rows of \(d.matrix.width) values, "
+                              + "\(d.labels.count) labels", at: inv.location)
+        }
+        if let shape = d.imageShape, shape.rows * shape.cols != d.featureCount {
+            throw ScriptError("the \(which) images claim \(shape.rows)x\(shape.cols) pixels but have \(d.featureCount) values each",
+                              at: inv.location)
+        }
+        if !d.isRegression, let bad = d.labels.first(where: { $0 < 0 || Int($0) >= d.classNames.count }) {
+            throw ScriptError("the \(which) set has label \(bad), beyond its \(d.classNames.count) classes", at: inv.location)
+        }
     }
 
     func addModel(named name: String) -> ModelState {

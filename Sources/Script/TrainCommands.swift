@@ -112,7 +112,10 @@ enum TrainCommands {
     /// with mse: a model whose loss was never chosen switches to mse here, as the Playground's regression does).
     static func checkFits(_ m: ModelState, _ data: LabeledData, _ inv: Invocation) throws(ScriptError) {
         if m.knn != nil {
-            throw ScriptError("model '\(m.name)' is a k-nearest-neighbour classifier: it has nothing to train", at: inv.location)
+            throw ScriptError(inv.name == "train" || inv.name == "gradcheck"
+                              ? "model '\(m.name)' is a k-nearest-neighbour classifier: it has nothing to train"
+                              : "model '\(m.name)' is a k-nearest-neighbour classifier, not a network: '\(inv.name)' needs a network",
+                              at: inv.location, hint: "switch to a network with 'use NAME', or build one with 'mlp'")
         }
         switch m.network.check(inputWidth: data.featureCount) {
         case .failure(let e):
