@@ -17,17 +17,21 @@ import Basics
 public enum CSV {
     /// Reads a labelled CSV file. `labelColumn` is a 0-based column number (negative counts from the
     /// end: "-1" is the last column) or a header name. `name` defaults to the file name.
-    public static func readLabeled(_ path: String, labelColumn: String = "0", name: String? = nil) throws -> LabeledData {
-        let bytes = try Gzip.readFile(path)
+    /// `memoryLimit` bounds the file's bytes and the values it holds together (the session's memory budget).
+    public static func readLabeled(_ path: String, labelColumn: String = "0", name: String? = nil,
+                                   memoryLimit: Int = Int.max) throws -> LabeledData {
+        let bytes = try Gzip.readFile(path, limit: memoryLimit)
         let defaultName = (path as NSString).lastPathComponent
-        return try parseLabeled(bytes, file: path, labelColumn: labelColumn, name: name ?? defaultName)
+        return try parseLabeled(bytes, file: path, labelColumn: labelColumn, name: name ?? defaultName,
+                                memoryLimit: memoryLimit)
     }
 
     /// Parses CSV content; `file` names it in errors.
     public static func parseLabeled(_ bytes: [UInt8], file: String, labelColumn: String = "0",
-                                    name: String) throws -> LabeledData {
+                                    name: String, memoryLimit: Int = Int.max) throws -> LabeledData {
         if bytes.isEmpty { throw DataError(file: file, message: "file is empty") }
         var parser = Parser(base: bytes, file: file)
+        parser.memoryLimit = memoryLimit
         return try parser.parse(labelColumn: labelColumn, name: name)
     }
 
@@ -41,6 +45,7 @@ private struct Parser {
     let end: Int
     let file: String
     var delimiter: UInt8 = UInt8(ascii: ",")
+    var memoryLimit = Int.max
 
     init(base: [UInt8], file: String) {
         self.base = base
@@ -142,6 +147,10 @@ private struct Parser {
         let (capacity, overflow) = estimatedRows.multipliedReportingOverflow(by: featureCount)
         if overflow {
             throw DataError(file: file, message: "too many values to hold in memory")
+        }
+        // The values as floats, beside the file's bytes, before anything is allocated.
+        if capacity > (memoryLimit - end) / 4 {
+            throw DataError.memory(file, "its \(estimatedRows) rows of \(featureCount) values", needed: end + capacity * 4, limit: memoryLimit)
         }
 
         var rawLabels: [RawLabel] = []

@@ -17,6 +17,8 @@ public struct DataError: Error, CustomStringConvertible, Equatable, Sendable {
     /// 1-based column (field) number, for text formats.
     public var column: Int?
     public var message: String
+    /// Set when the file would take more memory than the session's budget leaves (the caller says how to raise it).
+    public var memory: MemoryBudgetExceeded?
 
     public init(file: String, offset: Int? = nil, line: Int? = nil, column: Int? = nil, message: String) {
         self.file = file
@@ -41,6 +43,15 @@ public struct DataError: Error, CustomStringConvertible, Equatable, Sendable {
             text = "\(file): "
         }
         return text + message
+    }
+
+    /// `what` in `file` needs more memory than `limit` (what the budget leaves for it) allows.
+    static func memory(_ file: String, _ what: String, needed: Int, limit: Int) -> DataError {
+        let exceeded = MemoryBudgetExceeded(what: what, needed: needed, inUse: 0, limit: limit)
+        var error = DataError(file: file, message: "\(what) needs \(MemoryBudget.format(needed)), more than the "
+                              + "\(MemoryBudget.format(limit)) the memory budget leaves")
+        error.memory = exceeded
+        return error
     }
 
     static func noSuchFile(_ path: String) -> DataError {

@@ -25,14 +25,16 @@ public enum ImageSetLoader {
     }
 
     /// Finds, fetches, verifies and caches; `log` receives progress lines ("fetching MNIST from ...").
-    public static func load(_ set: ImageSet, dataDirectory: String? = nil,
+    public static func load(_ set: ImageSet, dataDirectory: String? = nil, memoryLimit: Int = Int.max,
                             log: (String) -> Void = { _ in }) throws -> LoadedImageSet {
-        try load(set, dataDirectory: dataDirectory, allowDownload: true, log: log)
+        try load(set, dataDirectory: dataDirectory, allowDownload: true, memoryLimit: memoryLimit, log: log)
     }
 
     /// As `load(_:dataDirectory:log:)`; with `allowDownload: false` missing data is an error instead
     /// of a fetch (tests, offline use).
-    public static func load(_ set: ImageSet, dataDirectory: String?, allowDownload: Bool,
+    /// `memoryLimit` bounds what loading holds at once (the session's memory budget): an error, with the sizes,
+    /// before a file that would not fit is read.
+    public static func load(_ set: ImageSet, dataDirectory: String?, allowDownload: Bool, memoryLimit: Int = Int.max,
                             log: (String) -> Void = { _ in }) throws -> LoadedImageSet {
         let requested = dataDirectory.flatMap { $0.isEmpty ? nil : $0 }  // "" means the default too
         let root = expandTilde(requested ?? defaultDataDirectory)
@@ -40,7 +42,7 @@ public enum ImageSetLoader {
 
         let located = locateIDXFiles(set, in: directory)
         if located.count == set.files.count {
-            return try loadIDX(set, paths: located, directory: directory, source: "cache \(abbreviate(directory))")
+            return try loadIDX(set, paths: located, directory: directory, source: "cache \(abbreviate(directory))", memoryLimit: memoryLimit)
         }
         if let (trainCSV, testCSV) = locateCSVFiles(set, in: directory) {
             log("converting \(abbreviate(trainCSV)) and \(abbreviate(testCSV)) to IDX files (once) ...")
@@ -48,7 +50,7 @@ public enum ImageSetLoader {
             try verify(set, contents: contents, names: [trainCSV, trainCSV, testCSV, testCSV])
             try install(set, contents: contents, compressed: nil, into: directory, log: log)
             return try loadIDX(set, paths: locateIDXFiles(set, in: directory), directory: directory,
-                               source: "\(abbreviate(trainCSV)), converted to IDX in \(abbreviate(directory))")
+                               source: "\(abbreviate(trainCSV)), converted to IDX in \(abbreviate(directory))", memoryLimit: memoryLimit)
         }
         let missing = set.files.map(\.name).filter { name in !located.contains { ($0 as NSString).lastPathComponent.hasPrefix(name) } }
         guard allowDownload else {
@@ -60,7 +62,7 @@ public enum ImageSetLoader {
             log("\(set.displayName) in \(abbreviate(directory)) is incomplete (missing \(missing.joined(separator: ", "))); fetching it again")
         }
         let source = try Fetcher.fetch(set, into: directory, log: log)
-        return try loadIDX(set, paths: locateIDXFiles(set, in: directory), directory: directory, source: source)
+        return try loadIDX(set, paths: locateIDXFiles(set, in: directory), directory: directory, source: source, memoryLimit: memoryLimit)
     }
 
     // MARK: Finding files
@@ -88,7 +90,8 @@ public enum ImageSetLoader {
 
     // MARK: Loading IDX
 
-    static func loadIDX(_ set: ImageSet, paths: [String], directory: String, source: String) throws -> LoadedImageSet {
+    static func loadIDX(_ set: ImageSet, paths: [String], directory: String, source: String,
+                        memoryLimit: Int = Int.max) throws -> LoadedImageSet {
         guard paths.count == 4 else {
             throw DataError(file: directory, message: "\(set.displayName) files are missing in \(directory)")
         }
@@ -97,11 +100,17 @@ public enum ImageSetLoader {
         let classCount = set.classNames.count
         var halves: [LabeledData] = []
         var reported: [(name: String, sha256: String)] = []
+        var held = 0
         for (split, imageIndex) in [("train", 0), ("test", 2)] {
             let imageFile = set.files[imageIndex], labelFile = set.files[imageIndex + 1]
             let imagePath = paths[imageIndex], labelPath = paths[imageIndex + 1]
-            let imageBytes = try Gzip.readFile(imagePath)
-            let labelBytes = try Gzip.readFile(labelPath)
+            // What loading holds: the files' contents, and the images' pixels kept (a copy of the content's).
+            let imageBytes = try Gzip.readFile(imagePath, limit: max(0, memoryLimit - held) / 2)
+            let labelBytes = try Gzip.readFile(labelPath, limit: max(0, memoryLimit - held - 2 * imageBytes.count))
+            held += 2 * imageBytes.count + labelBytes.count * 5
+            if held > memoryLimit {
+                throw DataError.memory(imagePath, "\(set.displayName) (\(split))", needed: held, limit: memoryLimit)
+            }
             let images = try self.images(imageBytes, file: imagePath)
             let count = images.count
             let labels = try self.labels(labelBytes, count: count, classCount: classCount, file: labelPath,

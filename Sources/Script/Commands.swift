@@ -22,6 +22,8 @@ enum GeneralCommands {
     static let width = Option<Int?>("width", range: 30...400, help: "chart width in characters; default: the terminal's")
     static let ascii = Option<Bool?>("ascii", help: "draw charts with ASCII characters only")
     static let timing = Option<Bool?>("timing", help: "show durations (off for reproducible transcripts)")
+    static let memory = Option<String?>("memory", valueName: "SIZE",
+                                        help: "the memory budget models, data sets and kNN may take, e.g. 4GB or 512MB; auto: 3/4 of the machine's")
 
     static let specs: [CommandSpec] = [
         CommandSpec("help", group: .general, summary: "list commands, or explain one", arguments: [topic]) { session, inv throws(ScriptError) in
@@ -46,13 +48,27 @@ enum GeneralCommands {
             // What the user typed may hold control characters (a raw ESC in a string): shown escaped, line breaks kept.
             session.console.line(SafeText.escaped(inv[values].map(\.value.description).joined(separator: " "), keepLineBreaks: true))
         },
-        CommandSpec("set", group: .general, summary: "chart width, ASCII-only charts, and whether durations are shown",
-                    options: [width, ascii, timing]) { session, inv throws(ScriptError) in
+        CommandSpec("set", group: .general, summary: "chart width, ASCII-only charts, whether durations are shown, the memory budget",
+                    options: [width, ascii, timing, memory]) { session, inv throws(ScriptError) in
+            if let text = inv[memory] {
+                guard let bytes = text == "auto" ? MemoryBudget.machineDefault : MemoryBudget.parse(text), bytes > 0 else {
+                    throw ScriptError("memory must be a size like 4GB, 512MB or 100000000 (bytes), or auto; found '\(text)'",
+                                      at: inv.valueLocation(of: memory))
+                }
+                let inUse = session.memoryInUse()
+                if bytes < inUse {
+                    throw ScriptError("the session already holds \(MemoryBudget.format(inUse)), more than \(MemoryBudget.format(bytes))",
+                                      at: inv.valueLocation(of: memory), hint: "load smaller data or replace models first")
+                }
+                session.memoryLimit = bytes
+            }
             if let w = inv[width] { session.widthOverride = w }
             if let a = inv[ascii] { session.asciiCharts = a }
             if let t = inv[timing] { session.showTiming = t }
             if inv.options.isEmpty {
-                session.console.line("width=\(session.options.width) ascii=\(session.asciiCharts) timing=\(session.showTiming)")
+                session.console.line("width=\(session.options.width) ascii=\(session.asciiCharts) timing=\(session.showTiming) "
+                                     + "memory=\(MemoryBudget.format(session.memoryLimit).replacingOccurrences(of: " ", with: "")) "
+                                     + "(\(MemoryBudget.format(session.memoryInUse())) in use)")
             }
         },
         CommandSpec("vars", group: .general, summary: "list variables defined with let") { session, _ throws(ScriptError) in

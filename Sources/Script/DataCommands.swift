@@ -56,6 +56,9 @@ enum DataCommands {
                 train = merge(train, v)
             }
             let fraction = inv[validation]
+            // The two parts are copies of the rows, beside the set they come from until it is replaced.
+            try s.requireMemory(train.matrix.storedBytes + train.count * 8, for: "splitting the \(grouped(train.count)) training samples",
+                                at: inv.location)
             var order = Array(0..<train.count)
             var rng = SeededRandom(seed: s.nextSeed())
             rng.shuffle(&order)
@@ -92,9 +95,11 @@ enum DataCommands {
             let set: ImageSet = inv.subcommand == "mnist" ? .mnist : .fashionMNIST
             let loaded: LoadedImageSet
             do {
-                loaded = try ImageSetLoader.load(set, log: { s.console.line($0) })
+                // The data loaded before are replaced: what they hold counts as free.
+                loaded = try ImageSetLoader.load(set, memoryLimit: s.memoryLeft(freeing: s.dataBytes()), log: { s.console.line($0) })
             } catch {
-                throw ScriptError("cannot load \(set.rawValue): \(error)", at: inv.subcommandLocation ?? inv.location)
+                throw ScriptError("cannot load \(set.rawValue): \(error)", at: inv.subcommandLocation ?? inv.location,
+                                  hint: (error as? DataError)?.memory != nil ? Interpreter.memoryHint : nil)
             }
             var train = loaded.train.subset(0..<min(inv[imageTrain], loaded.train.count))
             var test = loaded.test.subset(0..<min(inv[imageTest], loaded.test.count))
@@ -105,18 +110,23 @@ enum DataCommands {
             s.normalization = normalization
             s.recordChecksums(loaded.files)
             install(s, train: train, test: test, description: set.displayName)
-            s.console.line("loaded \(set.displayName): \(grouped(train.count)) training and \(grouped(test.count)) test images, 28x28, normalize=\(norm)")
+            let shape = train.imageShape.map { "\($0.rows)x\($0.cols)" } ?? "?"
+            s.console.line("loaded \(set.displayName): \(grouped(train.count)) training and \(grouped(test.count)) test images, \(shape), normalize=\(norm)")
         case "csv":
             let path = inv[csvPath]
             let label = inv[csvLabel]
             var train: LabeledData
-            do { train = try CSV.readLabeled(path, labelColumn: label) } catch {
-                throw ScriptError("\(error)", at: inv.location(of: csvPath))
+            let limit = s.memoryLeft(freeing: s.dataBytes())
+            do { train = try CSV.readLabeled(path, labelColumn: label, memoryLimit: limit) } catch {
+                throw ScriptError("\(error)", at: inv.location(of: csvPath),
+                                  hint: (error as? DataError)?.memory != nil ? Interpreter.memoryHint : nil)
             }
             var test: LabeledData?
             if let testPath = inv[csvTest] {
-                do { test = try CSV.readLabeled(testPath, labelColumn: label) } catch {
-                    throw ScriptError("\(error)", at: inv.valueLocation(of: csvTest))
+                let left = max(0, limit - train.matrix.heldBytes - train.labels.count * 4)
+                do { test = try CSV.readLabeled(testPath, labelColumn: label, memoryLimit: left) } catch {
+                    throw ScriptError("\(error)", at: inv.valueLocation(of: csvTest),
+                                      hint: (error as? DataError)?.memory != nil ? Interpreter.memoryHint : nil)
                 }
                 if let t = test, t.featureCount != train.featureCount {
                     throw ScriptError("test file has \(t.featureCount) features but the training file has \(train.featureCount)",

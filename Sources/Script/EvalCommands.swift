@@ -149,6 +149,8 @@ enum EvalCommands {
 
     static func evaluation(_ s: Interpreter, _ m: ModelState, _ data: LabeledData, _ inv: Invocation) throws(ScriptError) -> Evaluation {
         if let knn = m.knn {
+            try s.requireMemory(knnWorkingBytes(knn.train.matrix, data.matrix), for: "kNN distances of \(grouped(data.count)) samples to \(grouped(knn.train.count))",
+                                at: inv.location)
             guard let predictions = knn.predict(data.matrix, shouldStop: s.shouldStop) else {
                 throw ScriptError.interrupted
             }
@@ -169,6 +171,8 @@ enum EvalCommands {
         let k = try inv.int(neighbours, within: 1...max(1, min(1000, train.count)))
         let kind = inv[distanceKind]
         let limit = try inv.int(testLimit, within: 1...max(1, test.count)) ?? test.count
+        try s.requireMemory(knnWorkingBytes(train.matrix, test.matrix), for: "kNN distances of \(grouped(limit)) test samples to \(grouped(train.count))",
+                            at: inv.location)
         let model = KNearestNeighbours(k: k, distance: kind, train: TrainCommands.samples(train), classCount: train.classNames.count)
         let name = "knn"
         let m = s.addModel(named: name)
@@ -187,6 +191,16 @@ enum EvalCommands {
         if s.showTiming { line += " in \(fixed(Clock.now - start, 2)) s" }
         s.console.line(line)
         RunCommands.recordEvaluation(s, m, set: "test", accuracy: Double(right) / Double(limit), loss: nil)
+    }
+
+    /// What kNN allocates for `queries` against `train`: a block of distances (256 queries at a time against every
+    /// training sample), the Float copies of byte-stored sets, or the sparse form of the training images.
+    static func knnWorkingBytes(_ train: FeatureMatrix, _ queries: FeatureMatrix) -> Int {
+        let n = train.count, width = train.width
+        let block = 256 * n * 4
+        let trainCopy = train.isCompact ? n * width * 8 : 0
+        let queryCopy = queries.isCompact ? queries.count * queries.width * 4 : 0
+        return block + trainCopy + queryCopy + n * 8
     }
 
     /// The lecture's example: a 4x4 test image against a training image, L1 = 456.

@@ -1,3 +1,4 @@
+import Basics
 import TensorCore
 import NeuralNet
 import Datasets
@@ -77,7 +78,9 @@ public final class Interpreter {
         didSet { trainSparse = nil }
     }
     /// The training set in sparse form, built on the first `train` after the data change.
-    private var trainSparse: SparseRows??
+    private(set) var trainSparse: SparseRows??
+    /// The memory budget, in bytes (`set memory=`); models, data sets and kNN blocks are checked against it.
+    public var memoryLimit = MemoryBudget.machineDefault
     var test: LabeledData?
     var validation: LabeledData?
     var dataDescription: String?
@@ -314,6 +317,54 @@ public final class Interpreter {
         }
         return m
     }
+
+    // MARK: memory budget
+
+    /// Bytes a model's parameters take in training: weights, their gradients, and an optimizer's two moments.
+    static func modelBytes(parameters: Int) -> Int { parameters * 16 }
+
+    /// What the session holds (approximately, from the sizes it knows): its data sets, the sparse form of the
+    /// training set, its models, and the training data kNN models keep. Shared matrices count once.
+    func memoryInUse() -> Int {
+        var total = 0
+        var seen = Set<ObjectIdentifier>()
+        func add(_ matrix: FeatureMatrix) {
+            if seen.insert(ObjectIdentifier(matrix)).inserted { total += matrix.heldBytes }
+        }
+        for d in [train, test, validation].compactMap({ $0 }) {
+            add(d.matrix)
+            total += d.labels.count * 4 + (d.targets?.count ?? 0) * 4
+        }
+        if let sparse = trainSparse ?? nil { total += sparse.byteCount }
+        for m in models.values {
+            total += Interpreter.modelBytes(parameters: m.network.parameterCount)
+            if let knn = m.knn { add(knn.train.matrix) }
+        }
+        return total
+    }
+
+    /// Bytes the data sets hold (what loading new ones frees).
+    func dataBytes() -> Int {
+        var total = 0
+        var seen = Set<ObjectIdentifier>()
+        for d in [train, test, validation].compactMap({ $0 }) where seen.insert(ObjectIdentifier(d.matrix)).inserted {
+            total += d.matrix.heldBytes + d.labels.count * 4
+        }
+        return total + ((trainSparse ?? nil)?.byteCount ?? 0)
+    }
+
+    /// What the budget leaves, counting `freeing` (what the new thing replaces) as free.
+    func memoryLeft(freeing: Int = 0) -> Int { max(0, memoryLimit - max(0, memoryInUse() - freeing)) }
+
+    /// Refuses, before allocating, what would take the session beyond its memory budget.
+    func requireMemory(_ bytes: Int, for what: String, at location: SourceLocation, freeing: Int = 0) throws(ScriptError) {
+        let inUse = max(0, memoryInUse() - freeing)
+        guard bytes > memoryLimit - inUse else { return }
+        throw ScriptError(MemoryBudgetExceeded(what: what, needed: bytes, inUse: inUse, limit: memoryLimit).description,
+                          at: location, hint: Interpreter.memoryHint)
+    }
+
+    static let memoryHint = "free memory by replacing models (a name used again frees the old model), or raise the budget: set memory=8GB"
 
     func requireTrainingData(_ inv: Invocation) throws(ScriptError) -> LabeledData {
         guard let t = train else {

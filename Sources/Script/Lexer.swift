@@ -46,6 +46,8 @@ public struct Lexer {
         return c
     }
 
+    static let sizeUnits: Set<String> = ["b", "k", "kb", "kib", "m", "mb", "mib", "g", "gb", "gib", "t", "tb", "tib"]
+
     /// "\r\n" is one Character in Swift: a script saved on Windows must not read as one long line.
     static func isNewline(_ c: Character) -> Bool { c == "\n" || c == "\r\n" }
 
@@ -113,6 +115,9 @@ public struct Lexer {
         if let n = peek(), n.isLetter {
             var rest = text
             while let m = peek(), Lexer.isWordChar(m) { rest.append(advance()) }
+            // A size with its unit (`set memory=2GB`) is a word, read by what takes sizes.
+            let unit = rest.dropFirst(text.count).lowercased()
+            if Lexer.sizeUnits.contains(unit) && !text.contains("e") { return .word(rest) }
             throw ScriptError("malformed number '\(rest)'", at: SourceLocation(line: start.line, column: start.column, length: rest.count))
         }
         guard let value = Double(text) else {

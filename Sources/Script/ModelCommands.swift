@@ -91,6 +91,9 @@ enum ModelCommands {
             try EvalCommands.requireClasses(data, inv)
             let lossName = inv[classifierLoss]
             let recipe = try checked(LayerCatalog.linearClassifier.recipe(sizes: [data.featureCount, data.classNames.count]), at: inv.location)
+            try s.requireMemory(Interpreter.modelBytes(parameters: recipe.parameterCount),
+                                for: "a linear classifier of \(grouped(recipe.parameterCount)) parameters", at: inv.location,
+                                freeing: s.models["linear"].map { Interpreter.modelBytes(parameters: $0.network.parameterCount) } ?? 0)
             let m = s.addModel(named: "linear")
             _ = m.network.append(recipe.makeLayer(rng: &s.rng))
             m.loss = lossName == "svm" ? .hinge : .crossEntropy
@@ -143,6 +146,8 @@ enum ModelCommands {
             throw ScriptError("a \(sizes.map(String.init).joined(separator: "x")) layer would make the model larger than \(grouped(LayerCatalog.maxParameters)) parameters",
                               at: inv.positional.last?.location ?? inv.location)
         }
+        try s.requireMemory(Interpreter.modelBytes(parameters: recipe.parameterCount),
+                            for: "a layer of \(grouped(recipe.parameterCount)) parameters", at: inv.positional.last?.location ?? inv.location)
         return recipe.makeLayer(rng: &s.rng)
     }
 
@@ -172,6 +177,10 @@ enum ModelCommands {
         if total > LayerCatalog.maxParameters {
             throw ScriptError("this network would have \(grouped(total)) parameters, more than \(grouped(LayerCatalog.maxParameters))", at: inv.location)
         }
+        // Checked before anything is allocated; the model of the same name, which this one replaces, is freed.
+        let replaced = s.models[inv[mlpName] ?? s.current?.name ?? "mlp"].map { Interpreter.modelBytes(parameters: $0.network.parameterCount) } ?? 0
+        try s.requireMemory(Interpreter.modelBytes(parameters: total), for: "a network of \(grouped(total)) parameters", at: inv.location,
+                            freeing: replaced)
         let actName = inv[act]
         guard let activation = LayerCatalog.activation(named: actName) else { throw ScriptError("unknown activation '\(actName)'", at: inv.location) }
         // alpha belongs to the activation: its default is the activation's own (leaky_relu 0.1, elu 1).

@@ -37,10 +37,16 @@ enum PersistenceCommands {
     static func loadModel(_ s: Interpreter, path: String, at location: SourceLocation) throws(ScriptError) {
         let bytes: [UInt8]
         do throws(FileContents.ReadError) {
-            bytes = try FileContents.read(path)
+            bytes = try FileContents.read(path, limit: s.memoryLeft())
         } catch {
+            if case .tooLarge = error.kind {
+                throw ScriptError("\(path): the file is larger than the \(MemoryBudget.format(s.memoryLeft())) the memory budget leaves",
+                                  at: location, hint: Interpreter.memoryHint)
+            }
             throw ScriptError("\(path): \(error.reason)", at: location)
         }
+        // The model's parameters, in training, must fit in what is left beside the file's bytes.
+        let budgetParameters = max(0, s.memoryLeft() - bytes.count) / Interpreter.modelBytes(parameters: 1)
         let m: ModelState
         // Nothing of the session changes unless the whole file is valid, its random stream included.
         let savedRandom = s.rng
@@ -50,7 +56,7 @@ enum PersistenceCommands {
             // The file holds the weights; what it does not (dropout masks) follows the session's seed.
             var rng = SeededRandom(seed: s.nextSeed())
             m = ModelState(name: name)
-            m.network = try file.network(named: name, rng: &rng)
+            m.network = try file.network(named: name, rng: &rng, maxParameters: min(LayerCatalog.maxParameters, budgetParameters))
             if let loss = file.loss {
                 m.loss = loss
                 m.lossChosen = true
@@ -58,6 +64,11 @@ enum PersistenceCommands {
             m.regularization = file.regularization
         } catch {
             s.rng = savedRandom
+            if case .tooLarge(let i, let description, let limit) = error, limit < LayerCatalog.maxParameters {
+                throw ScriptError("\(path): layer \(i) ('\(description)') takes the model beyond the memory budget "
+                                  + "(\(MemoryBudget.format(s.memoryLimit)), \(MemoryBudget.format(s.memoryInUse())) in use)",
+                                  at: location, hint: Interpreter.memoryHint)
+            }
             throw ScriptError("\(path): \(Diagnostic.describe(error))", at: location)
         }
         if s.models[m.name] == nil { s.modelOrder.append(m.name) }

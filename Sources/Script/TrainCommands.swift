@@ -164,6 +164,11 @@ enum TrainCommands {
             throw ScriptError("every= sets the live view's pace: it needs live=true", at: inv.location(of: every))
         }
         let label = inv[runLabel]
+        // The first training on these data builds their sparse form (or a Float copy of byte-stored images).
+        if s.trainSparse == nil {
+            try s.requireMemory(data.count * data.featureCount * 4, for: "training on \(grouped(data.count)) samples of \(data.featureCount) values",
+                                at: inv.location)
+        }
         let trainer = m.trainerForCurrentSetup()
         let liveView = inv[live] ? LiveView(s, model: m, train: data, epochs: config.epochs, every: inv[every]) : nil
         // While frames are drawn, the epoch lines wait: they are printed when the frames go.

@@ -42,6 +42,9 @@ public final class FeatureMatrix: @unchecked Sendable {
         }
     }
 
+    /// Bytes the matrix holds: its values, and the Float copy of byte storage once built (for memory budgets).
+    public var heldBytes: Int { storedBytes + (materialized?.count ?? 0) * 4 }
+
     /// All values, row after row, as one Float array (built once for byte storage, then kept).
     public var floats: [Float] {
         switch storage {
