@@ -18,7 +18,9 @@ import Darwin
 ///
 /// Hand-over must cost far less than a job (tens of microseconds), so both sides spin: the helper polls for
 /// work for a while after each job (with the CPU's pause hint) before it sleeps on a semaphore, and `wait`
-/// spins until the job is done. Between trainings the helper sleeps and costs nothing.
+/// spins until the job is done. Between trainings the helper sleeps and costs nothing. A wait that outlasts a
+/// job by far means the other thread is not running (the machine's cores are busy with other work): `wait`
+/// then yields its core at each poll instead of spinning on it.
 public final class Helper: @unchecked Sendable {
     /// The process's helper, or nil with fewer than two CPUs, or when NNLAB_THREADS=1 asks for one thread.
     public static let shared: Helper? = {
@@ -75,7 +77,8 @@ public final class Helper: @unchecked Sendable {
     @discardableResult
     public func start(_ work: @escaping (Int) -> Void, _ argument: Int) -> Int {
         let ticket = posted.load(ordering: .relaxed) + 1
-        while ticket - finished.load(ordering: .acquiring) > capacity { CPU.spinPause() }
+        var polls = 0
+        while ticket - finished.load(ordering: .acquiring) > capacity { Helper.pause(&polls) }
         let slot = slots[(ticket - 1) % capacity]
         slot.work = work
         slot.argument = argument
@@ -89,7 +92,15 @@ public final class Helper: @unchecked Sendable {
 
     /// Returns when job number `ticket` (and those before it) is done.
     public func wait(for ticket: Int) {
-        while finished.load(ordering: .acquiring) < ticket { CPU.spinPause() }
+        var polls = 0
+        while finished.load(ordering: .acquiring) < ticket { Helper.pause(&polls) }
+    }
+
+    /// One poll of a wait: the CPU's pause hint for the first few thousand (a few hundred microseconds, several
+    /// jobs' worth), then the rest of this thread's time slice to whatever else wants the core.
+    private static func pause(_ polls: inout Int) {
+        polls += 1
+        if polls < 4096 { CPU.spinPause() } else { sched_yield() }
     }
 
     private func loop() {
