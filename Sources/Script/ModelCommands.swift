@@ -120,11 +120,16 @@ enum ModelCommands {
 
     /// The settings written for a layer of the table, as the table's recipe takes them.
     static func settings(_ inv: Invocation, of options: [OptionSpec]) -> [(name: String, value: LayerSettingValue)] {
-        options.compactMap { o in
-            guard let c = inv.checked(o.name) else { return nil }
-            if let t = c.text { return (o.name, .word(t)) }
-            return c.number.map { (o.name, .number($0)) }
+        var settings: [(name: String, value: LayerSettingValue)] = []
+        for o in options {
+            guard let c = inv.checked(o.name) else { continue }
+            if let t = c.text {
+                settings.append((o.name, .word(t)))
+            } else if let n = c.number {
+                settings.append((o.name, .number(n)))
+            }
         }
+        return settings
     }
 
     /// A recipe, or the error in the language's words (the declarations have already checked what is typed, so
