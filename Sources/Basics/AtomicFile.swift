@@ -58,6 +58,23 @@ public enum AtomicFile {
         }
     }
 
+    /// Creates `path` and the folders above it that are missing (mkdir -p), with errors in the operating system's
+    /// words (Foundation's would say "NSCocoaErrorDomain error 512").
+    public static func createDirectories(_ path: String) throws(WriteError) {
+        if isDirectory(path) { return }
+        var prefix = path.hasPrefix("/") ? "/" : ""
+        for component in path.split(separator: "/") {
+            prefix += (prefix.isEmpty || prefix.hasSuffix("/") ? "" : "/") + component
+            if isDirectory(prefix) { continue }
+            if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
+                throw WriteError(path: path, reason: "cannot create the folder \(prefix): \(SystemError.last)")
+            }
+            if !isDirectory(prefix) {
+                throw WriteError(path: path, reason: "cannot create the folder \(path): \(prefix) is a file, not a folder")
+            }
+        }
+    }
+
     /// Why a file could not be created in `directory`, before anything is written; nil when it can.
     /// (`--transcript` checks this before a script runs, so a typo in the path does not cost the run.)
     public static func directoryProblem(_ directory: String) -> String? {

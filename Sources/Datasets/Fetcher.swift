@@ -146,7 +146,7 @@ enum Fetcher {
         do {
             try process.run()
         } catch {
-            throw DataError(file: tool, message: "cannot run \(tool): \(error.localizedDescription)")
+            throw DataError(file: tool, message: "cannot run \(tool): /usr/bin/env could not be started")
         }
         let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()

@@ -53,20 +53,12 @@ enum FileIO {
         return "\(info.st_size):\(info.st_ino):\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec):\(info.st_ctim.tv_sec).\(info.st_ctim.tv_nsec)"
     }
 
-    /// Creates `path` and any missing folders above it; errors in the operating system's words (Foundation's
-    /// would say "NSCocoaErrorDomain error 512").
+    /// Creates `path` and any missing folders above it (through Basics' one way), as a DataError.
     static func makeDirectory(_ path: String) throws {
-        if isDirectory(path) { return }
-        var prefix = path.hasPrefix("/") ? "/" : ""
-        for component in path.split(separator: "/") {
-            prefix += (prefix.isEmpty || prefix.hasSuffix("/") ? "" : "/") + component
-            if isDirectory(prefix) { continue }
-            if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
-                throw DataError(file: path, message: "cannot create the folder \(prefix): \(errnoText(errno))")
-            }
-            if !isDirectory(prefix) {
-                throw DataError(file: path, message: "cannot create the folder \(path): \(prefix) is a file, not a folder")
-            }
+        do throws(AtomicFile.WriteError) {
+            try AtomicFile.createDirectories(path)
+        } catch {
+            throw DataError(file: path, message: error.reason)
         }
     }
 

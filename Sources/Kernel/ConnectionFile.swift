@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 import Transcript
 
@@ -20,12 +21,15 @@ public struct ConnectionInfo: Equatable, Sendable {
     }
 
     public static func read(_ path: String) throws(Failure) -> ConnectionInfo {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw Failure(description: "cannot read connection file '\(path)': no such file or not readable")
+        let data: [UInt8]
+        do throws(FileContents.ReadError) {
+            data = try FileContents.read(path, limit: 1 << 20)
+        } catch {
+            if case .tooLarge = error.kind { throw Failure(description: "connection file '\(path)' is too large for one") }
+            throw Failure(description: "cannot read connection file '\(path)': \(error.reason)")
         }
-        guard data.count <= 1 << 20 else { throw Failure(description: "connection file '\(path)' is too large for one") }
         let json: JSONValue
-        do { json = try JSONValue.parse([UInt8](data)) } catch {
+        do { json = try JSONValue.parse(data) } catch {
             throw Failure(description: "connection file '\(path)' is not JSON: \(error)")
         }
         return try ConnectionInfo(json, file: path)

@@ -55,10 +55,10 @@ public enum KernelSpec {
     /// Writes the kernelspec; returns the directory written.
     public static func install(_ location: Location, executable: String = currentExecutable()) throws(Failure) -> String {
         let directory = directory(location)
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        do throws(AtomicFile.WriteError) {
+            try AtomicFile.createDirectories(directory)
         } catch {
-            throw Failure(description: "cannot create \(directory): \(error.localizedDescription)")
+            throw Failure(description: error.reason)
         }
         let files: [(String, [UInt8])] = [
             ("kernel.json", Array(kernelJSON(executable: executable).utf8)),

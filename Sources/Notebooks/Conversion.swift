@@ -15,11 +15,10 @@ public enum Conversion {
         let from = fileExtension(input), to = fileExtension(output)
         switch (from, to) {
         case ("nnl", "ipynb"):
-            guard let data = FileManager.default.contents(atPath: input) else {
-                throw Failure(description: "nnlab: error: cannot read script '\(input)': no such file or not readable\n")
-            }
-            guard let text = String(validating: [UInt8](data), as: UTF8.self) else {
-                throw Failure(description: "nnlab: error: \(input) is not UTF-8 text\n")
+            let text: String
+            switch Interpreter.readScript(input) {
+            case .success(let source): text = source
+            case .failure(let error): throw Failure(description: error.description)
             }
             let cells = CellSplitter.split(text.replacingOccurrences(of: "\r\n", with: "\n")).map { cell in
                 TranscriptCell(kind: cell.kind == .code ? .code : .markdown, title: cell.title, source: cell.source)

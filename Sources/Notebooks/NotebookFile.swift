@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 import Script
 import Transcript
@@ -13,21 +14,16 @@ public enum NotebookFile {
 
     /// Reads and parses `path`. A JSON error is located in the file and rendered like a script error.
     public static func read(_ path: String) throws(NotebookFileError) -> Notebook {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw NotebookFileError(description: "nnlab: error: cannot read notebook '\(path)': no such file\n")
+        let bytes: [UInt8]
+        do throws(FileContents.ReadError) {
+            bytes = try FileContents.read(path, limit: maxBytes)
+        } catch {
+            if case .tooLarge = error.kind {
+                throw NotebookFileError(description: "nnlab: error: notebook '\(SafeText.escaped(path))' is larger than \(maxBytes >> 20) MB, "
+                                        + "the most nnlab reads\n")
+            }
+            throw NotebookFileError(description: "nnlab: error: cannot read notebook '\(SafeText.escaped(path))': \(error.reason)\n")
         }
-        if isDirectory.boolValue {
-            throw NotebookFileError(description: "nnlab: error: cannot read notebook '\(path)': it is a directory\n")
-        }
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-        if size > maxBytes {
-            throw NotebookFileError(description: "nnlab: error: notebook '\(path)' is \(size >> 20) MB; nnlab reads notebooks up to \(maxBytes >> 20) MB\n")
-        }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw NotebookFileError(description: "nnlab: error: cannot read notebook '\(path)': not readable\n")
-        }
-        let bytes = [UInt8](data)
         do {
             return try NotebookReader.parse(bytes)
         } catch {

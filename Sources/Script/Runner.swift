@@ -27,11 +27,34 @@ final class Recording {
     }
 }
 
+/// Why a script file could not be read, rendered as nnlab prints it.
+public struct ScriptFileError: Error, Sendable, CustomStringConvertible {
+    public let description: String
+}
+
 public enum InteractiveStatus: Sendable { case complete, needsMoreInput }
 
 extension Interpreter {
     /// Scripts are text a person wrote; anything larger is a mistake (a data file given to `run`).
     static let maximumScriptBytes = 16 << 20
+
+    /// The text of the script at `path`, or the error to print, rendered: a folder, a missing or unreadable file, or
+    /// the line and column of its first byte that is not UTF-8. (`nnlab run` and `nnlab convert` read scripts so.)
+    public static func readScript(_ path: String) -> Result<String, ScriptFileError> {
+        let bytes: [UInt8]
+        do throws(FileContents.ReadError) {
+            bytes = try FileContents.read(path, limit: maximumScriptBytes)
+        } catch {
+            let reason = error.kind == .isDirectory ? "it is a directory, not a script file" : error.reason
+            return .failure(ScriptFileError(description: "nnlab: error: cannot read script '\(SafeText.escaped(path))': \(reason)\n"))
+        }
+        switch decodeUTF8(bytes) {
+        case .success(let text): return .success(text)
+        case .failure(let error):
+            let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+            return .failure(ScriptFileError(description: Diagnostic.render(error, file: path, sourceLines: lines)))
+        }
+    }
 
     /// The text of a script, or where its first byte that is not UTF-8 sits (line, and column in characters
     /// of the line as far as it decodes), as an error rendered like any other.
@@ -71,21 +94,11 @@ extension Interpreter {
     /// Runs a script file. Returns the process exit code: 0, 1 for an error, 130 when interrupted.
     public func runScript(path: String, options: RunOptions) -> Int32 {
         showTiming = options.timing
-        let bytes: [UInt8]
-        do {
-            bytes = try FileContents.read(path, limit: Interpreter.maximumScriptBytes)
-        } catch {
-            let reason = error.kind == .isDirectory ? "it is a directory, not a script file" : error.reason
-            console.error("nnlab: error: cannot read script '\(path)': \(reason)\n")
-            return 1
-        }
         let source: String
-        switch Interpreter.decodeUTF8(bytes) {
+        switch Interpreter.readScript(path) {
         case .success(let text): source = text
         case .failure(let error):
-            let lossy = String(decoding: bytes, as: UTF8.self)
-            let lines = lossy.split(separator: "\n", omittingEmptySubsequences: false)
-            console.error(Diagnostic.render(error, file: path, sourceLines: lines))
+            console.error(error.description)
             return 1
         }
         if let t = options.transcriptPath, TranscriptFormat(path: t) == nil {
