@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Hashing
 
 /// The routes by which a missing image set gets into the cache, tried in order:
@@ -14,6 +17,7 @@ enum Fetcher {
     /// Fetches `set` into `directory`; returns a description of the route taken.
     static func fetch(_ set: ImageSet, into directory: String, log: (String) -> Void) throws -> String {
         try FileIO.makeDirectory(directory)
+        removeAbandonedScratch(in: directory)
         let shown = ImageSetLoader.abbreviate(directory)
         var failures: [String] = []
 
@@ -126,7 +130,21 @@ enum Fetcher {
         try ImageSetLoader.verify(set, contents: contents, names: names)
     }
 
-    /// A private directory inside the cache, so the final renames stay on one file system.
+    /// Scratch folders of fetches that were killed (their process is gone): never read, but megabytes each.
+    static func removeAbandonedScratch(in directory: String) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+        for name in names where name.hasPrefix(".fetch-") {
+            let parts = name.split(separator: "-")
+            guard parts.count == 3, let pid = Int32(parts[1]) else { continue }
+            // kill(pid, 0) fails with ESRCH when no such process exists.
+            if kill(pid, 0) != 0 && errno == ESRCH {
+                try? FileManager.default.removeItem(atPath: (directory as NSString).appendingPathComponent(name))
+            }
+        }
+    }
+
+    /// A private directory inside the cache, so the final renames stay on one file system. Downloads land there
+    /// under their own names; only verified contents reach the cache's canonical names, each written atomically.
     static func makeScratchDirectory(in directory: String) throws -> String {
         let path = (directory as NSString).appendingPathComponent(".fetch-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))")
         try FileIO.makeDirectory(path)

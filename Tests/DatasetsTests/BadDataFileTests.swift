@@ -161,3 +161,56 @@ final class BadDataFileTests: TemporaryDirectoryTestCase {
         }
     }
 }
+
+/// A fetch that fails or is cut short leaves nothing a later load trusts (issue 17, item 5): downloads land in
+/// a scratch folder under their own names and reach the cache's canonical names only after verification.
+final class FetchIntegrityTests: TemporaryDirectoryTestCase {
+    let names = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"]
+
+    /// A local "mirror" (curl reads file:// URLs) holding `contents` as the four .gz files.
+    func mirror(_ contents: [[UInt8]]) throws -> String {
+        let folder = path("mirror")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        for (name, bytes) in zip(names, contents) { try write("mirror/\(name).gz", bytes) }
+        return "file://" + folder + "/"
+    }
+
+    func assertNothingCached(_ cache: String, file: StaticString = #filePath, line: UInt = #line) {
+        let left = (try? FileManager.default.contentsOfDirectory(atPath: cache)) ?? []
+        XCTAssertEqual(left, [], "the failed fetch left files behind", file: file, line: line)
+        XCTAssertThrowsError(try ImageSetLoader.load(.mnist, dataDirectory: directory, allowDownload: false), file: file, line: line)
+    }
+
+    func testFailedOrWrongDownloadsLeaveNothingBehind() throws {
+        guard (try? Fetcher.runTool(["curl", "--version"])) != nil else { throw XCTSkip("curl is not installed") }
+        let cache = path("cache/mnist")
+        try FileManager.default.createDirectory(atPath: cache, withIntermediateDirectories: true)
+        let images = try Gzip.compress(IDX.encode(IDXArray(dims: [2, 2, 2], bytes: [UInt8](repeating: 7, count: 8))))
+        let labels = try Gzip.compress(IDX.encode(IDXArray(dims: [2], bytes: [1, 2])))
+        // A file missing on the mirror (curl fails after the first two downloads).
+        let missing = try mirror([images, labels])
+        XCTAssertThrowsError(try Fetcher.downloadFromMirror(.mnist, mirror: missing, into: cache, log: { _ in }))
+        assertNothingCached(cache)
+        // A download cut short: gzip data that ends early.
+        let cut = try mirror([images, labels, Array(images.prefix(images.count / 2)), labels])
+        XCTAssertThrowsError(try Fetcher.downloadFromMirror(.mnist, mirror: cut, into: cache, log: { _ in })) { error in
+            XCTAssertTrue("\(error)".contains("gzip data ends unexpectedly"), "\(error)")
+        }
+        assertNothingCached(cache)
+        // Whole files, but not the official ones (the counts and checksums are checked before anything is cached).
+        let wrong = try mirror([images, labels, images, labels])
+        XCTAssertThrowsError(try Fetcher.downloadFromMirror(.mnist, mirror: wrong, into: cache, log: { _ in })) { error in
+            XCTAssertTrue("\(error)".contains("expected 60000 items, found 2"), "\(error)")
+        }
+        assertNothingCached(cache)
+    }
+
+    /// Scratch folders of fetches whose process is gone (killed mid-way) are removed by the next fetch.
+    func testAbandonedScratchFoldersAreRemoved() throws {
+        let cache = path("cache/mnist")
+        try FileManager.default.createDirectory(atPath: cache + "/.fetch-999999999-12345", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: cache + "/.fetch-\(getpid())-1", withIntermediateDirectories: true)
+        Fetcher.removeAbandonedScratch(in: cache)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: cache), [".fetch-\(getpid())-1"], "a live fetch's folder stays")
+    }
+}
