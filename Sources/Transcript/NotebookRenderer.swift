@@ -1,5 +1,7 @@
 /// Renders a transcript as an nbformat 4.5 notebook: one cell per script cell, text outputs as stdout
-/// streams, errors as error outputs, run facts under `metadata.nnlab`.
+/// streams, figures as display_data (`image/svg+xml`, with the terminal chart as `text/plain`, so Jupyter
+/// shows the picture and text-only viewers the text), errors as error outputs, run facts under
+/// `metadata.nnlab`.
 enum NotebookRenderer {
     static func render(_ transcript: Transcript) -> String {
         var used = Set<String>()
@@ -77,13 +79,26 @@ enum NotebookRenderer {
 
     private static func outputs(of cell: TranscriptCell) -> [JSONValue] {
         var outputs: [JSONValue] = []
-        let text = TerminalText.clean(cell.output)
-        if !text.isEmpty {
-            outputs.append(.object([
-                "output_type": .string("stream"),
-                "name": .string("stdout"),
-                "text": .array(jupyterLines(text).map { .string($0) }),
-            ]))
+        for output in cell.mergedOutputs {
+            switch output {
+            case .text(let raw):
+                let text = TerminalText.clean(raw)
+                guard !text.isEmpty else { continue }
+                outputs.append(.object([
+                    "output_type": .string("stream"),
+                    "name": .string("stdout"),
+                    "text": .array(jupyterLines(text).map { .string($0) }),
+                ]))
+            case .figure(let figure):
+                outputs.append(.object([
+                    "output_type": .string("display_data"),
+                    "data": .object([
+                        "image/svg+xml": .array(jupyterLines(figure.svg).map { .string($0) }),
+                        "text/plain": .array(jupyterLines(TerminalText.clean(figure.text)).map { .string($0) }),
+                    ]),
+                    "metadata": .object([:]),
+                ]))
+            }
         }
         if let error = cell.error {
             // Jupyter shows only the traceback, so it carries everything the terminal showed.

@@ -74,14 +74,45 @@ public struct CellError: Sendable, Equatable {
     }
 }
 
-/// One cell of the script (Jupytext "percent" cells) with what it printed.
+/// A chart as every output format needs it: SVG for notebooks and HTML pages, the terminal chart as its
+/// text (for text viewers and `.txt` transcripts), and a caption (alt text). Jupyter's name for this is a
+/// display_data bundle: `image/svg+xml` plus `text/plain`.
+public struct Figure: Sendable, Equatable {
+    public var svg: String
+    /// The chart as a terminal shows it, without colour codes.
+    public var text: String
+    public var caption: String?
+
+    public init(svg: String, text: String, caption: String? = nil) {
+        self.svg = svg
+        self.text = text
+        self.caption = caption
+    }
+}
+
+/// One thing a cell showed, in order: printed text (tables, messages, progress lines' final state) or a figure.
+public enum CellOutput: Sendable, Equatable {
+    case text(String)
+    case figure(Figure)
+
+    /// What a terminal showed for it; a figure's text always ends with a newline.
+    public var terminalText: String {
+        switch self {
+        case .text(let text): return text
+        case .figure(let figure): return figure.text.hasSuffix("\n") ? figure.text : figure.text + "\n"
+        }
+    }
+}
+
+/// One cell of the script (Jupytext "percent" cells) with what it showed.
 public struct TranscriptCell: Sendable, Equatable {
     public var kind: CellKind
     /// From `# %% Title`.
     public var title: String?
     public var source: String
-    /// All text the cell printed, charts included; may contain ANSI and `\r` redraws (cleaned when rendered).
-    public var output: String
+    /// Text and figures in the order the cell produced them; text may contain ANSI and `\r` redraws (cleaned
+    /// when rendered).
+    public var outputs: [CellOutput]
     public var error: CellError?
     public var executionCount: Int?
     /// What a notebook this cell was read from stored beside the source, written back as it was: the cell id,
@@ -90,19 +121,42 @@ public struct TranscriptCell: Sendable, Equatable {
     public var metadata: [String: JSONValue] = [:]
     public var attachments: JSONValue?
 
-    public init(kind: CellKind, title: String? = nil, source: String, output: String = "",
+    public init(kind: CellKind, title: String? = nil, source: String, outputs: [CellOutput],
                 error: CellError? = nil, executionCount: Int? = nil) {
         self.kind = kind
         self.title = title
         self.source = source
-        self.output = output
+        self.outputs = outputs
         self.error = error
         self.executionCount = executionCount
+    }
+
+    /// A cell whose output is text only.
+    public init(kind: CellKind, title: String? = nil, source: String, output: String = "",
+                error: CellError? = nil, executionCount: Int? = nil) {
+        self.init(kind: kind, title: title, source: source, outputs: output.isEmpty ? [] : [.text(output)],
+                  error: error, executionCount: executionCount)
+    }
+
+    /// Everything the cell printed as the terminal showed it, figures as their text.
+    public var output: String { outputs.map(\.terminalText).joined() }
+
+    /// The outputs with neighbouring text joined into one piece (a notebook's stream, a fenced block).
+    var mergedOutputs: [CellOutput] {
+        var merged: [CellOutput] = []
+        for output in outputs {
+            if case .text(let text) = output, case .text(let previous)? = merged.last {
+                merged[merged.count - 1] = .text(previous + text)
+            } else {
+                merged.append(output)
+            }
+        }
+        return merged
     }
 }
 
 public enum TranscriptFormat: String, Sendable, CaseIterable {
-    case notebook = "ipynb", markdown = "md", text = "txt"
+    case notebook = "ipynb", html = "html", markdown = "md", text = "txt"
 
     /// The format named by the path's extension (case-insensitive); nil when it is none of ours.
     public init?(path: String) {
@@ -145,24 +199,56 @@ public struct Transcript: Sendable, Equatable {
         cells.append(cell)
     }
 
-    public func render(_ format: TranscriptFormat) -> String {
+    /// The transcript as text. Markdown refers to its figures as `figureFolder/figure-N.svg` (`figures()`
+    /// gives their contents); the other formats carry their figures themselves.
+    public func render(_ format: TranscriptFormat, figureFolder: String = "figures") -> String {
         switch format {
         case .notebook: return NotebookRenderer.render(self)
-        case .markdown: return MarkdownRenderer.render(self)
+        case .html: return HTMLRenderer.render(self)
+        case .markdown: return MarkdownRenderer.render(self, figureFolder: figureFolder)
         case .text: return PlainTextRenderer.render(self)
         }
     }
 
+    /// Every figure of the transcript in order, numbered from 1 as Markdown names them (`figure-N.svg`).
+    public func figures() -> [(number: Int, figure: Figure)] {
+        var result: [(number: Int, figure: Figure)] = []
+        for cell in cells where cell.kind == .code {
+            for case .figure(let figure) in cell.outputs { result.append((result.count + 1, figure)) }
+        }
+        return result
+    }
+
     /// Writes the transcript in the format named by the extension; the file appears whole or not at all.
+    /// A Markdown transcript's figures go into a folder beside it (`lab1.md` -> `lab1_files/figure-N.svg`),
+    /// written before the text that refers to them; figures left there by an earlier, longer run are removed.
     public func write(to path: String) throws {
         guard let format = TranscriptFormat(path: path) else {
             throw TranscriptError.unknownFormat(path: path)
         }
+        let folder = Transcript.figureFolder(for: path)
+        if format == .markdown {
+            try FigureFolder.write(figures(), into: Transcript.sibling(path, named: folder), for: path)
+        }
         do {
-            try AtomicFile.write(render(format), to: path)
+            try AtomicFile.write(render(format, figureFolder: folder), to: path)
         } catch {
             throw TranscriptError.writeFailed(path: path, reason: error.reason)
         }
+    }
+
+    /// The figure folder's name for a transcript file: its name without the extension, then "_files"
+    /// (as nbconvert names it).
+    static func figureFolder(for path: String) -> String {
+        let name = path.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? path
+        let stem = name.lastIndex(of: ".").map { String(name[..<$0]) } ?? name
+        return (stem.isEmpty ? "transcript" : stem) + "_files"
+    }
+
+    /// `name` in the directory that holds `path`.
+    static func sibling(_ path: String, named name: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return name }
+        return String(path[...slash]) + name
     }
 }
 

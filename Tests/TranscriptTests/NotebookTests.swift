@@ -120,3 +120,82 @@ final class NotebookTests: XCTestCase {
         return (process.terminationStatus, String(decoding: output, as: UTF8.self))
     }
 }
+
+/// Figures in every format: display_data in notebooks, inline SVG in HTML, image links in Markdown.
+final class FigureTranscriptTests: XCTestCase {
+    func testFiguresBecomeDisplayDataWithSVGAndText() throws {
+        let directory = try TranscriptFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("figures.ipynb").path
+        try TranscriptFixtures.withFigures().write(to: path)
+        let (status, output) = runPython("""
+            import sys, nbformat
+            text = open(sys.argv[1], encoding="utf-8").read()
+            nb = nbformat.reads(text, as_version=4)
+            nbformat.validate(nb)
+            assert nbformat.writes(nb) + "\\n" == text, "nbformat would re-save it differently"
+            outputs = nb.cells[1].outputs
+            assert [o.output_type for o in outputs] == ["stream", "display_data", "stream"], outputs
+            assert outputs[0].text == "epoch 2 loss 0.3\\n", outputs[0].text
+            figure = outputs[1]
+            assert sorted(figure.data) == ["image/svg+xml", "text/plain"], figure.data.keys()
+            assert figure.data["image/svg+xml"].startswith("<svg "), figure.data["image/svg+xml"]
+            assert figure.data["text/plain"] == "┌──┐\\n│⠉⠒│ loss\\n└──┘", figure.data["text/plain"]
+            assert figure.metadata == {}
+            second = nb.cells[2].outputs
+            assert [o.output_type for o in second] == ["display_data", "error"], second
+            print("ok")
+            """, path)
+        XCTAssertEqual(status, 0, output)
+    }
+
+    func testHTMLIsSelfContainedAndParses() throws {
+        let html = TranscriptFixtures.withFigures().render(.html)
+        TranscriptFixtures.assertMatchesGolden(html, named: "figures.html")
+        for external in ["<script", "<link", "src=", "@import", "url("] {
+            XCTAssertFalse(html.lowercased().contains(external), "no external resources or scripts: \(external)")
+        }
+        XCTAssertTrue(html.contains("<figure>\n<svg xmlns="), "figures inline")
+        XCTAssertTrue(html.contains("<h1>Lab <em>one</em> — <code>figures</code></h1>"), "markdown rendered")
+        XCTAssertTrue(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "raw HTML in markdown stays text")
+        XCTAssertFalse(html.contains("href=\"javascript"), "no script links")
+        XCTAssertTrue(html.contains("snake_case_name"), "underscores inside words are not emphasis")
+        XCTAssertTrue(html.contains("done &lt;ok&gt;"))
+        XCTAssertFalse(html.unicodeScalars.contains("\u{1B}"))
+
+        let directory = try TranscriptFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("figures.html").path
+        try TranscriptFixtures.withFigures().write(to: path)
+        let (status, output) = runPython("""
+            import sys, html5lib
+            # strict: any parse error (bad nesting, stray end tags, bad characters) raises.
+            document = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False).parse(open(sys.argv[1], "rb").read())
+            figures = document.findall(".//figure")
+            assert len(figures) == 2, len(figures)
+            print("ok")
+            """, path)
+        XCTAssertEqual(status, 0, output)
+    }
+
+    func testMarkdownAndTextRenders() {
+        TranscriptFixtures.assertMatchesGolden(TranscriptFixtures.withFigures().render(.markdown, figureFolder: "lab_files"),
+                                               named: "figures.md")
+        let text = TranscriptFixtures.withFigures().render(.text)
+        XCTAssertTrue(text.contains("epoch 2 loss 0.3\n┌──┐\n│⠉⠒│ loss\n└──┘\ndone <ok>"), text)
+        XCTAssertFalse(text.contains("<svg"), "text transcripts keep the charts as text")
+    }
+
+    private func runPython(_ code: String, _ arguments: String...) -> (Int32, String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", code] + arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        do { try process.run() } catch { return (127, "cannot run python3: \(error)") }
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+}

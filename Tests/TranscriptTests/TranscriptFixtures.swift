@@ -45,6 +45,56 @@ enum TranscriptFixtures {
         ])
     }
 
+    /// A small SVG standing in for a chart (the Transcript module takes figures as given).
+    static let lossSVG = """
+        <svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="40" height="20" viewBox="0 0 40 20" role="img" aria-label="loss">
+        <title>loss</title>
+        <rect width="40" height="20" fill="#ffffff"/>
+        <polyline points="0,2 20,15 40,18" fill="none" stroke="#0072b2"/>
+        </svg>
+
+        """
+
+    /// Cells whose outputs mix text and figures, and markdown that uses every construct the HTML renderer knows.
+    static func withFigures() -> Transcript {
+        let header = TranscriptHeader(version: "0.1.0", script: "lab <1>.nnl", seed: 1, data: [], timing: false)
+        let pixels = """
+            <svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="2" height="2" viewBox="0 0 2 2">
+            <title>pixels &amp; &lt;values&gt;</title>
+            <rect width="2" height="2" fill="#ffffff"/>
+            <rect x="1" y="1" width="1" height="1" fill="#000000"/>
+            </svg>
+
+            """
+        return Transcript(header: header, cells: [
+            TranscriptCell(kind: .markdown, source: """
+                # Lab *one* — `figures`
+                Text with **bold**, _emphasis_, snake_case_name, a [link](https://example.org/a?b=1&c=2),
+                a [bad link](javascript:alert(1)) and <script>alert(1)</script>.
+
+                - item one
+                - item `two`
+
+                1. first
+                2. second
+
+                ```
+                code <b>
+                ```
+                > quoted
+                """),
+            TranscriptCell(kind: .code, title: "Curves", source: "train epochs=2\nplot loss", outputs: [
+                .text("epoch 1 loss 0.5\r\u{1B}[2Kepoch 2 loss 0.3\n"),
+                .figure(Figure(svg: lossSVG, text: "┌──┐\n│⠉⠒│ loss\n└──┘", caption: "loss (cross_entropy)")),
+                .text("done <ok>\n"),
+            ], executionCount: 1),
+            TranscriptCell(kind: .code, source: "show pixels 0", outputs: [
+                .figure(Figure(svg: pixels, text: "0 0\n0 255\n", caption: "pixels & <values>")),
+            ], error: CellError(name: "ScriptError", message: "lab.nnl:3:1: error: x", traceback: ["  x", "  ^"]),
+               executionCount: 2),
+        ])
+    }
+
     static var goldenDirectory: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
     }
