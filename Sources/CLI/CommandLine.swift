@@ -108,8 +108,9 @@ public enum CommandLineTool {
 /// Options shared by every way of running commands.
 struct OutputOptions: ParsableArguments {
     @Option(name: [.customLong("transcript"), .customShort("o")],
-            help: ArgumentHelp("Write a transcript of the run (.ipynb, .md or .txt, by the file name).", valueName: "file"),
-            completion: .file(extensions: ["ipynb", "md", "txt"]))
+            help: ArgumentHelp("Write a transcript of the run (.ipynb, .html, .md with its figures in FILE_files/, or .txt, by the file name).",
+                               valueName: "file"),
+            completion: .file(extensions: ["ipynb", "html", "md", "txt"]))
     var transcript: String?
 
     @Flag(name: .customLong("no-timing"),

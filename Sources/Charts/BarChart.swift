@@ -1,3 +1,29 @@
+/// A bar chart's data: one labelled value per bar, how values are printed, and the bar to mark.
+struct BarPlot: Sendable {
+    var labels: [String]
+    var values: [Double]
+    var valueFormat: String
+    var highlight: Int?
+
+    var problem: String? {
+        guard !values.isEmpty else { return "no values given" }
+        guard DataRange.finiteBounds(values) != nil else { return "no finite values among \(values.count)" }
+        return nil
+    }
+
+    /// Bar i's label: the given one, else its number.
+    func label(_ index: Int) -> String { index < labels.count ? labels[index] : "\(index)" }
+
+    /// Each value as printed at the end of its bar ("NaN"/"inf" for non-finite values).
+    var valueTexts: [String] {
+        let format = NumberFormat(validating: valueFormat) ?? NumberFormat.general
+        return values.map { format.format($0) }
+    }
+
+    /// The highlighted bar when it is one of the bars.
+    var highlightedIndex: Int? { highlight.flatMap { values.indices.contains($0) ? $0 : nil } }
+}
+
 extension Chart {
     /// Horizontal labelled bars with the value printed at the end (format like "5923" or "0.973").
     ///
@@ -12,15 +38,17 @@ extension Chart {
     ///      1 ┤██████████████ 6742 ◀
     ///        └                    ┘
     public static func bars(labels: [String], values: [Double], title: String? = nil, valueFormat: String = "%g",
-                            highlight: Int? = nil, options: ChartOptions) -> String {
-        let style = ChartStyle(options)
-        guard !values.isEmpty else { return nothingToPlot("no values given") }
-        guard let bounds = DataRange.finiteBounds(values) else { return nothingToPlot("no finite values among \(values.count)") }
+                            highlight: Int? = nil) -> Chart {
+        Chart(title: title, content: .bars(BarPlot(labels: labels, values: values, valueFormat: valueFormat, highlight: highlight)))
+    }
+}
 
-        let format = NumberFormat(validating: valueFormat) ?? NumberFormat.general
-        let valueTexts = values.map { format.format($0) }
+extension BarPlot {
+    func text(title: String?, style: ChartStyle) -> String {
+        guard let bounds = DataRange.finiteBounds(values) else { return Chart.nothingToPlot(problem ?? "") }
+        let valueTexts = self.valueTexts
         let labelTexts = values.indices.map { index in
-            style.label(index < labels.count ? labels[index] : "\(index)", limit: max(4, style.width / 3))
+            style.label(label(index), limit: max(4, style.width / 3))
         }
         let labelWidth = labelTexts.map(TextLayout.displayWidth).max() ?? 0
         let valueWidth = valueTexts.map(TextLayout.displayWidth).max() ?? 0
@@ -51,7 +79,7 @@ extension Chart {
             if value.isFinite && span > 0 {
                 if value >= 0 {
                     bar = String(repeating: " ", count: zeroColumn)
-                        + barGlyphs(eighths: (value / upper * Double(positiveColumns * 8)).rounded(), maximumColumns: positiveColumns, style: style)
+                        + BarPlot.barGlyphs(eighths: (value / upper * Double(positiveColumns * 8)).rounded(), maximumColumns: positiveColumns, style: style)
                 } else {
                     let columns = DataRange.index((value / lower * Double(zeroColumn)).rounded(), clampedTo: 0...zeroColumn) ?? 0
                     bar = String(repeating: " ", count: zeroColumn - columns) + String(repeating: style.unicode ? "█" : "#", count: columns)

@@ -99,18 +99,22 @@ struct Canvas {
         }
     }
 
-    /// Liang–Barsky clipping of a segment (in pixel coordinates) to the pixel area [-0.5, width-0.5] x
-    /// [-0.5, height-0.5]; nil when it misses. Clipping first keeps huge out-of-range values from producing
-    /// billions of steps. A cut end is computed from the boundary it was cut at (x exactly on a vertical
-    /// edge, y from the slope), which stays accurate when the other end lies at 1e300.
+    /// Clips a segment (in pixel coordinates) to the pixel area [-0.5, width-0.5] x [-0.5, height-0.5]; nil
+    /// when it misses. Clipping first keeps huge out-of-range values from producing billions of steps.
     static func clip(from start: (x: Double, y: Double), to end: (x: Double, y: Double),
                      width: Double, height: Double) -> (start: (x: Double, y: Double), end: (x: Double, y: Double))? {
+        clip(from: start, to: end, left: -0.5, right: width - 0.5 - 1e-9, top: -0.5, bottom: height - 0.5 - 1e-9)
+    }
+
+    /// Liang–Barsky clipping of a segment to the box [left, right] x [top, bottom]; nil when it misses. A cut
+    /// end is computed from the boundary it was cut at (x exactly on a vertical edge, y from the slope), which
+    /// stays accurate when the other end lies at 1e300. The SVG renderer clips its lines with it too.
+    static func clip(from start: (x: Double, y: Double), to end: (x: Double, y: Double),
+                     left: Double, right: Double, top: Double, bottom: Double) -> (start: (x: Double, y: Double), end: (x: Double, y: Double))? {
         enum Boundary { case vertical(Double), horizontal(Double) }
         let dx = end.x - start.x, dy = end.y - start.y
         // Ends near ±Double.greatestFiniteMagnitude can overflow the difference; such a segment is skipped.
         guard dx.isFinite, dy.isFinite else { return nil }
-        let (left, right) = (-0.5, width - 0.5 - 1e-9)
-        let (top, bottom) = (-0.5, height - 0.5 - 1e-9)
         let edges: [(p: Double, q: Double, boundary: Boundary)] = [
             (-dx, start.x - left, .vertical(left)), (dx, right - start.x, .vertical(right)),
             (-dy, start.y - top, .horizontal(top)), (dy, bottom - start.y, .horizontal(bottom)),

@@ -36,6 +36,30 @@ enum DataRange {
         return (niceLow, niceHigh)
     }
 
+    /// Tick positions at 1, 2 or 5 times a power of ten, about `count` of them over lower...upper: `lower` and
+    /// `upper` are the range widened to the ticks at or just outside it, `values` the ticks from one to the
+    /// other (callers that keep the original range filter them). Ticks are whole multiples of the step, so
+    /// 0.1 * 3 prints as 0.3.
+    static func niceTicks(_ lower: Double, _ upper: Double, count: Int = 5) -> (lower: Double, upper: Double, values: [Double]) {
+        let (low, high) = widenedIfDegenerate(lower, upper)
+        let span = high - low
+        guard span.isFinite, span > 0 else { return (low, high, [low, high]) }
+        let rough = span / Double(min(max(count, 1), 50))
+        let base = pow10(decimalExponent(rough))
+        guard base > 0, base.isFinite else { return (low, high, [low, high]) }
+        let fraction = rough / base
+        let step = (fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10) * base
+        let outerFirst = (low / step + 1e-9).rounded(.down), outerLast = (high / step - 1e-9).rounded(.up)
+        // Multiples beyond 2^53 are not whole numbers any more; such a range keeps its ends as ticks.
+        guard abs(outerFirst) < 1e15, abs(outerLast) < 1e15, outerFirst <= outerLast else { return (low, high, [low, high]) }
+        func tick(_ multiple: Double) -> Double {
+            let value = multiple * step
+            return value == 0 ? 0 : value  // no "-0"
+        }
+        let values = stride(from: outerFirst, through: outerLast, by: 1).map(tick)
+        return (min(low, tick(outerFirst)), max(high, tick(outerLast)), values)
+    }
+
     /// Converts a coordinate to an index, refusing NaN/Inf (Int(Double.nan) would trap) and clamping
     /// anything outside `bounds`.
     static func index(_ value: Double, clampedTo bounds: ClosedRange<Int>) -> Int? {

@@ -1,3 +1,30 @@
+/// A heatmap's data: a matrix (rows may be ragged) with row and column labels and axis names.
+struct HeatmapPlot: Sendable {
+    var matrix: [[Double]]
+    var rowLabels: [String]
+    var columnLabels: [String]
+    var rowTitle: String?
+    var columnTitle: String?
+    var showValues: Bool
+
+    var columnCount: Int { matrix.map(\.count).max() ?? 0 }
+
+    /// The matrix with ragged rows padded by NaN (blank cells).
+    var grid: [[Double]] {
+        let columns = columnCount
+        return matrix.map { $0 + Array(repeating: Double.nan, count: columns - $0.count) }
+    }
+
+    var problem: String? {
+        guard !matrix.isEmpty, columnCount > 0 else { return "the matrix is empty" }
+        guard DataRange.finiteBounds(matrix.joined()) != nil else { return "the matrix has no finite values" }
+        return nil
+    }
+
+    func rowLabel(_ row: Int) -> String { row < rowLabels.count ? rowLabels[row] : "\(row)" }
+    func columnLabel(_ column: Int) -> String { column < columnLabels.count ? columnLabels[column] : "\(column)" }
+}
+
 extension Chart {
     /// Shaded grid (e.g. confusion matrix) with row/column labels; showValues prints counts in cells.
     ///
@@ -13,20 +40,32 @@ extension Chart {
     ///      0 │ 973█    ·     1░ │
     /// true 1 │   ·  1124█    3░ │
     public static func heatmap(_ matrix: [[Double]], rowLabels: [String], columnLabels: [String], title: String? = nil,
-                               rowTitle: String? = nil, columnTitle: String? = nil, showValues: Bool = true,
-                               options: ChartOptions) -> String {
-        let style = ChartStyle(options)
-        let columnCount = matrix.map(\.count).max() ?? 0
-        guard !matrix.isEmpty, columnCount > 0 else { return nothingToPlot("the matrix is empty") }
-        var grid = matrix.map { $0 + Array(repeating: Double.nan, count: columnCount - $0.count) }
-        guard let bounds = DataRange.finiteBounds(grid.joined()) else {
-            return nothingToPlot("the matrix has no finite values")
+                               rowTitle: String? = nil, columnTitle: String? = nil, showValues: Bool = true) -> Chart {
+        Chart(title: title, content: .heatmap(HeatmapPlot(matrix: matrix, rowLabels: rowLabels, columnLabels: columnLabels,
+                                                          rowTitle: rowTitle, columnTitle: columnTitle, showValues: showValues)))
+    }
+
+    /// A 256-colour palette index from black (0) to white (1): 16, the grey ramp 232...255, then 231.
+    static func grayCode(_ fraction: Double) -> Int {
+        let steps = DataRange.index((fraction * 25).rounded(), clampedTo: 0...25) ?? 0
+        switch steps {
+        case 0: return 16
+        case 25: return 231
+        default: return 231 + steps
         }
+    }
+}
+
+extension HeatmapPlot {
+    func text(title: String?, style: ChartStyle) -> String {
+        let columnCount = self.columnCount
+        var grid = self.grid
+        guard let bounds = DataRange.finiteBounds(grid.joined()) else { return Chart.nothingToPlot(problem ?? "") }
 
         var frame = PlotFrame()
         frame.title = title.map { style.clean($0) }
         frame.leftLabels = Dictionary(uniqueKeysWithValues: grid.indices.map { row in
-            (row, style.label(row < rowLabels.count ? rowLabels[row] : "\(row)", limit: max(3, style.width / 5)))
+            (row, style.label(rowLabel(row), limit: max(3, style.width / 5)))
         })
         if let rowTitle, !rowTitle.isEmpty {
             frame.leftTitle = style.label(rowTitle, limit: max(3, style.width / 6))
@@ -35,7 +74,7 @@ extension Chart {
         let available = max(frame.bodyWidth(fittingTotal: style.width), 1)
 
         var columnTexts = (0..<columnCount).map { column in
-            style.label(column < columnLabels.count ? columnLabels[column] : "\(column)", limit: 8)
+            style.label(columnLabel(column), limit: 8)
         }
         let labelWidth = columnTexts.map(TextLayout.displayWidth).max() ?? 1
         let valueTexts = NumberText.cellValues(Array(grid.joined())).map { $0 == "0" ? (style.unicode ? "·" : ".") : $0 }
@@ -55,7 +94,7 @@ extension Chart {
         }
         if columnCount > available {
             let groupSize = (columnCount + available - 1) / available
-            grid = grid.map { poolColumns($0, groupSize: groupSize) }
+            grid = grid.map { HeatmapPlot.poolColumns($0, groupSize: groupSize) }
             columnTexts = []
         }
         let shownColumns = grid.first?.count ?? 0
@@ -85,13 +124,13 @@ extension Chart {
             var line = ""
             for (column, value) in values.enumerated() {
                 let text = printsValues ? valueTexts[row * columnCount + column] : ""
-                line += cell(value: value, text: text, level: level(value), width: cellWidth, bounds: bounds, style: style)
+                line += HeatmapPlot.cell(value: value, text: text, level: level(value), width: cellWidth, bounds: bounds, style: style)
             }
             body.append(line)
         }
 
         let scale = style.color
-            ? (1...4).map { style.paint("  ", "48;5;\(grayCode(Double($0) / 4))") }.joined()
+            ? (1...4).map { style.paint("  ", "48;5;\(Chart.grayCode(Double($0) / 4))") }.joined()
             : shades.dropFirst().joined()
         if !printsValues || style.unicode || style.color {
             frame.footerLines = [.centeredOnBody(NumberText.compact(bounds.lower) + " " + scale + " " + NumberText.compact(bounds.upper))]
@@ -109,23 +148,13 @@ extension Chart {
             let fraction = span > 0 ? (value - bounds.lower) / span : 1
             let content = text.isEmpty ? String(repeating: " ", count: width) : TextLayout.padLeft(text, to: width - 2) + "  "
             let foreground = fraction > 0.55 ? "30" : "97"  // dark text on light cells, light on dark
-            return style.paint(content, "48;5;\(grayCode(fraction));\(foreground)")
+            return style.paint(content, "48;5;\(Chart.grayCode(fraction));\(foreground)")
         }
         let shade = style.shades[level]
         guard !text.isEmpty else { return String(repeating: shade, count: width) }
         // ASCII shades are punctuation, and "1." or "3:" would read as part of the number.
         guard style.unicode else { return TextLayout.padLeft(text, to: width - 2) + "  " }
         return TextLayout.padLeft(text, to: width - 2) + shade + " "
-    }
-
-    /// A 256-colour palette index from black (0) to white (1): 16, the grey ramp 232...255, then 231.
-    static func grayCode(_ fraction: Double) -> Int {
-        let steps = DataRange.index((fraction * 25).rounded(), clampedTo: 0...25) ?? 0
-        switch steps {
-        case 0: return 16
-        case 25: return 231
-        default: return 231 + steps
-        }
     }
 
     /// Averages neighbouring columns in groups so a wide matrix fits; NaN cells are left out of the mean.

@@ -1,3 +1,36 @@
+/// Grayscale images of one size (row-major pixels), each with a caption: one framed image (`Chart.image`) or a
+/// grid of them (`Chart.imageGrid`).
+struct ImagePlot: Sendable {
+    var images: [[Float]]
+    var width: Int
+    var height: Int
+    var captions: [String]
+    /// Pixel values mapped to black...white; nil: the finite range over all the images.
+    var range: ClosedRange<Float>?
+    /// One image, its caption centred under it (the grid form shortens captions to a tile's width).
+    var single: Bool
+
+    var problem: String? {
+        guard !images.isEmpty else { return "no images given" }
+        for (index, pixels) in images.enumerated() {
+            if let problem = Chart.imageProblem(pixelCount: pixels.count, width: width, height: height) {
+                return single ? problem : "image \(index + 1): " + problem
+            }
+        }
+        if let range, range.lowerBound.isFinite, range.upperBound.isFinite { return nil }
+        guard valueRange != nil else { return single ? "the image has no finite pixels" : "the images have no finite pixels" }
+        return nil
+    }
+
+    /// The range mapped to black...white: `range` when finite, else the finite range over all the images.
+    var valueRange: ClosedRange<Float>? {
+        if let range, range.lowerBound.isFinite, range.upperBound.isFinite { return range }
+        return DataRange.finiteBounds(images.joined().map(Double.init)).map { Float($0.lower)...Float($0.upper) }
+    }
+
+    func caption(_ index: Int) -> String { index < captions.count ? captions[index] : "" }
+}
+
 extension Chart {
     /// Grayscale image (row-major, `pixels.count == width*height`), values mapped from `range` (default: min...max)
     /// to Unicode half-blocks with shades (two image rows per text row) or an ASCII ramp " .:-=+*#%@".
@@ -8,20 +41,9 @@ extension Chart {
     /// as MNIST digits are white on black. Images wider than the chart are averaged down; NaN pixels are
     /// drawn as background. The image is framed, with `caption` centred underneath.
     public static func image(_ pixels: [Float], width: Int, height: Int, caption: String? = nil,
-                             range: ClosedRange<Float>? = nil, options: ChartOptions) -> String {
-        let style = ChartStyle(options)
-        if let problem = imageProblem(pixelCount: pixels.count, width: width, height: height) {
-            return nothingToPlot(problem)
-        }
-        guard let tile = ImageTile(pixels: pixels, width: width, height: height, range: range,
-                                   maximumColumns: style.width - 2, style: style) else {
-            return nothingToPlot("the image has no finite pixels")
-        }
-        var lines = tile.framedLines(style: style)
-        if let caption, !caption.isEmpty {
-            lines.append(TextLayout.center(style.label(caption, limit: style.width), in: tile.columns + 2))
-        }
-        return TextLayout.joinLines(lines)
+                             range: ClosedRange<Float>? = nil, title: String? = nil) -> Chart {
+        Chart(title: title, content: .images(ImagePlot(images: [pixels], width: width, height: height, captions: caption.map { [$0] } ?? [],
+                                                       range: range, single: true)))
     }
 
     /// Several images side by side in rows, each with its caption underneath, wrapping to options.width.
@@ -29,38 +51,9 @@ extension Chart {
     /// All images share `width`x`height` and one value range (`range`, else the finite range over all
     /// images) so their brightness compares fairly. Captions longer than a tile are shortened.
     public static func imageGrid(_ images: [[Float]], width: Int, height: Int, captions: [String],
-                                 range: ClosedRange<Float>? = nil, options: ChartOptions) -> String {
-        let style = ChartStyle(options)
-        guard !images.isEmpty else { return nothingToPlot("no images given") }
-        for (index, pixels) in images.enumerated() {
-            if let problem = imageProblem(pixelCount: pixels.count, width: width, height: height) {
-                return nothingToPlot("image \(index + 1): " + problem)
-            }
-        }
-        let sharedRange = range ?? DataRange.finiteBounds(images.joined().map(Double.init)).map { Float($0.lower)...Float($0.upper) }
-        guard let sharedRange else { return nothingToPlot("the images have no finite pixels") }
-        let tiles = images.compactMap { pixels in
-            ImageTile(pixels: pixels, width: width, height: height, range: sharedRange, maximumColumns: style.width - 2, style: style)
-        }
-        guard let first = tiles.first else { return nothingToPlot("the images have no finite pixels") }
-        let tileWidth = first.columns + 2
-        let gap = 2
-        let perRow = max((style.width + gap) / (tileWidth + gap), 1)
-
-        var lines: [String] = []
-        for start in stride(from: 0, to: tiles.count, by: perRow) {
-            if start > 0 { lines.append("") }
-            let indices = Array(start..<min(start + perRow, tiles.count))
-            let blocks = indices.map { index -> [String] in
-                let caption = index < captions.count ? style.label(captions[index], limit: tileWidth) : ""
-                return tiles[index].framedLines(style: style) + [TextLayout.center(caption, in: tileWidth)]
-            }
-            let spacer = String(repeating: " ", count: gap)
-            for lineIndex in blocks[0].indices {
-                lines.append(blocks.map { TextLayout.padRight($0[lineIndex], to: tileWidth) }.joined(separator: spacer))
-            }
-        }
-        return TextLayout.joinLines(lines)
+                                 range: ClosedRange<Float>? = nil, title: String? = nil) -> Chart {
+        Chart(title: title, content: .images(ImagePlot(images: images, width: width, height: height, captions: captions,
+                                                       range: range, single: false)))
     }
 
     static func imageProblem(pixelCount: Int, width: Int, height: Int) -> String? {
@@ -70,6 +63,53 @@ extension Chart {
             return "image has \(pixelCount) pixels, expected \(width)x\(height)"
         }
         return nil
+    }
+}
+
+extension ImagePlot {
+    func text(title: String?, style: ChartStyle) -> String {
+        if single {
+            guard let tile = ImageTile(pixels: images[0], width: width, height: height, range: range,
+                                       maximumColumns: style.width - 2, style: style) else {
+                return Chart.nothingToPlot(problem ?? "the image has no finite pixels")
+            }
+            var lines = tile.framedLines(style: style)
+            if let title, !title.isEmpty {
+                lines.insert(TextLayout.center(style.label(title, limit: style.width), in: tile.columns + 2), at: 0)
+            }
+            let caption = self.caption(0)
+            if !caption.isEmpty {
+                lines.append(TextLayout.center(style.label(caption, limit: style.width), in: tile.columns + 2))
+            }
+            return TextLayout.joinLines(lines)
+        }
+        guard let sharedRange = range ?? valueRange else { return Chart.nothingToPlot(problem ?? "the images have no finite pixels") }
+        let tiles = images.compactMap { pixels in
+            ImageTile(pixels: pixels, width: width, height: height, range: sharedRange, maximumColumns: style.width - 2, style: style)
+        }
+        guard let first = tiles.first else { return Chart.nothingToPlot("the images have no finite pixels") }
+        let tileWidth = first.columns + 2
+        let gap = 2
+        let perRow = max((style.width + gap) / (tileWidth + gap), 1)
+
+        var lines: [String] = []
+        if let title, !title.isEmpty {
+            let rowWidth = min(perRow, tiles.count) * (tileWidth + gap) - gap
+            lines.append(TextLayout.center(style.label(title, limit: style.width), in: rowWidth))
+        }
+        for start in stride(from: 0, to: tiles.count, by: perRow) {
+            if start > 0 { lines.append("") }
+            let indices = Array(start..<min(start + perRow, tiles.count))
+            let blocks = indices.map { index -> [String] in
+                let caption = style.label(self.caption(index), limit: tileWidth)
+                return tiles[index].framedLines(style: style) + [TextLayout.center(caption, in: tileWidth)]
+            }
+            let spacer = String(repeating: " ", count: gap)
+            for lineIndex in blocks[0].indices {
+                lines.append(blocks.map { TextLayout.padRight($0[lineIndex], to: tileWidth) }.joined(separator: spacer))
+            }
+        }
+        return TextLayout.joinLines(lines)
     }
 }
 

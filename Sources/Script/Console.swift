@@ -2,12 +2,19 @@ import Basics
 #if canImport(Glibc)
 import Glibc
 #endif
+import Transcript
 
-/// Where command output goes: the terminal (unless silenced) and a capture buffer that becomes the current
-/// cell's output in a transcript. Progress redraws are terminal-only and never captured.
+/// Where command output goes: the terminal (unless silenced) and a capture that becomes the current cell's
+/// outputs in a transcript: text, and figures (SVG with the chart's text). Progress redraws are
+/// terminal-only and never captured.
 public final class Console {
     public var echo: Bool
-    public private(set) var captured = ""
+    /// What the current cell showed so far, in order; neighbouring text is kept as one piece.
+    public var captured: [CellOutput] { pendingText.isEmpty ? finished : finished + [.text(pendingText)] }
+    /// The outputs before the text being written now, which grows in place (appending stays cheap however
+    /// much a cell prints).
+    private var finished: [CellOutput] = []
+    private var pendingText = ""
     public let isTerminal: Bool
     private var transientShown = false
     /// Where echoed output and errors go: the process's stdout and stderr, or a test's buffers.
@@ -28,14 +35,25 @@ public final class Console {
     public func write(_ text: String) {
         clearTransient()
         let text = SafeText.forTerminal(text)
-        captured += text
+        pendingText += text
         if echo { standardOutput(text) }
     }
 
     public func line(_ text: String = "") { write(text + "\n") }
 
-    /// A multi-line block such as a chart, always ending with a newline.
+    /// A multi-line block such as a chart without a figure, always ending with a newline.
     public func chart(_ text: String) { write(text.hasSuffix("\n") ? text : text + "\n") }
+
+    /// A figure: the terminal shows `terminalText` (the chart, in colour where allowed), the capture keeps the
+    /// figure itself.
+    public func figure(_ figure: Figure, terminalText: String) {
+        clearTransient()
+        if !pendingText.isEmpty { finished.append(.text(pendingText)) }
+        pendingText = ""
+        finished.append(.figure(figure))
+        let terminalText = SafeText.forTerminal(terminalText)
+        if echo { standardOutput(terminalText.hasSuffix("\n") ? terminalText : terminalText + "\n") }
+    }
 
     /// A progress line redrawn in place; shown only on a terminal.
     public func transient(_ text: String) {
@@ -96,8 +114,11 @@ public final class Console {
     }
 
     /// Returns and resets what was captured since the last call.
-    public func takeCaptured() -> String {
-        defer { captured = "" }
+    public func takeCaptured() -> [CellOutput] {
+        defer {
+            finished = []
+            pendingText = ""
+        }
         return captured
     }
 

@@ -221,18 +221,21 @@ enum DataCommands {
             s.console.line("  normalized: (x - \(formatSignificant(Double(mean), 5))) / \(formatSignificant(Double(std), 5)) (the training set's mean and std)")
         }
         if let targets = train.targets {
-            s.console.chart(Chart.histogram(targets.map(Double.init), bins: 20, title: "training values (targets)", options: s.options))
+            s.show(Chart.histogram(targets.map(Double.init), bins: 20, title: "training values (targets)"))
             return
         }
         let counts = train.classCounts().map(Double.init)
-        s.console.chart(Chart.bars(labels: train.classNames, values: counts, title: "training samples per class",
-                                   valueFormat: "%.0f", options: s.options))
+        s.show(Chart.bars(labels: train.classNames, values: counts, title: "training samples per class",
+                          valueFormat: "%.0f"))
     }
 
     /// Pixel values back on the 0-255 scale, whatever normalization was applied.
     static func rawPixels(_ s: Interpreter, _ values: ArraySlice<Float>) -> [Float] {
         values.map { s.normalization.denormalize($0) }
     }
+
+    /// "training", "validation" or "test", for titles.
+    static func setTitle(_ which: String) -> String { ["train": "training", "val": "validation"][which] ?? which }
 
     /// The loaded set named train, val or test, or the error saying how to get it.
     static func dataset(_ s: Interpreter, _ inv: Invocation, _ which: String) throws(ScriptError) -> LabeledData {
@@ -257,7 +260,8 @@ enum DataCommands {
 
     static func show(_ s: Interpreter, _ inv: Invocation) throws(ScriptError) {
         _ = try s.requireTrainingData(inv)
-        let data = try dataset(s, inv, inv[set])
+        let which = inv[set]
+        let data = try dataset(s, inv, which)
         guard let shape = data.imageShape else {
             throw ScriptError("these data are not images (\(data.featureCount) features per sample)", at: inv.subcommandLocation ?? inv.location,
                               hint: "try 'plot boundary' for 2-D toy data")
@@ -268,11 +272,11 @@ enum DataCommands {
             let pixels = data.matrix.row(i)
             let label = data.labelName(i)
             if inv.subcommand == "image" {
-                s.console.chart(Chart.image(pixels, width: shape.cols, height: shape.rows,
-                                            caption: "#\(i): label \(label)", options: s.options))
+                s.show(Chart.image(pixels, width: shape.cols, height: shape.rows,
+                                   caption: "#\(i): label \(label)"))
             } else {
-                s.console.line("#\(i): label \(label), pixel values 0-255")
-                s.console.chart(Chart.numberGrid(rawPixels(s, pixels[...]).map { $0.rounded() }, width: shape.cols, height: shape.rows))
+                s.show(Chart.numberGrid(rawPixels(s, pixels[...]).map { $0.rounded() }, width: shape.cols, height: shape.rows,
+                                        title: "#\(i): label \(label), pixel values 0-255"))
             }
         default:
             let count = min(inv[sampleCount], data.count)
@@ -282,7 +286,8 @@ enum DataCommands {
                 images.append(data.matrix.row(i))
                 captions.append("#\(i): \(data.labelName(i))")
             }
-            s.console.chart(Chart.imageGrid(images, width: shape.cols, height: shape.rows, captions: captions, options: s.options))
+            s.show(Chart.imageGrid(images, width: shape.cols, height: shape.rows, captions: captions,
+                                   title: "the first \(count) \(setTitle(which)) images (#index: label)"))
         }
     }
 }

@@ -52,12 +52,15 @@ enum EvalCommands {
             let probabilities = Evaluator.outputs(m.network, features: features, softmax: true)
             let predicted = probabilities.indices.max(by: { probabilities[$0] < probabilities[$1] }) ?? 0
             let label = Int(data.labels[i])
+            let bars = Chart.bars(labels: data.classNames, values: probabilities.map(Double.init),
+                                  title: "P(class | image #\(i))", valueFormat: "%.3f", highlight: predicted)
             if let shape = data.imageShape {
-                s.console.chart(Chart.image(Array(features), width: shape.cols, height: shape.rows,
-                                            caption: "#\(i): label \(data.className(label))", options: s.options))
+                // One figure: the image beside the probabilities.
+                s.show(Chart.panels([Chart.image(Array(features), width: shape.cols, height: shape.rows,
+                                                 caption: "#\(i): label \(data.className(label))"), bars]))
+            } else {
+                s.show(bars)
             }
-            s.console.chart(Chart.bars(labels: data.classNames, values: probabilities.map(Double.init),
-                                       title: "P(class | image #\(i))", valueFormat: "%.3f", highlight: predicted, options: s.options))
             s.console.line("predicted \(data.className(predicted)) (\(percent(Double(probabilities[predicted])))), true label \(data.className(label)): \(predicted == label ? "correct" : "wrong")")
         },
         CommandSpec("confusion", group: .evaluation, summary: "confusion matrix as a shaded grid, and the most confused pairs",
@@ -67,9 +70,9 @@ enum EvalCommands {
             let k = data.classNames.count
             var matrix = [[Double]](repeating: [Double](repeating: 0, count: k), count: k)
             for (p, l) in zip(e.predictions, data.labels) { matrix[Int(l)][Int(p)] += 1 }
-            s.console.chart(Chart.heatmap(matrix, rowLabels: data.classNames, columnLabels: data.classNames,
-                                          title: "confusion matrix (\(grouped(data.count)) samples, accuracy \(percent(e.accuracy)))",
-                                          rowTitle: "true", columnTitle: "predicted", showValues: true, options: s.options))
+            s.show(Chart.heatmap(matrix, rowLabels: data.classNames, columnLabels: data.classNames,
+                                 title: "confusion matrix (\(grouped(data.count)) samples, accuracy \(percent(e.accuracy)))",
+                                 rowTitle: "true", columnTitle: "predicted", showValues: true))
             var pairs: [(Int, Int, Int)] = []
             for t in 0..<k { for p in 0..<k where t != p && matrix[t][p] > 0 { pairs.append((t, p, Int(matrix[t][p]))) } }
             pairs.sort { $0.2 != $1.2 ? $0.2 > $1.2 : ($0.0, $0.1) < ($1.0, $1.1) }
@@ -85,13 +88,14 @@ enum EvalCommands {
             for (p, l) in zip(e.predictions, data.labels) { total[Int(l)] += 1; if p == l { right[Int(l)] += 1 } }
             let acc = (0..<k).map { total[$0] == 0 ? 0 : Double(right[$0]) / Double(total[$0]) }
             let worst = acc.indices.min(by: { acc[$0] < acc[$1] })
-            s.console.chart(Chart.bars(labels: data.classNames, values: acc.map { $0 * 100 }, title: "accuracy per class (%)",
-                                       valueFormat: "%.2f", highlight: worst, options: s.options))
+            s.show(Chart.bars(labels: data.classNames, values: acc.map { $0 * 100 }, title: "accuracy per class (%)",
+                              valueFormat: "%.2f", highlight: worst))
         },
         CommandSpec("mistakes", group: .evaluation, summary: "misclassified images with true and predicted labels",
                     arguments: [mistakeCount], options: [set]) { s, inv throws(ScriptError) in
             let n = inv[mistakeCount]
-            let (m, data) = try modelAndSet(s, inv, inv[set], needsClasses: true)
+            let which = inv[set]
+            let (m, data) = try modelAndSet(s, inv, which, needsClasses: true)
             let e = try evaluation(s, m, data, inv)
             let wrong = data.labels.indices.filter { e.predictions[$0] != data.labels[$0] }
             s.console.line("\(grouped(wrong.count)) of \(grouped(data.count)) misclassified; the first \(min(n, wrong.count)):")
@@ -100,9 +104,9 @@ enum EvalCommands {
                 return
             }
             let shown = Array(wrong.prefix(n))
-            s.console.chart(Chart.imageGrid(shown.map { data.matrix.row($0) }, width: shape.cols, height: shape.rows,
-                                            captions: shown.map { "#\($0) \(data.labelName($0))→\(data.className(Int(e.predictions[$0])))" },
-                                            options: s.options))
+            s.show(Chart.imageGrid(shown.map { data.matrix.row($0) }, width: shape.cols, height: shape.rows,
+                                   captions: shown.map { "#\($0) \(data.labelName($0))→\(data.className(Int(e.predictions[$0])))" },
+                                   title: "misclassified \(DataCommands.setTitle(which)) images (#index true→predicted)"))
         },
         CommandSpec("distance", group: .evaluation,
                     summary: "L1/L2 distance between two matrices (lists) or two test images; 'example' is the lecture's 4x4 case",

@@ -101,7 +101,7 @@ final class LiveView {
     }
 
     private func lossChart(_ options: ChartOptions) -> String {
-        Chart.line(lossSeries(), title: "loss (\(m.loss.rawValue))", xLabel: "epoch", yLabel: "loss", options: options)
+        Chart.line(lossSeries(), title: "loss (\(m.loss.rawValue))", xLabel: "epoch", yLabel: "loss").text(options)
     }
 
     private func lossSeries() -> [Series] {

@@ -60,19 +60,22 @@ enum PlotCommands {
                 throw ScriptError("model '\(m.name)' was trained on a regression set: there is no accuracy, only the loss",
                                   at: chartLocation, hint: "try 'plot loss'")
             }
+            var charts: [Chart] = []
             if kind != "acc" {
                 var series = [Series(name: "train loss", x: m.lossCurve.map(\.0), y: m.lossCurve.map(\.1))]
                 if m.lossCurve.isEmpty { series = [Series(name: "train loss", x: epochs, y: m.history.map(\.loss))] }
                 let val = m.history.compactMap(\.validationLoss)
                 if val.count == m.history.count { series.append(Series(name: "validation loss", x: epochs, y: val)) }
-                s.console.chart(Chart.line(series, title: "loss (\(m.loss.rawValue))", xLabel: "epoch", yLabel: "loss", options: options))
+                charts.append(Chart.line(series, title: "loss (\(m.loss.rawValue))", xLabel: "epoch", yLabel: "loss"))
             }
             if kind != "loss" && !regression {
                 var series = [Series(name: "train acc %", x: epochs, y: m.history.map { $0.accuracy * 100 })]
                 let val = m.history.compactMap(\.validationAccuracy)
                 if val.count == m.history.count { series.append(Series(name: "validation acc %", x: epochs, y: val.map { $0 * 100 })) }
-                s.console.chart(Chart.line(series, title: "accuracy", xLabel: "epoch", yLabel: "%", options: options))
+                charts.append(Chart.line(series, title: "accuracy", xLabel: "epoch", yLabel: "%"))
             }
+            // `plot history` is one figure: loss and accuracy side by side.
+            s.show(charts.count == 1 ? charts[0] : Chart.panels(charts), options: options)
         case "activation":
             let chosen = inv[functions].isEmpty ? LayerCatalog.activations : inv[functions].compactMap(LayerCatalog.kind(named:))
             let xs = stride(from: -5.0, through: 5.0, by: 0.05).map { $0 }
@@ -80,7 +83,7 @@ enum PlotCommands {
             let series = chosen.compactMap { kind in
                 kind.activation.map { f in Series(name: kind.name, x: xs, y: xs.map { Double(f(Float($0))) }) }
             }
-            s.console.chart(Chart.line(series, title: "activation functions", xLabel: "x", yLabel: "f(x)", options: options))
+            s.show(Chart.line(series, title: "activation functions", xLabel: "x", yLabel: "f(x)"), options: options)
         case "weights":
             let m = try s.requireModel(inv)
             let withWeights = m.network.layers.enumerated().filter { !$0.element.parameters.isEmpty }
@@ -92,8 +95,8 @@ enum PlotCommands {
                 throw ScriptError("layer \(l) (\(layer.spec)) has no weights", at: inv.location(of: layerNumber),
                                   hint: "layers with weights: \(withWeights.map { String($0.offset + 1) }.joined(separator: ", "))")
             }
-            s.console.chart(Chart.histogram(w.value.array.map(Double.init), bins: 30,
-                                            title: "layer \(l) (\(layer.spec)) weights, n=\(grouped(w.value.count))", options: options))
+            s.show(Chart.histogram(w.value.array.map(Double.init), bins: 30,
+                                   title: "layer \(l) (\(layer.spec)) weights, n=\(grouped(w.value.count))"), options: options)
         case "templates":
             let m = try s.requireModel(inv)
             let data = try s.requireTrainingData(inv)
@@ -108,8 +111,9 @@ enum PlotCommands {
             guard let shape = data.imageShape, shape.rows * shape.cols == templates.first?.count else {
                 throw ScriptError("the data are not images, so the weights cannot be drawn as templates", at: inv.location)
             }
-            s.console.chart(Chart.imageGrid(templates, width: shape.cols, height: shape.rows,
-                                            captions: data.classNames.map { "class \($0)" }, options: options))
+            s.show(Chart.imageGrid(templates, width: shape.cols, height: shape.rows,
+                                   captions: data.classNames.map { "class \($0)" },
+                                   title: "templates: the weights of '\(m.name)' for each class"), options: options)
         default:
             let m = try s.requireModel(inv)
             let data = try s.requireTrainingData(inv)
@@ -171,6 +175,6 @@ enum PlotCommands {
             let c = Int(((x - xRange.lowerBound) / (xRange.upperBound - xRange.lowerBound) * Double(n)).rounded(.down))
             let r = Int(((yRange.upperBound - y) / (yRange.upperBound - yRange.lowerBound) * Double(n)).rounded(.down))
             return Int(classes[min(max(r, 0), n - 1) * n + min(max(c, 0), n - 1)])
-        }, points: points, classNames: names, title: title, options: options)
+        }, points: points, classNames: names, title: title).text(options)
     }
 }

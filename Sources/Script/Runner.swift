@@ -16,6 +16,18 @@ public struct RunOptions: Sendable {
     }
 }
 
+/// What one cell did: what it showed (text as the terminal ended up showing it, and figures) and the errors it
+/// stopped with.
+public struct CellRun {
+    public var outputs: [CellOutput]
+    public var errors: [ScriptError]
+    /// The source ends inside an unfinished `for`.
+    public var incomplete: Bool
+
+    /// Everything as text, figures as their terminal charts.
+    public var output: String { outputs.map(\.terminalText).joined() }
+}
+
 /// The transcript being written by `record start`, one cell per input.
 final class Recording {
     let path: String
@@ -102,7 +114,7 @@ extension Interpreter {
             return 1
         }
         if let t = options.transcriptPath, TranscriptFormat(path: t) == nil {
-            console.error("nnlab: error: transcript '\(t)': unknown format; use a .ipynb, .md or .txt file name\n")
+            console.error("nnlab: error: transcript '\(t)': unknown format; use a \(Interpreter.transcriptExtensions) file name\n")
             return 1
         }
         let (status, cells) = runSource(source, file: path, allowErrors: options.allowErrors)
@@ -153,7 +165,7 @@ extension Interpreter {
                                       traceback: rendered.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).filter { !$0.isEmpty })
                 status = first.isInterrupt ? first.exitStatus : 1
             }
-            transcript.append(TranscriptCell(kind: .code, title: cell.title, source: cell.source, output: TerminalText.clean(run.output),
+            transcript.append(TranscriptCell(kind: .code, title: cell.title, source: cell.source, outputs: run.outputs,
                                              error: cellError, executionCount: count))
             if finished { break }
             if cellError != nil && (!allowErrors || run.errors[0].isInterrupt) { break }
@@ -162,16 +174,17 @@ extension Interpreter {
     }
 
     /// Parses and runs one cell's source with the console's capture reset, as every front end does (script,
-    /// prompt, Jupyter kernel): returns what it printed and the errors it stopped with, unprinted, so each
-    /// front end shows them its own way. An unfinished `for` is an error ("missing its 'end'") and `incomplete`.
-    public func runCell(_ source: String, firstLine: Int = 1) -> (output: String, errors: [ScriptError], incomplete: Bool) {
+    /// prompt, Jupyter kernel): returns what it showed (text and figures) and the errors it stopped with,
+    /// unprinted, so each front end shows them its own way. An unfinished `for` is an error ("missing its
+    /// 'end'") and `incomplete`.
+    public func runCell(_ source: String, firstLine: Int = 1) -> CellRun {
         let parsed = Parser.parse(source, firstLine: firstLine)
         _ = console.takeCaptured()
         var errors = parsed.errors
         if errors.isEmpty {
             do { try execute(parsed.statements) } catch { errors = [error] }
         }
-        return (console.takeCaptured(), errors, parsed.incomplete)
+        return CellRun(outputs: Interpreter.cleaned(console.takeCaptured()), errors: errors, incomplete: parsed.incomplete)
     }
 
     /// Evaluates one interactive input (possibly several lines). Errors are printed, never thrown: the
@@ -182,8 +195,9 @@ extension Interpreter {
         let input = input.replacingOccurrences(of: "\r\n", with: "\n")
         if !atEndOfInput && Parser.parse(input, firstLine: firstLine).incomplete { return (.needsMoreInput, false) }
         let lines = Array(repeating: Substring(""), count: max(0, firstLine - 1)) + input.split(separator: "\n", omittingEmptySubsequences: false)
-        let (output, errors, _) = runCell(input, firstLine: firstLine)
-        lastOutput = output
+        let run = runCell(input, firstLine: firstLine)
+        let errors = run.errors
+        lastOutput = run.output
         var cellError: CellError?
         if let first = errors.first {
             if first.isInterrupt {
@@ -195,16 +209,31 @@ extension Interpreter {
                                       traceback: rendered.split(separator: "\n").map(String.init))
             }
         }
-        record(input: input, output: output, error: cellError)
+        record(input: input, outputs: run.outputs, error: cellError)
         return (.complete, errors.contains { !$0.isInterrupt })
     }
 
-    private func record(input: String, output: String, error: CellError?) {
+    /// Outputs with their text as the terminal ended up showing it (no colour codes, progress redraws resolved).
+    static func cleaned(_ outputs: [CellOutput]) -> [CellOutput] {
+        outputs.compactMap { output in
+            guard case .text(let text) = output else { return output }
+            let clean = TerminalText.clean(text)
+            return clean.isEmpty ? nil : .text(clean)
+        }
+    }
+
+    /// The transcript file names `--transcript` and `record start` take, for messages.
+    static let transcriptExtensions: String = {
+        let names = TranscriptFormat.allCases.map { "." + $0.rawValue }
+        return names.dropLast().joined(separator: ", ") + " or " + (names.last ?? "")
+    }()
+
+    private func record(input: String, outputs: [CellOutput], error: CellError?) {
         guard let r = recording else { return }
         let trimmed = input.trimmingSpaces
         if trimmed.hasPrefix("record ") || trimmed.isEmpty { return }
         r.count += 1
-        r.transcript.cells.append(TranscriptCell(kind: .code, source: input, output: TerminalText.clean(output), error: error,
+        r.transcript.cells.append(TranscriptCell(kind: .code, source: input, outputs: outputs, error: error,
                                                  executionCount: r.count))
         r.transcript.header = header(script: r.transcript.header.script)
         // Written after every input so nothing is lost if the session ends abruptly.
@@ -213,11 +242,11 @@ extension Interpreter {
 }
 
 enum RecordCommands {
-    static let file = Positional<String>("FILE", what: "a file name ending in .ipynb, .md or .txt", kind: .path,
-                                       help: "the transcript: .ipynb (Jupyter notebook), .md or .txt")
+    static let file = Positional<String>("FILE", what: "a file name ending in \(Interpreter.transcriptExtensions)", kind: .path,
+                                       help: "the transcript: .ipynb (Jupyter notebook), .html (one page), .md (figures in FILE_files/) or .txt")
 
     static let specs: [CommandSpec] = [
-        CommandSpec("record", group: .general, summary: "record this session as a transcript (.ipynb, .md or .txt), one cell per input",
+        CommandSpec("record", group: .general, summary: "record this session as a transcript (.ipynb, .html, .md or .txt), one cell per input",
                     subcommands: [
                         SubcommandSpec("start", summary: "start recording into FILE (written after every input)", arguments: [file]),
                         SubcommandSpec("stop", summary: "write the transcript and stop recording"),
@@ -235,7 +264,7 @@ enum RecordCommands {
             }
             let path = inv[file]
             guard TranscriptFormat(path: path) != nil else {
-                throw ScriptError("unknown transcript format for '\(path)'", at: inv.location(of: file), hint: "use a .ipynb, .md or .txt file name")
+                throw ScriptError("unknown transcript format for '\(path)'", at: inv.location(of: file), hint: "use a \(Interpreter.transcriptExtensions) file name")
             }
             if s.recording != nil { throw ScriptError("already recording", at: inv.location, hint: "stop first with: record stop") }
             let r = Recording(path: path, transcript: Transcript(header: s.header(script: "interactive session")))

@@ -3,30 +3,31 @@ import XCTest
 
 /// Width, glyph-set and colour guarantees for every chart kind, and NaN/Inf/empty/constant data on purpose.
 final class ChartRobustnessTests: XCTestCase {
-    /// Every chart kind rendered with the given options, named for failure messages.
+    /// Every chart kind, named for failure messages; built once, drawn with many options.
+    static let charts: [(name: String, chart: Chart)] = [
+        ("loss", Chart.line([Fixtures.trainingLoss, Fixtures.validationLoss], title: "Loss", xLabel: "epoch",
+                            yLabel: "loss")),
+        ("accuracy", Chart.line([Fixtures.trainAccuracy, Fixtures.validationAccuracy], title: "Accuracy",
+                                xLabel: "epoch", yLabel: "accuracy", yRange: 0.9...1)),
+        ("activations", Chart.line(Fixtures.activations, title: "Activation functions")),
+        ("bars", Chart.bars(labels: Fixtures.digitLabels, values: Fixtures.trainClassCounts, title: "Counts")),
+        ("bars highlight", Chart.bars(labels: ["a rather long class label", "b"], values: [-0.5, 0.973],
+                                      valueFormat: "%.3f", highlight: 1)),
+        ("histogram", Chart.histogram(Fixtures.normalValues, bins: 20, title: "N(0,1)")),
+        ("heatmap", Chart.heatmap(Fixtures.confusion, rowLabels: Fixtures.digitLabels, columnLabels: Fixtures.digitLabels,
+                                  title: "Confusion matrix", rowTitle: "true", columnTitle: "predicted")),
+        ("heatmap shading", Chart.heatmap(Fixtures.confusion, rowLabels: Fixtures.digitLabels, columnLabels: Fixtures.digitLabels,
+                                          showValues: false)),
+        ("image", Chart.image(Fixtures.ringDigit, width: 28, height: 28, caption: "label 0")),
+        ("image grid", Chart.imageGrid(Fixtures.sevenTwoOne, width: 28, height: 28,
+                                       captions: ["7 (pred 7)", "2 (pred 2)", "1 (pred 1)"])),
+        ("regions", Chart.regions(xRange: -6...6, yRange: -6...6, classAt: Fixtures.circleModel,
+                                  points: Fixtures.circlePoints, classNames: ["inner", "outer"], title: "Regions")),
+    ]
+
+    /// Every chart kind drawn with the given options.
     private func allCharts(_ options: ChartOptions) -> [(name: String, text: String)] {
-        [
-            ("loss", Chart.line([Fixtures.trainingLoss, Fixtures.validationLoss], title: "Loss", xLabel: "epoch",
-                                yLabel: "loss", options: options)),
-            ("accuracy", Chart.line([Fixtures.trainAccuracy, Fixtures.validationAccuracy], title: "Accuracy",
-                                    xLabel: "epoch", yLabel: "accuracy", yRange: 0.9...1, options: options)),
-            ("activations", Chart.line(Fixtures.activations, title: "Activation functions", options: options)),
-            ("bars", Chart.bars(labels: Fixtures.digitLabels, values: Fixtures.trainClassCounts, title: "Counts",
-                                options: options)),
-            ("bars highlight", Chart.bars(labels: ["a rather long class label", "b"], values: [-0.5, 0.973],
-                                          valueFormat: "%.3f", highlight: 1, options: options)),
-            ("histogram", Chart.histogram(Fixtures.normalValues, bins: 20, title: "N(0,1)", options: options)),
-            ("heatmap", Chart.heatmap(Fixtures.confusion, rowLabels: Fixtures.digitLabels, columnLabels: Fixtures.digitLabels,
-                                      title: "Confusion matrix", rowTitle: "true", columnTitle: "predicted", options: options)),
-            ("heatmap shading", Chart.heatmap(Fixtures.confusion, rowLabels: Fixtures.digitLabels, columnLabels: Fixtures.digitLabels,
-                                              showValues: false, options: options)),
-            ("image", Chart.image(Fixtures.ringDigit, width: 28, height: 28, caption: "label 0", options: options)),
-            ("image grid", Chart.imageGrid(Fixtures.sevenTwoOne, width: 28, height: 28,
-                                           captions: ["7 (pred 7)", "2 (pred 2)", "1 (pred 1)"], options: options)),
-            ("regions", Chart.regions(xRange: -6...6, yRange: -6...6, classAt: Fixtures.circleModel,
-                                      points: Fixtures.circlePoints, classNames: ["inner", "outer"], title: "Regions",
-                                      options: options)),
-        ]
+        ChartRobustnessTests.charts.map { ($0.name, $0.chart.text(options)) }
     }
 
     // MARK: Width
@@ -63,30 +64,29 @@ final class ChartRobustnessTests: XCTestCase {
 
     func testImageGridWrapsToTheWidth() {
         let images = Array(repeating: Fixtures.ringDigit, count: 3)
-        let wide = Chart.imageGrid(images, width: 28, height: 28, captions: ["a", "b", "c"], options: ChartOptions(width: 160))
-        let narrow = Chart.imageGrid(images, width: 28, height: 28, captions: ["a", "b", "c"], options: ChartOptions(width: 40))
+        let wide = Chart.imageGrid(images, width: 28, height: 28, captions: ["a", "b", "c"]).text(ChartOptions(width: 160))
+        let narrow = Chart.imageGrid(images, width: 28, height: 28, captions: ["a", "b", "c"]).text(ChartOptions(width: 40))
         XCTAssertEqual(wide.split(separator: "\n").count, 17, "one row of three: frame 16 lines + caption")
         XCTAssertEqual(narrow.split(separator: "\n", omittingEmptySubsequences: false).count, 3 * 17 + 2)
     }
 
     func testWideImagesAreScaledDown() {
         let wide = [Float](repeating: 1, count: 300 * 20)
-        let text = Chart.image(wide, width: 300, height: 20, options: ChartOptions(width: 72))
+        let text = Chart.image(wide, width: 300, height: 20).text(ChartOptions(width: 72))
         XCTAssertTrue(text.split(separator: "\n").allSatisfy { displayColumns(String($0)) <= 72 })
     }
 
     func testHeatmapDropsValuesWhenTheyDoNotFit() {
         let options = ChartOptions(width: 40)
-        let text = Chart.heatmap(Fixtures.confusion, rowLabels: Fixtures.digitLabels, columnLabels: Fixtures.digitLabels, options: options)
+        let text = Chart.heatmap(Fixtures.confusion, rowLabels: Fixtures.digitLabels, columnLabels: Fixtures.digitLabels).text(options)
         XCTAssertFalse(text.contains("1124█"), text)
         XCTAssertTrue(text.contains("█"), text)
-        let wide = Chart.heatmap([[Double]](repeating: (0..<500).map(Double.init), count: 3), rowLabels: [], columnLabels: [],
-                                 options: options)
+        let wide = Chart.heatmap([[Double]](repeating: (0..<500).map(Double.init), count: 3), rowLabels: [], columnLabels: []).text(options)
         XCTAssertTrue(wide.split(separator: "\n").allSatisfy { displayColumns(String($0)) <= 40 }, wide)
     }
 
     func testHistogramUsesFewerBinsThanColumns() {
-        let text = Chart.histogram(Fixtures.normalValues, bins: 500, options: ChartOptions(width: 40))
+        let text = Chart.histogram(Fixtures.normalValues, bins: 500).text(ChartOptions(width: 40))
         XCTAssertTrue(text.split(separator: "\n").allSatisfy { displayColumns(String($0)) <= 40 }, text)
         XCTAssertFalse(text.contains("500 bins"), text)
     }
@@ -98,7 +98,7 @@ final class ChartRobustnessTests: XCTestCase {
             let offending = text.unicodeScalars.filter { $0.value >= 128 }
             XCTAssertTrue(offending.isEmpty, "\(name) has non-ASCII scalars \(Array(offending)):\n\(text)")
         }
-        let labels = Chart.bars(labels: ["naïve µ"], values: [1], title: "Ünïcode", options: ChartOptions(unicode: false))
+        let labels = Chart.bars(labels: ["naïve µ"], values: [1], title: "Ünïcode").text(ChartOptions(unicode: false))
         XCTAssertTrue(labels.unicodeScalars.allSatisfy { $0.value < 128 }, labels)
     }
 
@@ -109,7 +109,7 @@ final class ChartRobustnessTests: XCTestCase {
             }
         }
         // An ESC smuggled in through a label must not reach the output either.
-        let sneaky = Chart.bars(labels: ["\u{1B}[31mred"], values: [1], title: "\u{1B}[2J", options: ChartOptions())
+        let sneaky = Chart.bars(labels: ["\u{1B}[31mred"], values: [1], title: "\u{1B}[2J").text(ChartOptions())
         XCTAssertFalse(sneaky.unicodeScalars.contains("\u{1B}"), sneaky)
     }
 
@@ -134,9 +134,9 @@ final class ChartRobustnessTests: XCTestCase {
 
     func testUnicodeLineChartsUseBrailleAndAsciiChartsUseMarkers() {
         let series = [Series(name: "a", y: [1, 3, 2]), Series(name: "b", y: [2, 1, 3])]
-        let unicode = Chart.line(series, options: ChartOptions())
+        let unicode = Chart.line(series).text(ChartOptions())
         XCTAssertTrue(unicode.unicodeScalars.contains { (0x2801...0x28FF).contains($0.value) }, unicode)
-        let ascii = Chart.line(series, options: ChartOptions(unicode: false))
+        let ascii = Chart.line(series).text(ChartOptions(unicode: false))
         XCTAssertTrue(ascii.contains("*") && ascii.contains("+"), ascii)
         XCTAssertTrue(ascii.contains("* a") && ascii.contains("+ b"), "legend names each series:\n\(ascii)")
     }
@@ -145,7 +145,7 @@ final class ChartRobustnessTests: XCTestCase {
 
     func testLineBreaksAtNaNAndInfinity() {
         let y: [Double] = [0, 0, 0, 0, .nan, 0, 0, .infinity, 0, 0, 0, 0]
-        let text = Chart.line([Series(name: "gappy", y: y)], options: ChartOptions(width: 60, height: 3, unicode: false))
+        let text = Chart.line([Series(name: "gappy", y: y)]).text(ChartOptions(width: 60, height: 3, unicode: false))
         let bodies = text.split(separator: "\n").compactMap { line -> Substring? in
             let parts = line.split(separator: "|", omittingEmptySubsequences: false)
             return parts.count >= 3 ? parts[1] : nil
@@ -158,29 +158,28 @@ final class ChartRobustnessTests: XCTestCase {
     }
 
     func testLineSkipsNonFiniteValuesWhenComputingRanges() {
-        let text = Chart.line([Series(name: "loss", x: [1, 2, 3, 4], y: [1, .infinity, 2, -.infinity])],
-                              options: ChartOptions(width: 60, unicode: false))
+        let text = Chart.line([Series(name: "loss", x: [1, 2, 3, 4], y: [1, .infinity, 2, -.infinity])]).text(ChartOptions(width: 60, unicode: false))
         XCTAssertTrue(text.contains(" 2 |") && text.contains(" 1 |"), "range 1...2 from finite values:\n\(text)")
     }
 
     func testEmptyAndNonFiniteSeriesGiveAOneLineMessage() {
-        XCTAssertEqual(Chart.line([Series(name: "loss", y: [])], options: ChartOptions()),
+        XCTAssertEqual(Chart.line([Series(name: "loss", y: [])]).text(ChartOptions()),
                        "(nothing to plot: series 'loss' is empty)")
-        XCTAssertEqual(Chart.line([Series(name: "loss", y: [.nan, .infinity])], options: ChartOptions()),
+        XCTAssertEqual(Chart.line([Series(name: "loss", y: [.nan, .infinity])]).text(ChartOptions()),
                        "(nothing to plot: series 'loss' has no finite values)")
-        XCTAssertEqual(Chart.line([], options: ChartOptions()), "(nothing to plot: no series given)")
-        let two = Chart.line([Series(name: "a", y: []), Series(name: "b", y: [.nan])], options: ChartOptions())
+        XCTAssertEqual(Chart.line([]).text(ChartOptions()), "(nothing to plot: no series given)")
+        let two = Chart.line([Series(name: "a", y: []), Series(name: "b", y: [.nan])]).text(ChartOptions())
         XCTAssertTrue(two.hasPrefix("(nothing to plot:") && !two.contains("\n"), two)
     }
 
     func testEmptySeriesBesideARealOneIsMarkedInTheLegend() {
-        let text = Chart.line([Series(name: "train", y: [1, 2, 3]), Series(name: "val", y: [])], options: ChartOptions())
+        let text = Chart.line([Series(name: "train", y: [1, 2, 3]), Series(name: "val", y: [])]).text(ChartOptions())
         XCTAssertTrue(text.contains("val (no data)"), text)
     }
 
     func testConstantAndSinglePointSeriesRender() {
         for y in [[0.5, 0.5, 0.5], [0.0, 0.0], [7.0], [-3.0, -3.0]] {
-            let text = Chart.line([Series(name: "flat", y: y)], options: ChartOptions(width: 50, unicode: false))
+            let text = Chart.line([Series(name: "flat", y: y)]).text(ChartOptions(width: 50, unicode: false))
             XCTAssertFalse(text.hasPrefix("(nothing"), text)
             XCTAssertTrue(text.contains("*"), text)
             let ticks = text.split(separator: "\n").compactMap { line -> String? in
@@ -195,56 +194,56 @@ final class ChartRobustnessTests: XCTestCase {
 
     func testHugeValuesOutsideTheRequestedRangeAreClippedQuickly() {
         let series = Series(name: "exploding", y: [0.5, 1e300, -1e300, 0.2, .greatestFiniteMagnitude])
-        let text = Chart.line([series], yRange: 0...1, options: ChartOptions())
+        let text = Chart.line([series], yRange: 0...1).text(ChartOptions())
         XCTAssertFalse(text.hasPrefix("(nothing"), text)
-        let extreme = Chart.line([Series(name: "wide", y: [-.greatestFiniteMagnitude, .greatestFiniteMagnitude])], options: ChartOptions())
+        let extreme = Chart.line([Series(name: "wide", y: [-.greatestFiniteMagnitude, .greatestFiniteMagnitude])]).text(ChartOptions())
         XCTAssertFalse(extreme.hasPrefix("(nothing"), extreme)
         let rowsWithDots = extreme.split(separator: "\n").filter { $0.unicodeScalars.contains { (0x2801...0x28FF).contains($0.value) } }
         XCTAssertGreaterThan(rowsWithDots.count, 3, "a steep line, not one along the top:\n\(extreme)")
-        let infiniteRange = Chart.line([Series(name: "a", y: [1, 2])], yRange: -Double.infinity...Double.infinity, options: ChartOptions())
+        let infiniteRange = Chart.line([Series(name: "a", y: [1, 2])], yRange: -Double.infinity...Double.infinity).text(ChartOptions())
         XCTAssertFalse(infiniteRange.hasPrefix("(nothing"), infiniteRange)
     }
 
     func testBarsWithNaNAndEmptyInput() {
-        let text = Chart.bars(labels: ["a", "b", "c"], values: [1, .nan, .infinity], options: ChartOptions())
+        let text = Chart.bars(labels: ["a", "b", "c"], values: [1, .nan, .infinity]).text(ChartOptions())
         XCTAssertTrue(text.contains("NaN") && text.contains("inf"), text)
-        XCTAssertEqual(Chart.bars(labels: [], values: [], options: ChartOptions()), "(nothing to plot: no values given)")
-        XCTAssertTrue(Chart.bars(labels: ["a"], values: [.nan], options: ChartOptions()).hasPrefix("(nothing to plot:"))
-        let zeros = Chart.bars(labels: ["a", "b"], values: [0, 0], options: ChartOptions())
+        XCTAssertEqual(Chart.bars(labels: [], values: []).text(ChartOptions()), "(nothing to plot: no values given)")
+        XCTAssertTrue(Chart.bars(labels: ["a"], values: [.nan]).text(ChartOptions()).hasPrefix("(nothing to plot:"))
+        let zeros = Chart.bars(labels: ["a", "b"], values: [0, 0]).text(ChartOptions())
         XCTAssertTrue(zeros.contains("a ┤ 0"), zeros)
-        let missingLabels = Chart.bars(labels: ["only"], values: [1, 2], options: ChartOptions(unicode: false))
+        let missingLabels = Chart.bars(labels: ["only"], values: [1, 2]).text(ChartOptions(unicode: false))
         XCTAssertTrue(missingLabels.contains("   1 |"), missingLabels)
     }
 
     func testBarValueFormats() {
-        let counts = Chart.bars(labels: ["0"], values: [5923], options: ChartOptions())
+        let counts = Chart.bars(labels: ["0"], values: [5923]).text(ChartOptions())
         XCTAssertTrue(counts.contains(" 5923"), counts)
-        let integer = Chart.bars(labels: ["0"], values: [5923.4], valueFormat: "%d", options: ChartOptions())
+        let integer = Chart.bars(labels: ["0"], values: [5923.4], valueFormat: "%d").text(ChartOptions())
         XCTAssertTrue(integer.contains(" 5923"), integer)
-        let percent = Chart.bars(labels: ["7"], values: [97.31], valueFormat: "%.1f%%", options: ChartOptions())
+        let percent = Chart.bars(labels: ["7"], values: [97.31], valueFormat: "%.1f%%").text(ChartOptions())
         XCTAssertTrue(percent.contains(" 97.3%"), percent)
-        let unsafe = Chart.bars(labels: ["0"], values: [0.973], valueFormat: "%s %n", options: ChartOptions())
+        let unsafe = Chart.bars(labels: ["0"], values: [0.973], valueFormat: "%s %n").text(ChartOptions())
         XCTAssertTrue(unsafe.contains(" 0.973"), "unsafe formats fall back to %g:\n\(unsafe)")
     }
 
     func testHistogramSkipsNonFiniteValues() {
-        let text = Chart.histogram([1, 2, 2, 3, .nan, .infinity], bins: 3, options: ChartOptions())
+        let text = Chart.histogram([1, 2, 2, 3, .nan, .infinity], bins: 3).text(ChartOptions())
         XCTAssertTrue(text.contains("n = 4") && text.contains("2 NaN/Inf skipped"), text)
-        XCTAssertTrue(Chart.histogram([], options: ChartOptions()).hasPrefix("(nothing to plot:"))
-        XCTAssertEqual(Chart.histogram([.nan, -.infinity], options: ChartOptions()),
+        XCTAssertTrue(Chart.histogram([]).text(ChartOptions()).hasPrefix("(nothing to plot:"))
+        XCTAssertEqual(Chart.histogram([.nan, -.infinity]).text(ChartOptions()),
                        "(nothing to plot: none of the 2 values is finite)")
-        let constant = Chart.histogram([4, 4, 4], bins: 5, options: ChartOptions())
+        let constant = Chart.histogram([4, 4, 4], bins: 5).text(ChartOptions())
         XCTAssertTrue(constant.contains("n = 3") && constant.contains("█"), constant)
     }
 
     func testHeatmapWithNaNRaggedAndEmptyMatrices() {
-        let ragged = Chart.heatmap([[1, .nan, 3], [4]], rowLabels: ["a"], columnLabels: [], options: ChartOptions())
+        let ragged = Chart.heatmap([[1, .nan, 3], [4]], rowLabels: ["a"], columnLabels: []).text(ChartOptions())
         XCTAssertTrue(ragged.contains("NaN") && ragged.contains("a │"), ragged)
-        XCTAssertEqual(Chart.heatmap([], rowLabels: [], columnLabels: [], options: ChartOptions()),
+        XCTAssertEqual(Chart.heatmap([], rowLabels: [], columnLabels: []).text(ChartOptions()),
                        "(nothing to plot: the matrix is empty)")
-        XCTAssertEqual(Chart.heatmap([[.nan]], rowLabels: [], columnLabels: [], options: ChartOptions()),
+        XCTAssertEqual(Chart.heatmap([[.nan]], rowLabels: [], columnLabels: []).text(ChartOptions()),
                        "(nothing to plot: the matrix has no finite values)")
-        let constant = Chart.heatmap([[2, 2], [2, 2]], rowLabels: [], columnLabels: [], options: ChartOptions())
+        let constant = Chart.heatmap([[2, 2], [2, 2]], rowLabels: [], columnLabels: []).text(ChartOptions())
         XCTAssertTrue(constant.contains("2█"), constant)
     }
 
@@ -252,46 +251,46 @@ final class ChartRobustnessTests: XCTestCase {
         var pixels = Fixtures.ringDigit
         pixels[0] = .nan
         pixels[1] = .infinity
-        XCTAssertFalse(Chart.image(pixels, width: 28, height: 28, options: ChartOptions()).hasPrefix("(nothing"))
-        let constant = Chart.image([Float](repeating: 3, count: 4), width: 2, height: 2, options: ChartOptions())
+        XCTAssertFalse(Chart.image(pixels, width: 28, height: 28).text(ChartOptions()).hasPrefix("(nothing"))
+        let constant = Chart.image([Float](repeating: 3, count: 4), width: 2, height: 2).text(ChartOptions())
         XCTAssertFalse(constant.hasPrefix("(nothing"), constant)
-        XCTAssertEqual(Chart.image([1, 2, 3], width: 2, height: 2, options: ChartOptions()),
+        XCTAssertEqual(Chart.image([1, 2, 3], width: 2, height: 2).text(ChartOptions()),
                        "(nothing to plot: image has 3 pixels, expected 2x2)")
-        XCTAssertTrue(Chart.image([], width: 0, height: 0, options: ChartOptions()).hasPrefix("(nothing to plot:"))
-        XCTAssertTrue(Chart.image([.nan, .nan], width: 2, height: 1, options: ChartOptions()).hasPrefix("(nothing to plot:"))
-        XCTAssertTrue(Chart.image([1], width: Int.max, height: 2, options: ChartOptions()).hasPrefix("(nothing to plot:"))
-        XCTAssertTrue(Chart.imageGrid([[1, 2], [1]], width: 2, height: 1, captions: [], options: ChartOptions())
+        XCTAssertTrue(Chart.image([], width: 0, height: 0).text(ChartOptions()).hasPrefix("(nothing to plot:"))
+        XCTAssertTrue(Chart.image([.nan, .nan], width: 2, height: 1).text(ChartOptions()).hasPrefix("(nothing to plot:"))
+        XCTAssertTrue(Chart.image([1], width: Int.max, height: 2).text(ChartOptions()).hasPrefix("(nothing to plot:"))
+        XCTAssertTrue(Chart.imageGrid([[1, 2], [1]], width: 2, height: 1, captions: []).text(ChartOptions())
             .hasPrefix("(nothing to plot: image 2"))
-        XCTAssertTrue(Chart.imageGrid([], width: 2, height: 1, captions: [], options: ChartOptions()).hasPrefix("(nothing to plot:"))
+        XCTAssertTrue(Chart.imageGrid([], width: 2, height: 1, captions: []).text(ChartOptions()).hasPrefix("(nothing to plot:"))
     }
 
     func testImageMapsTheGivenRange() {
-        let bright = Chart.image([1, 1], width: 1, height: 2, range: 0...1, options: ChartOptions())
+        let bright = Chart.image([1, 1], width: 1, height: 2, range: 0...1).text(ChartOptions())
         XCTAssertTrue(bright.contains("│█│"), bright)
-        let half = Chart.image([0.5, 0.5], width: 1, height: 2, range: 0...1, options: ChartOptions())
+        let half = Chart.image([0.5, 0.5], width: 1, height: 2, range: 0...1).text(ChartOptions())
         XCTAssertTrue(half.contains("│▒│"), half)
-        let topOnly = Chart.image([1, 0], width: 1, height: 2, options: ChartOptions())
+        let topOnly = Chart.image([1, 0], width: 1, height: 2).text(ChartOptions())
         XCTAssertTrue(topOnly.contains("│▀│"), topOnly)
-        let ascii = Chart.image([1, 1], width: 1, height: 2, range: 0...1, options: ChartOptions(unicode: false))
+        let ascii = Chart.image([1, 1], width: 1, height: 2, range: 0...1).text(ChartOptions(unicode: false))
         XCTAssertTrue(ascii.contains("|@|"), ascii)
     }
 
     func testRegionsSkipNonFinitePointsAndRanges() {
         let points: [(x: Double, y: Double, label: Int)] = [(0, 0, 0), (.nan, 1, 1), (1, .infinity, 1), (100, 100, 1), (1, 1, 1)]
         let text = Chart.regions(xRange: -2...2, yRange: -2...2, classAt: { x, _ in x < 0 ? 0 : 1 }, points: points,
-                                 classNames: ["left", "right"], options: ChartOptions(unicode: false))
+                                 classNames: ["left", "right"]).text(ChartOptions(unicode: false))
         XCTAssertTrue(text.contains("o") && text.contains("x right"), text)
         let fromPoints = Chart.regions(xRange: -Double.infinity...Double.infinity, yRange: 0...0, classAt: { _, _ in -3 },
-                                       points: points, classNames: [], options: ChartOptions())
+                                       points: points, classNames: []).text(ChartOptions())
         XCTAssertFalse(fromPoints.hasPrefix("(nothing"), fromPoints)
         XCTAssertTrue(Chart.regions(xRange: -Double.infinity...0, yRange: 0...1, classAt: { _, _ in 0 }, points: [],
-                                    classNames: [], options: ChartOptions()).hasPrefix("(nothing to plot:"))
+                                    classNames: []).text(ChartOptions()).hasPrefix("(nothing to plot:"))
     }
 
     func testNumberGrid() {
-        XCTAssertEqual(Chart.numberGrid([0, 12, 255, 7], width: 2, height: 2), "  0  12\n255   7")
-        XCTAssertEqual(Chart.numberGrid([0.25, -0.01, .nan, 1], width: 2, height: 2, decimals: 1), "0.2 0.0\nNaN 1.0")
-        XCTAssertEqual(Chart.numberGrid([1, 2, 3], width: 2, height: 2), "(nothing to plot: image has 3 pixels, expected 2x2)")
+        XCTAssertEqual(Chart.numberGrid([0, 12, 255, 7], width: 2, height: 2).text(ChartOptions()), "  0  12\n255   7")
+        XCTAssertEqual(Chart.numberGrid([0.25, -0.01, .nan, 1], width: 2, height: 2, decimals: 1).text(ChartOptions()), "0.2 0.0\nNaN 1.0")
+        XCTAssertEqual(Chart.numberGrid([1, 2, 3], width: 2, height: 2).text(ChartOptions()), "(nothing to plot: image has 3 pixels, expected 2x2)")
     }
 }
 

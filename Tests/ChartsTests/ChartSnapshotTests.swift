@@ -12,7 +12,7 @@ final class ChartSnapshotTests: XCTestCase {
     func testLossCurve() {
         for (suffix, options) in glyphSets {
             let chart = Chart.line([Fixtures.trainingLoss, Fixtures.validationLoss], title: "Loss, 5 epochs of 938 steps",
-                                   xLabel: "epoch", yLabel: "loss", options: options)
+                                   xLabel: "epoch", yLabel: "loss").text(options)
             assertSnapshot(chart, named: "line_loss_\(suffix)")
         }
     }
@@ -20,14 +20,14 @@ final class ChartSnapshotTests: XCTestCase {
     func testAccuracyCurves() {
         for (suffix, options) in glyphSets {
             let chart = Chart.line([Fixtures.trainAccuracy, Fixtures.validationAccuracy], title: "Accuracy",
-                                   xLabel: "epoch", yLabel: "acc", options: options)
+                                   xLabel: "epoch", yLabel: "acc").text(options)
             assertSnapshot(chart, named: "line_accuracy_\(suffix)")
         }
     }
 
     func testActivationFunctions() {
         for (suffix, options) in glyphSets {
-            let chart = Chart.line(Fixtures.activations, title: "Activation functions", xLabel: "x", options: options)
+            let chart = Chart.line(Fixtures.activations, title: "Activation functions", xLabel: "x").text(options)
             assertSnapshot(chart, named: "line_activations_\(suffix)")
         }
     }
@@ -35,7 +35,7 @@ final class ChartSnapshotTests: XCTestCase {
     func testClassCountBars() {
         for (suffix, options) in glyphSets {
             let chart = Chart.bars(labels: Fixtures.digitLabels, values: Fixtures.trainClassCounts,
-                                   title: "Training images per class", options: options)
+                                   title: "Training images per class").text(options)
             assertSnapshot(chart, named: "bars_class_counts_\(suffix)")
         }
     }
@@ -43,14 +43,14 @@ final class ChartSnapshotTests: XCTestCase {
     func testPredictionBarsWithHighlight() {
         for (suffix, options) in glyphSets {
             let chart = Chart.bars(labels: Fixtures.digitLabels, values: Fixtures.predictionProbabilities,
-                                   title: "predict 0: probabilities", valueFormat: "%.3f", highlight: 7, options: options)
+                                   title: "predict 0: probabilities", valueFormat: "%.3f", highlight: 7).text(options)
             assertSnapshot(chart, named: "bars_prediction_\(suffix)")
         }
     }
 
     func testHistogramOfNormalValues() {
         for (suffix, options) in glyphSets {
-            let chart = Chart.histogram(Fixtures.normalValues, bins: 20, title: "2000 draws from N(0, 1)", options: options)
+            let chart = Chart.histogram(Fixtures.normalValues, bins: 20, title: "2000 draws from N(0, 1)").text(options)
             assertSnapshot(chart, named: "histogram_normal_\(suffix)")
         }
     }
@@ -58,8 +58,7 @@ final class ChartSnapshotTests: XCTestCase {
     func testConfusionMatrix() {
         for (suffix, options) in glyphSets {
             let chart = Chart.heatmap(Fixtures.confusion, rowLabels: Fixtures.digitLabels, columnLabels: Fixtures.digitLabels,
-                                      title: "Confusion matrix (test, 97.89%)", rowTitle: "true", columnTitle: "predicted",
-                                      options: options)
+                                      title: "Confusion matrix (test, 97.89%)", rowTitle: "true", columnTitle: "predicted").text(options)
             assertSnapshot(chart, named: "heatmap_confusion_\(suffix)")
         }
     }
@@ -68,14 +67,14 @@ final class ChartSnapshotTests: XCTestCase {
         for (suffix, options) in glyphSets {
             let chart = Chart.heatmap(Fixtures.confusion, rowLabels: Fixtures.digitLabels, columnLabels: Fixtures.digitLabels,
                                       title: "Confusion matrix", rowTitle: "true", columnTitle: "predicted",
-                                      showValues: false, options: options)
+                                      showValues: false).text(options)
             assertSnapshot(chart, named: "heatmap_shading_\(suffix)")
         }
     }
 
     func testRingImage() {
         for (suffix, options) in glyphSets {
-            let chart = Chart.image(Fixtures.ringDigit, width: 28, height: 28, caption: "label 0", options: options)
+            let chart = Chart.image(Fixtures.ringDigit, width: 28, height: 28, caption: "label 0").text(options)
             assertSnapshot(chart, named: "image_ring_\(suffix)")
         }
     }
@@ -83,7 +82,7 @@ final class ChartSnapshotTests: XCTestCase {
     func testImageGrid() {
         for (suffix, options) in glyphSets {
             let chart = Chart.imageGrid(Fixtures.sevenTwoOne, width: 28, height: 28,
-                                        captions: ["7 (pred 7)", "2 (pred 2)", "1 (pred 1)"], options: options)
+                                        captions: ["7 (pred 7)", "2 (pred 2)", "1 (pred 1)"]).text(options)
             assertSnapshot(chart, named: "image_grid_\(suffix)")
         }
     }
@@ -92,14 +91,14 @@ final class ChartSnapshotTests: XCTestCase {
         for (suffix, options) in glyphSets {
             let chart = Chart.regions(xRange: -6...6, yRange: -6...6, classAt: Fixtures.circleModel,
                                       points: Fixtures.circlePoints, classNames: ["inner", "outer"],
-                                      title: "Decision regions, circle data", options: options)
+                                      title: "Decision regions, circle data").text(options)
             assertSnapshot(chart, named: "regions_circle_\(suffix)")
         }
     }
 
     func testNumberGrid() {
-        assertSnapshot(Chart.numberGrid(Fixtures.ringDigit, width: 28, height: 28), named: "number_grid_ring")
+        assertSnapshot(Chart.numberGrid(Fixtures.ringDigit, width: 28, height: 28).text(ChartOptions()), named: "number_grid_ring")
         let normalized = Fixtures.ringDigit.prefix(8 * 28).map { $0 / 255 }
-        assertSnapshot(Chart.numberGrid(Array(normalized), width: 28, height: 8, decimals: 1), named: "number_grid_decimals")
+        assertSnapshot(Chart.numberGrid(Array(normalized), width: 28, height: 8, decimals: 1).text(ChartOptions()), named: "number_grid_decimals")
     }
 }

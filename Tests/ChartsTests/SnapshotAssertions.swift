@@ -1,17 +1,19 @@
 import Foundation
 import XCTest
 
-/// Compares `actual` with Tests/ChartsTests/Snapshots/<name>.txt exactly.
+/// Compares `actual` with Tests/ChartsTests/Snapshots/<name>.<fileExtension> (default `txt`) exactly.
 ///
 /// The expected text is read from the test bundle's copy (Bundle.module). With NNLAB_RECORD_SNAPSHOTS=1 the
 /// snapshot is rewritten in the source tree (the path comes from #filePath, never the bundle copy). A missing
 /// snapshot is recorded and the test fails, so a new snapshot is always looked at before it is trusted.
-func assertSnapshot(_ actual: String, named name: String, file: StaticString = #filePath, line: UInt = #line) {
+func assertSnapshot(_ actual: String, named name: String, fileExtension: String = "txt",
+                    file: StaticString = #filePath, line: UInt = #line) {
     let sourceURL = URL(fileURLWithPath: "\(file)")
         .deletingLastPathComponent()
         .appendingPathComponent("Snapshots", isDirectory: true)
-        .appendingPathComponent(name + ".txt")
-    let recorded = actual + "\n"
+        .appendingPathComponent(name + "." + fileExtension)
+    // Text snapshots get a final newline; an SVG document already ends with one.
+    let recorded = fileExtension == "txt" ? actual + "\n" : actual
 
     if ProcessInfo.processInfo.environment["NNLAB_RECORD_SNAPSHOTS"] == "1" {
         do {
@@ -22,7 +24,7 @@ func assertSnapshot(_ actual: String, named name: String, file: StaticString = #
         return
     }
 
-    let bundled = Bundle.module.url(forResource: name, withExtension: "txt", subdirectory: "Snapshots")
+    let bundled = Bundle.module.url(forResource: name, withExtension: fileExtension, subdirectory: "Snapshots")
     let candidates = [bundled, sourceURL].compactMap { $0 }
     guard let expected = candidates.lazy.compactMap({ try? String(contentsOf: $0, encoding: .utf8) }).first else {
         do {

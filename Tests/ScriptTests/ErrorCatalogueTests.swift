@@ -339,7 +339,7 @@ final class ErrorCatalogueTests: XCTestCase {
             t.nnl:1:14: error: unknown transcript format for 'out.pdf'
              1 | record start out.pdf
                |              ^~~~~~~
-              = use a .ipynb, .md or .txt file name
+              = use a .ipynb, .html, .md or .txt file name
             """)
     }
 

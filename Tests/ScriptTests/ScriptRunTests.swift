@@ -39,29 +39,32 @@ final class ScriptRunTests: XCTestCase {
     func testTranscriptsMatchGoldenFilesAndAreReproducible() throws {
         let scratch = Scratch()
         let source = scratch.write("blobs.nnl", script(scratch))
+        let formats = ["md", "txt", "ipynb", "html"]
         var renders: [[String]] = []
         for run in 0..<2 {
-            let interpreter = quietInterpreter()
+            // Each run in a folder of its own, with the same file names, so the files compare byte for byte.
+            let folder = scratch.file("run\(run)")
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             var outputs: [String] = []
-            for ext in ["md", "txt", "ipynb"] {
-                let out = scratch.file("run\(run).\(ext)")
-                // A fresh interpreter per format would retrain; one run writes all three from the same cells.
-                _ = out
+            for ext in formats {
+                // A fresh interpreter per format retrains from the same seed.
+                let interpreter = quietInterpreter()
+                XCTAssertEqual(interpreter.runScript(path: source, options: RunOptions(transcriptPath: folder + "/blobs.\(ext)", timing: false)), 0)
+                outputs.append(try String(contentsOfFile: folder + "/blobs.\(ext)", encoding: .utf8))
             }
-            let status = interpreter.runScript(path: source, options: RunOptions(transcriptPath: scratch.file("run\(run).md"), timing: false))
-            XCTAssertEqual(status, 0)
-            for ext in ["md", "txt", "ipynb"] {
-                let again = quietInterpreter()
-                XCTAssertEqual(again.runScript(path: source, options: RunOptions(transcriptPath: scratch.file("run\(run).\(ext)"), timing: false)), 0)
-                outputs.append(try String(contentsOfFile: scratch.file("run\(run).\(ext)"), encoding: .utf8))
+            for figure in ["figure-1.svg", "figure-2.svg"] {
+                outputs.append(try String(contentsOfFile: folder + "/blobs_files/" + figure, encoding: .utf8))
             }
             renders.append(outputs)
         }
-        XCTAssertEqual(renders[0], renders[1], "same seed, --no-timing: byte-identical transcripts")
+        XCTAssertEqual(renders[0], renders[1], "same seed, --no-timing: byte-identical transcripts and figures")
         assertGolden(normalised(renders[0][0], scratch), "blobs.md")
         assertGolden(normalised(renders[0][1], scratch), "blobs.txt")
         XCTAssertTrue(renders[0][1].contains("epoch 3/3"))
         XCTAssertFalse(renders[0][1].contains(" s/epoch"), "no timings with --no-timing")
+        XCTAssertTrue(renders[0][0].contains("![loss (cross\\_entropy)](blobs_files/figure-2.svg)"), renders[0][0])
+        XCTAssertTrue(renders[0][4].hasPrefix("<svg ") && renders[0][5].hasPrefix("<svg "), "figures written beside the .md")
+        XCTAssertTrue(renders[0][3].contains("<figure>\n<svg xmlns=\"http://www.w3.org/2000/svg\""), "figures inline in HTML")
     }
 
     func testNotebookIsValidNbformatWithOutputsAndCounts() throws {
