@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what nnlab needs on a fresh Debian machine: the C libraries it links (OpenBLAS, readline, zlib,
 # OpenSSL's libcrypto, ZeroMQ), Fashion-MNIST from Debian's package, and (with --python) the Python packages the
-# tests use to check nnlab from the outside (nbformat for notebooks, safetensors + numpy for saved models, and
-# jupyter_client, nbconvert and nbclient as the Jupyter clients of the kernel).
+# tests use to check nnlab from the outside (nbformat for notebooks, html5lib for HTML transcripts, safetensors +
+# numpy for saved models, and jupyter_client, nbconvert and nbclient as the Jupyter clients of the kernel).
 # Safe to run again: it only installs what is missing. Never reads stdin.
 set -euo pipefail
 
@@ -38,7 +38,7 @@ if ! command -v swift >/dev/null 2>&1; then
 fi
 
 if ((with_python)); then
-    python3 - <<'PY' 2>/dev/null || { echo "setup: installing nbformat, safetensors, numpy, jupyter_client, nbconvert, nbclient from PyPI" >&2; python3 -m pip install -q nbformat safetensors numpy jupyter_client nbconvert nbclient </dev/null; }
-import nbformat, safetensors, numpy, jupyter_client, nbconvert, nbclient, zmq
+    python3 - <<'PY' 2>/dev/null || { echo "setup: installing nbformat, html5lib, safetensors, numpy, jupyter_client, nbconvert, nbclient from PyPI" >&2; python3 -m pip install -q nbformat html5lib safetensors numpy jupyter_client nbconvert nbclient </dev/null; }
+import nbformat, html5lib, safetensors, numpy, jupyter_client, nbconvert, nbclient, zmq
 PY
 fi

@@ -5,8 +5,8 @@ import Glibc
 import Transcript
 
 /// Where command output goes: the terminal (unless silenced) and a capture that becomes the current cell's
-/// outputs in a transcript: text, and figures (SVG with the chart's text). Progress redraws are
-/// terminal-only and never captured.
+/// outputs in a transcript: text, and figures (SVG with the chart's text). Progress redraws and notes
+/// (what a download is doing) are terminal-only and never captured.
 public final class Console {
     public var echo: Bool
     /// What the current cell showed so far, in order; neighbouring text is kept as one piece.
@@ -53,6 +53,13 @@ public final class Console {
         finished.append(.figure(figure))
         let terminalText = SafeText.forTerminal(terminalText)
         if echo { standardOutput(terminalText.hasSuffix("\n") ? terminalText : terminalText + "\n") }
+    }
+
+    /// A message about what is happening (fetching data, converting it), for the person at the terminal:
+    /// stderr, never part of a cell's output.
+    public func note(_ text: String) {
+        clearTransient()
+        if echo { standardError(text.hasSuffix("\n") ? text : text + "\n") }
     }
 
     /// A progress line redrawn in place; shown only on a terminal.

@@ -95,8 +95,9 @@ enum DataCommands {
             let set: ImageSet = inv.subcommand == "mnist" ? .mnist : .fashionMNIST
             let loaded: LoadedImageSet
             do {
-                // The data loaded before are replaced: what they hold counts as free.
-                loaded = try ImageSetLoader.load(set, memoryLimit: s.memoryLeft(freeing: s.dataBytes()), log: { s.console.line($0) })
+                // The data loaded before are replaced: what they hold counts as free. What a fetch is doing goes
+                // to the terminal only; the cell says once where the data came from.
+                loaded = try ImageSetLoader.load(set, memoryLimit: s.memoryLeft(freeing: s.dataBytes()), log: { s.console.note($0) })
             } catch {
                 throw ScriptError("cannot load \(set.rawValue): \(error)", at: inv.subcommandLocation ?? inv.location,
                                   hint: (error as? DataError)?.memory != nil ? Interpreter.memoryHint : nil)
@@ -111,7 +112,7 @@ enum DataCommands {
             s.recordChecksums(loaded.files)
             install(s, train: train, test: test, description: set.displayName)
             let shape = train.imageShape.map { "\($0.rows)x\($0.cols)" } ?? "?"
-            s.console.line("loaded \(set.displayName): \(grouped(train.count)) training and \(grouped(test.count)) test images, \(shape), normalize=\(norm)")
+            s.console.line("loaded \(set.displayName) (\(loaded.source)): \(grouped(train.count)) training and \(grouped(test.count)) test images, \(shape), normalize=\(norm)")
         case "csv":
             let path = inv[csvPath]
             let label = inv[csvLabel]

@@ -40,6 +40,47 @@ final class Scratch {
     }
 }
 
+extension Scratch {
+    /// A small stand-in for MNIST in `<path>/mnist/` as the CSV layout the loader converts (label, 784
+    /// pixels): class c is a stroke at a place of its own plus a little noise, so a model learns most of it
+    /// and still makes mistakes. Point NNLAB_DATA at `path` to have `load mnist` read it.
+    func syntheticMNIST(train: Int, test: Int) {
+        try? FileManager.default.createDirectory(atPath: file("mnist"), withIntermediateDirectories: true)
+        var state: UInt64 = 12345
+        func noise() -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int(state >> 58)  // 0...63
+        }
+        func rows(_ count: Int) -> String {
+            var lines = ["label," + (0..<784).map { "p\($0)" }.joined(separator: ",")]
+            for index in 0..<count {
+                let label = index % 10
+                var pixels = [Int](repeating: 0, count: 784)
+                let column = 4 + 2 * label + noise() % 3 - 1
+                for row in 5..<23 {
+                    for x in column..<(column + 3) where x >= 0 && x < 28 { pixels[row * 28 + x] = 255 - noise() }
+                }
+                // A shared crossbar blurs neighbouring classes together.
+                for x in 6..<22 where noise() < 24 { pixels[(8 + label % 3) * 28 + x] = 200 }
+                lines.append("\(label)," + pixels.map(String.init).joined(separator: ","))
+            }
+            return lines.joined(separator: "\n") + "\n"
+        }
+        write("mnist/mnist_train.csv", rows(train))
+        write("mnist/mnist_test.csv", rows(test))
+    }
+}
+
+/// Runs `body` with the environment variable `name` set to `value`, then restores it.
+func withEnvironment<T>(_ name: String, _ value: String, _ body: () throws -> T) rethrows -> T {
+    let previous = getenv(name).map { String(cString: $0) }
+    setenv(name, value, 1)
+    defer {
+        if let previous { setenv(name, previous, 1) } else { unsetenv(name) }
+    }
+    return try body()
+}
+
 /// An interpreter with silent console and fixed chart settings, so output does not depend on the terminal.
 func quietInterpreter(unicode: Bool = true) -> Interpreter {
     let i = Interpreter(console: Console(echo: false, isTerminal: false))
