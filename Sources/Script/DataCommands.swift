@@ -78,7 +78,7 @@ enum DataCommands {
             let train = try s.requireTrainingData(inv)
             describe(s, train)
         },
-        CommandSpec("show", group: .data, summary: "draw images in the terminal with their labels", options: [set],
+        CommandSpec("show", group: .data, summary: "draw images in the terminal with their labels", options: [set, FigureFile.option],
                     subcommands: [
                         SubcommandSpec("image", summary: "one image, drawn with its label", arguments: [imageIndex]),
                         SubcommandSpec("samples", summary: "the first N images of the set in a grid", arguments: [sampleCount]),
@@ -260,6 +260,7 @@ enum DataCommands {
     }
 
     static func show(_ s: Interpreter, _ inv: Invocation) throws(ScriptError) {
+        _ = try FigureFile.path(inv)
         _ = try s.requireTrainingData(inv)
         let which = inv[set]
         let data = try dataset(s, inv, which)
@@ -273,11 +274,11 @@ enum DataCommands {
             let pixels = data.matrix.row(i)
             let label = data.labelName(i)
             if inv.subcommand == "image" {
-                s.show(Chart.image(pixels, width: shape.cols, height: shape.rows,
-                                   caption: "#\(i): label \(label)"))
+                try s.show(Chart.image(pixels, width: shape.cols, height: shape.rows,
+                                   caption: "#\(i): label \(label)"), inv)
             } else {
-                s.show(Chart.numberGrid(rawPixels(s, pixels[...]).map { $0.rounded() }, width: shape.cols, height: shape.rows,
-                                        title: "#\(i): label \(label), pixel values 0-255"))
+                try s.show(Chart.numberGrid(rawPixels(s, pixels[...]).map { $0.rounded() }, width: shape.cols, height: shape.rows,
+                                        title: "#\(i): label \(label), pixel values 0-255"), inv)
             }
         default:
             let count = min(inv[sampleCount], data.count)
@@ -287,8 +288,8 @@ enum DataCommands {
                 images.append(data.matrix.row(i))
                 captions.append("#\(i): \(data.labelName(i))")
             }
-            s.show(Chart.imageGrid(images, width: shape.cols, height: shape.rows, captions: captions,
-                                   title: "the first \(count) \(setTitle(which)) images (#index: label)"))
+            try s.show(Chart.imageGrid(images, width: shape.cols, height: shape.rows, captions: captions,
+                                   title: "the first \(count) \(setTitle(which)) images (#index: label)"), inv)
         }
     }
 }

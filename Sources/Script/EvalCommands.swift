@@ -36,7 +36,8 @@ enum EvalCommands {
             RunCommands.recordEvaluation(s, m, set: which, accuracy: e.accuracy, loss: m.knn == nil ? e.loss : nil)
         },
         CommandSpec("predict", group: .evaluation, summary: "the model's probabilities for one image, as bars",
-                    arguments: [image], options: [set]) { s, inv throws(ScriptError) in
+                    arguments: [image], options: [set, FigureFile.option]) { s, inv throws(ScriptError) in
+            _ = try FigureFile.path(inv)
             let m = try s.requireModel(inv)
             _ = try s.requireTrainingData(inv)
             let data = try DataCommands.dataset(s, inv, inv[set])
@@ -56,23 +57,24 @@ enum EvalCommands {
                                   title: "P(class | image #\(i))", valueFormat: "%.3f", highlight: predicted)
             if let shape = data.imageShape {
                 // One figure: the image beside the probabilities.
-                s.show(Chart.panels([Chart.image(Array(features), width: shape.cols, height: shape.rows,
-                                                 caption: "#\(i): label \(data.className(label))"), bars]))
+                try s.show(Chart.panels([Chart.image(Array(features), width: shape.cols, height: shape.rows,
+                                                 caption: "#\(i): label \(data.className(label))"), bars]), inv)
             } else {
-                s.show(bars)
+                try s.show(bars, inv)
             }
             s.console.line("predicted \(data.className(predicted)) (\(percent(Double(probabilities[predicted])))), true label \(data.className(label)): \(predicted == label ? "correct" : "wrong")")
         },
         CommandSpec("confusion", group: .evaluation, summary: "confusion matrix as a shaded grid, and the most confused pairs",
-                    options: [set]) { s, inv throws(ScriptError) in
+                    options: [set, FigureFile.option]) { s, inv throws(ScriptError) in
+            _ = try FigureFile.path(inv)
             let (m, data) = try modelAndSet(s, inv, inv[set], needsClasses: true)
             let e = try evaluation(s, m, data, inv)
             let k = data.classNames.count
             var matrix = [[Double]](repeating: [Double](repeating: 0, count: k), count: k)
             for (p, l) in zip(e.predictions, data.labels) { matrix[Int(l)][Int(p)] += 1 }
-            s.show(Chart.heatmap(matrix, rowLabels: data.classNames, columnLabels: data.classNames,
+            try s.show(Chart.heatmap(matrix, rowLabels: data.classNames, columnLabels: data.classNames,
                                  title: "confusion matrix (\(grouped(data.count)) samples, accuracy \(percent(e.accuracy)))",
-                                 rowTitle: "true", columnTitle: "predicted", showValues: true))
+                                 rowTitle: "true", columnTitle: "predicted", showValues: true), inv)
             var pairs: [(Int, Int, Int)] = []
             for t in 0..<k { for p in 0..<k where t != p && matrix[t][p] > 0 { pairs.append((t, p, Int(matrix[t][p]))) } }
             pairs.sort { $0.2 != $1.2 ? $0.2 > $1.2 : ($0.0, $0.1) < ($1.0, $1.1) }
@@ -80,7 +82,9 @@ enum EvalCommands {
                 s.console.line("most confused: " + pairs.prefix(5).map { "\(data.className($0.0)) as \(data.className($0.1)) (\($0.2))" }.joined(separator: ", "))
             }
         },
-        CommandSpec("per_class", group: .evaluation, summary: "accuracy for each class, as bars", options: [set]) { s, inv throws(ScriptError) in
+        CommandSpec("per_class", group: .evaluation, summary: "accuracy for each class, as bars",
+                    options: [set, FigureFile.option]) { s, inv throws(ScriptError) in
+            _ = try FigureFile.path(inv)
             let (m, data) = try modelAndSet(s, inv, inv[set], needsClasses: true)
             let e = try evaluation(s, m, data, inv)
             let k = data.classNames.count
@@ -88,11 +92,12 @@ enum EvalCommands {
             for (p, l) in zip(e.predictions, data.labels) { total[Int(l)] += 1; if p == l { right[Int(l)] += 1 } }
             let acc = (0..<k).map { total[$0] == 0 ? 0 : Double(right[$0]) / Double(total[$0]) }
             let worst = acc.indices.min(by: { acc[$0] < acc[$1] })
-            s.show(Chart.bars(labels: data.classNames, values: acc.map { $0 * 100 }, title: "accuracy per class (%)",
-                              valueFormat: "%.2f", highlight: worst))
+            try s.show(Chart.bars(labels: data.classNames, values: acc.map { $0 * 100 }, title: "accuracy per class (%)",
+                              valueFormat: "%.2f", highlight: worst), inv)
         },
         CommandSpec("mistakes", group: .evaluation, summary: "misclassified images with true and predicted labels",
-                    arguments: [mistakeCount], options: [set]) { s, inv throws(ScriptError) in
+                    arguments: [mistakeCount], options: [set, FigureFile.option]) { s, inv throws(ScriptError) in
+            _ = try FigureFile.path(inv)
             let n = inv[mistakeCount]
             let which = inv[set]
             let (m, data) = try modelAndSet(s, inv, which, needsClasses: true)
@@ -104,9 +109,9 @@ enum EvalCommands {
                 return
             }
             let shown = Array(wrong.prefix(n))
-            s.show(Chart.imageGrid(shown.map { data.matrix.row($0) }, width: shape.cols, height: shape.rows,
+            try s.show(Chart.imageGrid(shown.map { data.matrix.row($0) }, width: shape.cols, height: shape.rows,
                                    captions: shown.map { "#\($0) \(data.labelName($0))→\(data.className(Int(e.predictions[$0])))" },
-                                   title: "misclassified \(DataCommands.setTitle(which)) images (#index true→predicted)"))
+                                   title: "misclassified \(DataCommands.setTitle(which)) images (#index true→predicted)"), inv)
         },
         CommandSpec("distance", group: .evaluation,
                     summary: "L1/L2 distance between two matrices (lists) or two test images; 'example' is the lecture's 4x4 case",

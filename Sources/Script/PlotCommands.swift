@@ -15,7 +15,7 @@ enum PlotCommands {
     static let weightTable = Option<Bool>("table", default: true, help: "also print every weight and bias, layer by layer")
 
     static let specs: [CommandSpec] = [
-        CommandSpec("plot", group: .plots, summary: "charts in the terminal", options: [height],
+        CommandSpec("plot", group: .plots, summary: "charts in the terminal (and as SVG figures in transcripts)", options: [height, FigureFile.option],
                     subcommands: [
                         SubcommandSpec("loss", summary: "training loss over epochs (and validation loss after 'split')"),
                         SubcommandSpec("acc", summary: "training and validation accuracy per epoch"),
@@ -38,6 +38,7 @@ enum PlotCommands {
 
     static func plot(_ s: Interpreter, _ inv: Invocation) throws(ScriptError) {
         let kind = inv.subcommand ?? ""
+        _ = try FigureFile.path(inv)
         var options = s.options
         if let h = inv[height] { options.height = h }
         let chartLocation = inv.subcommandLocation ?? inv.location
@@ -75,7 +76,7 @@ enum PlotCommands {
                 charts.append(Chart.line(series, title: "accuracy", xLabel: "epoch", yLabel: "%"))
             }
             // `plot history` is one figure: loss and accuracy side by side.
-            s.show(charts.count == 1 ? charts[0] : Chart.panels(charts), options: options)
+            try s.show(charts.count == 1 ? charts[0] : Chart.panels(charts), options: options, inv)
         case "activation":
             let chosen = inv[functions].isEmpty ? LayerCatalog.activations : inv[functions].compactMap(LayerCatalog.kind(named:))
             let xs = stride(from: -5.0, through: 5.0, by: 0.05).map { $0 }
@@ -83,7 +84,7 @@ enum PlotCommands {
             let series = chosen.compactMap { kind in
                 kind.activation.map { f in Series(name: kind.name, x: xs, y: xs.map { Double(f(Float($0))) }) }
             }
-            s.show(Chart.line(series, title: "activation functions", xLabel: "x", yLabel: "f(x)"), options: options)
+            try s.show(Chart.line(series, title: "activation functions", xLabel: "x", yLabel: "f(x)"), options: options, inv)
         case "weights":
             let m = try s.requireModel(inv)
             let withWeights = m.network.layers.enumerated().filter { !$0.element.parameters.isEmpty }
@@ -95,8 +96,8 @@ enum PlotCommands {
                 throw ScriptError("layer \(l) (\(layer.spec)) has no weights", at: inv.location(of: layerNumber),
                                   hint: "layers with weights: \(withWeights.map { String($0.offset + 1) }.joined(separator: ", "))")
             }
-            s.show(Chart.histogram(w.value.array.map(Double.init), bins: 30,
-                                   title: "layer \(l) (\(layer.spec)) weights, n=\(grouped(w.value.count))"), options: options)
+            try s.show(Chart.histogram(w.value.array.map(Double.init), bins: 30,
+                                   title: "layer \(l) (\(layer.spec)) weights, n=\(grouped(w.value.count))"), options: options, inv)
         case "templates":
             let m = try s.requireModel(inv)
             let data = try s.requireTrainingData(inv)
@@ -111,9 +112,9 @@ enum PlotCommands {
             guard let shape = data.imageShape, shape.rows * shape.cols == templates.first?.count else {
                 throw ScriptError("the data are not images, so the weights cannot be drawn as templates", at: inv.location)
             }
-            s.show(Chart.imageGrid(templates, width: shape.cols, height: shape.rows,
+            try s.show(Chart.imageGrid(templates, width: shape.cols, height: shape.rows,
                                    captions: data.classNames.map { "class \($0)" },
-                                   title: "templates: the weights of '\(m.name)' for each class"), options: options)
+                                   title: "templates: the weights of '\(m.name)' for each class"), options: options, inv)
         default:
             let m = try s.requireModel(inv)
             let data = try s.requireTrainingData(inv)

@@ -223,7 +223,7 @@ enum RunCommands {
             throw ScriptError("no run has validation accuracies", at: inv.location(of: RunCommands.metric), hint: "run 'split val=0.1' before training")
         }
         let title = ["loss": "training loss per run", "acc": "training accuracy per run", "val_acc": "validation accuracy per run"][metric] ?? metric
-        s.show(Chart.line(series, title: title, xLabel: "epoch", yLabel: metric == "loss" ? "loss" : "%"), options: options)
+        try s.show(Chart.line(series, title: title, xLabel: "epoch", yLabel: metric == "loss" ? "loss" : "%"), options: options, inv)
     }
 }
 

@@ -127,10 +127,10 @@ final class CommandDeclarationTests: XCTestCase {
             t.nnl:1:10: error: unknown option 'N' for 'mistakes'
              1 | mistakes N=3
                |          ^
-              = options of 'mistakes': set
+              = options of 'mistakes': set, file
 
             """)
-        XCTAssertEqual(Usage.line(Commands.table["mistakes"]!, nil), "mistakes [N] [set=train|val|test]")
+        XCTAssertEqual(Usage.line(Commands.table["mistakes"]!, nil), "mistakes [N] [set=train|val|test] [file=PATH.svg]")
         XCTAssertEqual(Usage.line(Commands.table["train"]!, nil),
                        "train [epochs=5] [batch=64] [shuffle=true|false] [step=0] [gamma=0.1] [patience=0] [label=TEXT] [live=true|false] [every=N]")
         XCTAssertEqual(session.run("mlp 3 4 2\noptimizer adam betta1=0.8"), """

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import Script
+import Transcript
 
 /// The lab script run as a student runs it (on a small stand-in for MNIST, so no download and seconds,
 /// not minutes): every figure it produces is well-formed SVG, the notebook is valid, the HTML page parses
@@ -82,5 +83,48 @@ final class LabFigureTests: XCTestCase {
         // One figure per chart the lab draws: class counts, samples, an image, its pixels, loss, accuracy,
         // per-class accuracy, confusion matrix, mistakes, a prediction, and two runs overlays.
         XCTAssertTrue(output.hasPrefix("12 figures"), output)
+    }
+}
+
+/// `file=PATH.svg` on the chart commands: the same figure the cell shows, written to a file of its own.
+final class FigureFileTests: XCTestCase {
+    func testChartCommandsWriteTheirFigure() throws {
+        let scratch = Scratch()
+        scratch.syntheticMNIST(train: 200, test: 60)
+        try withEnvironment("NNLAB_DATA", scratch.path) {
+            let interpreter = quietInterpreter()
+            let setup = "seed 1\nload mnist\nmlp 784 16 10\ntrain epochs=1 batch=32\n"
+            XCTAssertEqual(interpreter.runSource(setup, file: "setup.nnl").0, 0)
+            let commands = [
+                "plot loss": "loss", "plot history": "history", "show samples 4": "samples", "show image 3": "image",
+                "show pixels 3": "pixels", "confusion": "confusion", "mistakes 4": "mistakes", "predict 0": "predict",
+                "per_class": "per_class",
+            ]
+            for (command, name) in commands.sorted(by: { $0.key < $1.key }) {
+                let path = scratch.file("\(name).svg")
+                let (status, cells) = interpreter.runSource("\(command) file=\"\(path)\"", file: "f.nnl")
+                XCTAssertEqual(status, 0, "\(command): \(cells.first?.error?.message ?? "")")
+                let written = try String(contentsOfFile: path, encoding: .utf8)
+                let figures = cells.first?.outputs.compactMap { output -> Figure? in
+                    if case .figure(let figure) = output { return figure } else { return nil }
+                } ?? []
+                XCTAssertEqual(figures.count, 1, "\(command): one figure")
+                XCTAssertEqual(figures.first?.svg, written, "\(command): the file holds the figure the cell shows")
+                XCTAssertTrue(cells.first?.output.contains("figure written to \(path)\n") == true, command)
+            }
+        }
+    }
+
+    func testBadFileNamesAreCaughtBeforeTheWork() {
+        let scratch = Scratch()
+        let session = ErrorCatalogueTests.Session()
+        _ = session.output(of: "load toy circle n=40\nmlp 2 4 2\ntrain epochs=1")
+        XCTAssertEqual(session.output(of: "plot loss file=loss.png"), "")
+        XCTAssertTrue(session.errors.contains("file= takes an SVG file name, found 'loss.png'"), session.errors)
+        _ = session.output(of: "confusion file=\"\(scratch.path)/missing/c.svg\"")
+        XCTAssertTrue(session.errors.contains("the folder '\(scratch.path)/missing' does not exist"), session.errors)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: scratch.path + "/missing"))
+        _ = session.output(of: "show samples 3 file=s.svg")
+        XCTAssertTrue(session.errors.contains("not images"), "a command's own error still comes first when the file is fine: \(session.errors)")
     }
 }
