@@ -128,3 +128,24 @@ final class FigureFileTests: XCTestCase {
         XCTAssertTrue(session.errors.contains("not images"), "a command's own error still comes first when the file is fine: \(session.errors)")
     }
 }
+
+/// `record start FILE` keeps figures as figures in every format it writes.
+final class RecordFiguresTests: XCTestCase {
+    func testRecordingToHTMLAndMarkdownKeepsTheFigures() throws {
+        let scratch = Scratch()
+        for name in ["session.html", "session.md"] {
+            let interpreter = quietInterpreter()
+            let path = scratch.file(name)
+            for input in ["record start \"\(path)\"", "load toy xor n=40", "mlp 2 4 2", "train epochs=2", "plot loss", "record stop"] {
+                XCTAssertFalse(interpreter.runInteractive(input).hadError, input)
+            }
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            if name.hasSuffix(".html") {
+                XCTAssertTrue(text.contains("<figure>\n<svg xmlns="), text)
+            } else {
+                XCTAssertTrue(text.contains("](session_files/figure-1.svg)"), text)
+                XCTAssertTrue(FileManager.default.fileExists(atPath: scratch.file("session_files/figure-1.svg")))
+            }
+        }
+    }
+}
