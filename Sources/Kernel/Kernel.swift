@@ -13,7 +13,8 @@ import Glibc
 /// One loop reads requests from the control and shell channels, control first. Each request is answered by
 /// `respond`, which returns the reply as a value; `serve` wraps it in the busy/idle status every request gets
 /// on IOPub and sends it back to whoever asked. A cell runs through `Interpreter.runCell` as at the prompt:
-/// what the console prints goes out as `stream` messages while the cell runs, the language's located error
+/// what the console prints goes out as `stream` messages while the cell runs, each chart as a `display_data`
+/// message (SVG with the chart's text, the bundle a notebook stores), the language's located error
 /// as an `error` message whose traceback is what the terminal shows. While a cell runs, the interpreter's
 /// `shouldStop` poll (once per training batch) also serves the control channel, so interrupt_request and
 /// shutdown_request take effect mid-training; SIGINT does the same. Heartbeats are echoed by a thread of their own.
@@ -97,6 +98,13 @@ public final class Kernel {
         output.publish = { [unowned self] name, text in
             guard let parent = executing else { return }
             publish("stream", .object(["name": .string(name), "text": .string(text)]), parent: parent)
+        }
+        // A chart is a figure: SVG with its text as display_data, after the text printed before it.
+        console.figureSink = { [unowned self] figure in
+            output.flush()
+            guard let parent = executing else { return }
+            publish("display_data", .object(["data": .object(figure.mimeBundle.mapValues { .string($0) }), "metadata": .object([:])]),
+                    parent: parent)
         }
         interpreter.shouldStop = { [unowned self] in checkWhileBusy() }
     }

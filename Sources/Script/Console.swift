@@ -51,6 +51,10 @@ public final class Console {
         if !pendingText.isEmpty { finished.append(.text(pendingText)) }
         pendingText = ""
         finished.append(.figure(figure))
+        if echo, let figureSink {
+            figureSink(figure)
+            return
+        }
         let terminalText = SafeText.forTerminal(terminalText)
         if echo { standardOutput(terminalText.hasSuffix("\n") ? terminalText : terminalText + "\n") }
     }
@@ -128,6 +132,10 @@ public final class Console {
         }
         return captured
     }
+
+    /// A front end that shows figures itself (the Jupyter kernel, as display_data) takes them here; the
+    /// chart's text is then not written to standard output.
+    public var figureSink: ((Figure) -> Void)?
 
     /// Also receives every error text exactly as rendered, echo or not (tests and embedders read it here).
     public var errorSink: ((String) -> Void)?

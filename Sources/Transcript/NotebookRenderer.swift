@@ -92,10 +92,7 @@ enum NotebookRenderer {
             case .figure(let figure):
                 outputs.append(.object([
                     "output_type": .string("display_data"),
-                    "data": .object([
-                        "image/svg+xml": .array(jupyterLines(figure.svg).map { .string($0) }),
-                        "text/plain": .array(jupyterLines(TerminalText.clean(figure.text)).map { .string($0) }),
-                    ]),
+                    "data": .object(figure.mimeBundle.mapValues { .array(jupyterLines($0).map { .string($0) }) }),
                     "metadata": .object([:]),
                 ]))
             }

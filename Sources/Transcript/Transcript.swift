@@ -88,6 +88,12 @@ public struct Figure: Sendable, Equatable {
         self.text = text
         self.caption = caption
     }
+
+    /// The figure as a Jupyter mime bundle (a display_data's `data`), by mime type: what a notebook stores
+    /// and what the kernel sends.
+    public var mimeBundle: [String: String] {
+        ["image/svg+xml": svg, "text/plain": TerminalText.clean(text)]
+    }
 }
 
 /// One thing a cell showed, in order: printed text (tables, messages, progress lines' final state) or a figure.

@@ -41,6 +41,14 @@ try:
     strip = lambda text: [line.rsplit("  ", 1)[0] for line in text.splitlines() if line.startswith("epoch")]
     check(strip(first) == strip(again) and strip(first), (first, again))
 
+    # A chart is a figure: one display_data with the SVG and the chart's text, nothing of it on stdout.
+    reply, messages = run_cell(kc, "plot loss")
+    displays = [c for t, c in messages if t == "display_data"]
+    check(reply["status"] == "ok" and len(displays) == 1, messages)
+    check(sorted(displays[0]["data"]) == ["image/svg+xml", "text/plain"] and displays[0]["metadata"] == {}, displays)
+    check(displays[0]["data"]["image/svg+xml"].startswith("<svg ") and "epoch" in displays[0]["data"]["text/plain"], displays)
+    check(stdout_of(messages) == "", "the chart is not printed as well: %r" % stdout_of(messages))
+
     # silent: nothing on IOPub but status, no count.
     reply, messages = run_cell(kc, "print 1", silent=True)
     check(reply["status"] == "ok" and [t for t, _ in messages] == ["status", "status"], messages)

@@ -26,6 +26,7 @@ summary
 optimizer sgd lr=0.1
 train epochs=3 batch=4
 eval val
+plot loss
 
 # %% [markdown]
 # Your answer here.
@@ -47,6 +48,8 @@ text = ["".join(o.get("text", "") for o in c.outputs) for c in code]
 check(text[0].startswith("seed 11\n"), text[0])
 check("parameters" in text[1] or "params" in text[1], text[1])
 check("epoch 3/3" in text[2] and "val: accuracy" in text[2], text[2])
+figures = [o for o in code[2].outputs if o.output_type == "display_data"]
+check(len(figures) == 1 and figures[0].data["image/svg+xml"].startswith("<svg "), code[2].outputs)
 
 # The teacher's check: these outputs are what this code produces.
 check_run = subprocess.run([NNLAB, "check", executed], cwd=directory, capture_output=True, text=True, timeout=120)
