@@ -7,8 +7,8 @@
 /// when nothing is left to draw the text is a one-line message such as "(nothing to plot: series 'loss' is
 /// empty)" and there is no SVG.
 ///
-/// A new kind (a grid of small heatmaps, a network diagram) is a new case of `Content` with its plot type,
-/// a text renderer and an SVG renderer; `panels` already lays several charts out as one figure.
+/// A kind is a case of `Content` with its plot type, a text renderer and an SVG renderer; `panels` lays several
+/// charts out as one figure.
 public struct Chart: Sendable {
     /// Shown above the chart; also the figure's accessible name.
     public var title: String?
@@ -22,6 +22,9 @@ public struct Chart: Sendable {
         case images(ImagePlot)
         case numberGrid(NumberGridPlot)
         case regions(RegionPlot)
+        case outputMap(OutputMapPlot)
+        case neurons(NeuronGridPlot)
+        case network(NetworkPlot)
         /// Several charts as one figure: one after the other in text, side by side in SVG.
         case panels([Chart])
     }
@@ -46,6 +49,9 @@ public struct Chart: Sendable {
         case .images(let plot): return plot.problem
         case .numberGrid(let plot): return plot.problem
         case .regions(let plot): return plot.problem
+        case .outputMap(let plot): return plot.problem
+        case .neurons(let plot): return plot.problem
+        case .network(let plot): return plot.problem
         case .panels(let charts):
             if charts.isEmpty { return "no charts given" }
             return charts.allSatisfy { $0.problem != nil } ? charts.compactMap(\.problem).first : nil
@@ -74,6 +80,9 @@ public struct Chart: Sendable {
         case .images(let plot): return plot.text(title: title, style: style)
         case .numberGrid(let plot): return plot.text(title: title, style: style)
         case .regions(let plot): return plot.text(title: title, style: style)
+        case .outputMap(let plot): return plot.text(title: title, style: style)
+        case .neurons(let plot): return plot.text(title: title, style: style)
+        case .network(let plot): return plot.text(title: title, style: style)
         case .panels: return ""
         }
     }

@@ -44,11 +44,9 @@ extension Chart {
     /// A network as nodes and weighted edges: `columns` as (title, node names), input first; `weights[l][i][j]`
     /// from node i of column l to node j of column l + 1; `notes` under the drawing.
     public static func network(columns: [(title: String, nodes: [String])], weights: [[[Double]]], notes: [String] = [],
-                               title: String? = nil, options: ChartOptions) -> String {
+                               title: String? = nil) -> Chart {
         let plot = NetworkPlot(columns: columns.map { NetworkPlot.Column(title: $0.title, nodes: $0.nodes) }, weights: weights, notes: notes)
-        let style = ChartStyle(options)
-        if let problem = plot.problem { return nothingToPlot(style.clean(problem)) }
-        return plot.text(title: title, style: style)
+        return Chart(title: title, content: .network(plot))
     }
 }
 

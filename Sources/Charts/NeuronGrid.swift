@@ -42,16 +42,13 @@ extension Chart {
     /// One small heatmap per node, by layer: `layers` as (title, nodes as (name, values)), each node's values on a
     /// `resolution` x `resolution` grid over the ranges (row-major, top row first).
     public static func neurons(_ layers: [(title: String, nodes: [(name: String, values: [Double])])], resolution: Int,
-                               xRange: ClosedRange<Double>, yRange: ClosedRange<Double>, title: String? = nil,
-                               options: ChartOptions) -> String {
+                               xRange: ClosedRange<Double>, yRange: ClosedRange<Double>, title: String? = nil) -> Chart {
         let plot = NeuronGridPlot(layers: layers.map { layer in
                                       NeuronGridPlot.Layer(title: layer.title, nodes: layer.nodes.map { NeuronGridPlot.Node(name: $0.name, values: $0.values) })
                                   },
                                   resolution: resolution, xLimits: (xRange.lowerBound, xRange.upperBound),
                                   yLimits: (yRange.lowerBound, yRange.upperBound))
-        let style = ChartStyle(options)
-        if let problem = plot.problem { return nothingToPlot(style.clean(problem)) }
-        return plot.text(title: title, style: style)
+        return Chart(title: title, content: .neurons(plot))
     }
 }
 

@@ -55,16 +55,13 @@ extension Chart {
     /// the two classes or the target for regression. `discretize` shows only the sign of the output.
     public static func outputMap(xRange: ClosedRange<Double>, yRange: ClosedRange<Double>, values: [Double], resolution: Int,
                                  points: [(x: Double, y: Double, value: Double, isTest: Bool)], discretize: Bool,
-                                 sideNames: (negative: String, positive: String), title: String? = nil,
-                                 options: ChartOptions) -> String {
+                                 sideNames: (negative: String, positive: String), title: String? = nil) -> Chart {
         let plot = OutputMapPlot(xLimits: mapLimits(xRange, fallback: points.map(\.x)),
                                  yLimits: mapLimits(yRange, fallback: points.map(\.y)),
                                  resolution: resolution, values: values,
                                  points: points.map { OutputMapPlot.Point(x: $0.x, y: $0.y, value: $0.value, isTest: $0.isTest) },
                                  discretize: discretize, sideNames: sideNames)
-        let style = ChartStyle(options)
-        if let problem = plot.problem { return nothingToPlot(style.clean(problem)) }
-        return plot.text(title: title, style: style)
+        return Chart(title: title, content: .outputMap(plot))
     }
 
     static func mapLimits(_ range: ClosedRange<Double>, fallback: [Double]) -> (lower: Double, upper: Double)? {

@@ -96,8 +96,8 @@ final class LiveView {
     }
 
     private func regions(_ options: ChartOptions, epoch: Int) -> String {
-        PlotCommands.boundaryText(s, m, train: train, test: [], showTest: false, discretize: false,
-                                  title: "'\(m.name)' after epoch \(epoch)", options: options)
+        PlotCommands.boundaryChart(s, m, train: train, test: [], showTest: false, discretize: false,
+                                   title: "'\(m.name)' after epoch \(epoch)").text(options)
     }
 
     private func lossChart(_ options: ChartOptions) -> String {

@@ -85,8 +85,8 @@ enum NetworkPlots {
         let m = try s.requireModel(inv)
         if m.knn != nil { throw ScriptError("model '\(m.name)' is a k-nearest-neighbour classifier: it has no network to draw", at: inv.location) }
         let structure = try structure(m, data: s.train, at: inv)
-        s.console.chart(Chart.network(columns: structure.columns, weights: structure.weights, notes: parameterNotes(structure),
-                                      title: "network '\(m.name)'", options: options))
+        try s.show(Chart.network(columns: structure.columns, weights: structure.weights, notes: parameterNotes(structure),
+                                 title: "network '\(m.name)'"), options: options, inv)
         if table { s.console.write(weightTables(structure)) }
     }
 
@@ -132,8 +132,9 @@ enum NetworkPlots {
                                         probabilities: m.network.endsInSoftmax)
         let n = Chart.neuronResolution
         let layers = PlaneView.nodeLayers(m.network, reading: reading, x: xRange, y: yRange, resolution: n)
-        s.console.chart(Chart.neurons(layers.map { layer in
+        try s.show(Chart.neurons(layers.map { layer in
             (title: layer.title, nodes: zip(layer.names, layer.values).map { (name: $0.0, values: $0.1) })
-        }, resolution: n, xRange: xRange, yRange: yRange, title: "what each node of '\(m.name)' computes over the plane", options: options))
+        }, resolution: n, xRange: xRange, yRange: yRange, title: "what each node of '\(m.name)' computes over the plane"),
+                   options: options, inv)
     }
 }

@@ -128,15 +128,15 @@ enum PlotCommands {
                 throw ScriptError("no test set to show", at: inv.location(of: showTest), hint: "'load toy ...' keeps a test set (ratio=)")
             }
             let what = test.isEmpty ? "training points" : "training and test points"
-            s.console.chart(boundaryText(s, m, train: data, test: test, showTest: !test.isEmpty, discretize: inv[discretize],
-                                         title: "decision regions of '\(m.name)' (\(what))", options: options))
+            try s.show(boundaryChart(s, m, train: data, test: test, showTest: !test.isEmpty, discretize: inv[discretize],
+                                     title: "decision regions of '\(m.name)' (\(what))"), options: options, inv)
         }
     }
 
     /// The model's output over the plane of 2-D data with the points on top: shaded by the output as the
     /// Playground does for two classes and regression, by class for more classes.
-    static func boundaryText(_ s: Interpreter, _ m: ModelState, train: LabeledData, test: [LabeledData], showTest: Bool,
-                             discretize: Bool, title: String, options: ChartOptions) -> String {
+    static func boundaryChart(_ s: Interpreter, _ m: ModelState, train: LabeledData, test: [LabeledData], showTest: Bool,
+                              discretize: Bool, title: String) -> Chart {
         let net = m.network
         let (xRange, yRange) = PlaneView.domain([train] + test)
         let outputs = net.outputWidth ?? 0
@@ -160,7 +160,7 @@ enum PlotCommands {
             let names = train.isRegression ? ("value < 0", "value > 0")
                 : (train.classNames.first ?? "class 0", train.classNames.dropFirst().first ?? "class 1")
             return Chart.outputMap(xRange: xRange, yRange: yRange, values: values, resolution: n, points: points,
-                                   discretize: discretize, sideNames: (negative: names.0, positive: names.1), title: title, options: options)
+                                   discretize: discretize, sideNames: (negative: names.0, positive: names.1), title: title)
         }
         // More than two classes: regions by class, as before (test points with the markers after the classes').
         let n = 150
@@ -176,6 +176,6 @@ enum PlotCommands {
             let c = Int(((x - xRange.lowerBound) / (xRange.upperBound - xRange.lowerBound) * Double(n)).rounded(.down))
             let r = Int(((yRange.upperBound - y) / (yRange.upperBound - yRange.lowerBound) * Double(n)).rounded(.down))
             return Int(classes[min(max(r, 0), n - 1) * n + min(max(c, 0), n - 1)])
-        }, points: points, classNames: names, title: title).text(options)
+        }, points: points, classNames: names, title: title)
     }
 }

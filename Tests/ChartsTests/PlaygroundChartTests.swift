@@ -1,3 +1,7 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 import Charts
 import XCTest
 
@@ -33,11 +37,11 @@ final class PlaygroundChartTests: XCTestCase {
         let values = grid(60) { x, y in tanh(x * y / 6) }
         for (suffix, options) in glyphSets {
             let shaded = Chart.outputMap(xRange: -6...6, yRange: -6...6, values: values, resolution: 60, points: points,
-                                         discretize: false, sideNames: ("0", "1"), title: "x1 * x2 through tanh", options: options)
+                                         discretize: false, sideNames: ("0", "1"), title: "x1 * x2 through tanh").text(options)
             assertSnapshot(shaded, named: "output_map_\(suffix)")
             let discrete = Chart.outputMap(xRange: -6...6, yRange: -6...6, values: values, resolution: 60,
                                            points: points.filter { !$0.isTest }, discretize: true, sideNames: ("0", "1"),
-                                           title: "discretized", options: options)
+                                           title: "discretized").text(options)
             assertSnapshot(discrete, named: "output_map_discretized_\(suffix)")
         }
     }
@@ -45,7 +49,7 @@ final class PlaygroundChartTests: XCTestCase {
     func testOutputMapKeepsTestPointsApartAndThinsCrowds() {
         let options = ChartOptions(width: 40, height: 8, unicode: true, color: false)
         let one = Chart.outputMap(xRange: -6...6, yRange: -6...6, values: [0.9], resolution: 1,
-                                  points: [(0, 0, -1, false), (0, 0, 1, true)], discretize: false, sideNames: ("0", "1"), options: options)
+                                  points: [(0, 0, -1, false), (0, 0, 1, true)], discretize: false, sideNames: ("0", "1")).text(options)
         XCTAssertTrue(one.contains("X"), "the test point drawn last, over the training point in its cell: \(one)")
         XCTAssertTrue(one.contains("O X test"))
         let crowd = (0..<2000).map { (i: Int) -> (x: Double, y: Double, value: Double, isTest: Bool) in
@@ -53,14 +57,14 @@ final class PlaygroundChartTests: XCTestCase {
             return (x, y, 1.0, false)
         }
         let thinned = Chart.outputMap(xRange: -6...6, yRange: -6...6, values: [0.9], resolution: 1, points: crowd,
-                                      discretize: false, sideNames: ("0", "1"), options: options)
+                                      discretize: false, sideNames: ("0", "1")).text(options)
         XCTAssertTrue(thinned.contains("1 point in "), thinned)
         // Bad input: nothing drawn, said in a line.
         XCTAssertEqual(Chart.outputMap(xRange: -6...6, yRange: -6...6, values: [1, 2], resolution: 3, points: [], discretize: false,
-                                       sideNames: ("0", "1"), options: options),
+                                       sideNames: ("0", "1")).text(options),
                        "(nothing to plot: the grid of outputs is incomplete)")
         let nan = Chart.outputMap(xRange: -Double.infinity...Double.infinity, yRange: -6...6, values: [.nan], resolution: 1,
-                                  points: [(.nan, 1, 1, false)], discretize: false, sideNames: ("0", "1"), options: options)
+                                  points: [(.nan, 1, 1, false)], discretize: false, sideNames: ("0", "1")).text(options)
         XCTAssertEqual(nan, "(nothing to plot: the ranges are not finite and there are no finite points)")
     }
 
@@ -74,15 +78,14 @@ final class PlaygroundChartTests: XCTestCase {
             ("output", [("output", grid(n) { x, y in tanh(x * y / 8) })]),
         ]
         for (suffix, options) in glyphSets {
-            let chart = Chart.neurons(layers, resolution: n, xRange: -6...6, yRange: -6...6, title: "what each node computes", options: options)
+            let chart = Chart.neurons(layers, resolution: n, xRange: -6...6, yRange: -6...6, title: "what each node computes").text(options)
             assertSnapshot(chart, named: "neurons_\(suffix)")
         }
         // Wider layers wrap onto more rows of thumbnails.
         let eight = [("hidden", (1...8).map { (name: "n\($0)", values: grid(4) { x, _ in x / 6 }) })]
-        let narrow = Chart.neurons(eight, resolution: 4, xRange: -6...6, yRange: -6...6, options: ChartOptions(width: 40, height: 6))
+        let narrow = Chart.neurons(eight, resolution: 4, xRange: -6...6, yRange: -6...6).text(ChartOptions(width: 40, height: 6))
         XCTAssertEqual(narrow.split(separator: "\n").filter { $0.hasPrefix("┌") }.count, 2, "4 a row: \(narrow)")
-        XCTAssertEqual(Chart.neurons([("inputs", [("x1", [1, 2])])], resolution: 2, xRange: -6...6, yRange: -6...6,
-                                     options: ChartOptions()), "(nothing to plot: a node's grid of values is incomplete)")
+        XCTAssertEqual(Chart.neurons([("inputs", [("x1", [1, 2])])], resolution: 2, xRange: -6...6, yRange: -6...6).text(ChartOptions()), "(nothing to plot: a node's grid of values is incomplete)")
     }
 
     /// The lecture's 3-4-2 network with weights of both signs and sizes, some exactly 0 (L1), and its 3-4-4-1.
@@ -93,7 +96,7 @@ final class PlaygroundChartTests: XCTestCase {
             let chart = Chart.network(columns: [("inputs", ["x1", "x2", "x3"]), ("hidden 1 (relu)", ["1.1", "1.2", "1.3", "1.4"]),
                                                 ("output", ["class 0", "class 1"])],
                                       weights: [w1, w2], notes: ["3-4-2: 26 parameters = 20 weights (3 x 4 + 4 x 2) + 6 biases", "4 weights are 0"],
-                                      title: "network 'mlp'", options: options)
+                                      title: "network 'mlp'").text(options)
             assertSnapshot(chart, named: "network_3_4_2_\(suffix)")
         }
         let w3: [[Double]] = (0..<4).map { (i: Int) -> [Double] in
@@ -103,18 +106,48 @@ final class PlaygroundChartTests: XCTestCase {
         let deep = Chart.network(columns: [("inputs", ["x1", "x2", "x3"]), ("hidden 1", ["1.1", "1.2", "1.3", "1.4"]),
                                            ("hidden 2", ["2.1", "2.2", "2.3", "2.4"]), ("output", ["output"])],
                                  weights: [w1, w3, w4], notes: ["3-4-4-1: 41 parameters = 32 weights (3 x 4 + 4 x 4 + 4 x 1) + 9 biases"],
-                                 title: "network 'mlp'", options: glyphSets[0].options)
+                                 title: "network 'mlp'").text(glyphSets[0].options)
         assertSnapshot(deep, named: "network_3_4_4_1_unicode")
         // Colour: positive edges blue, negative ones yellow (the terminal's orange).
-        let colored = Chart.network(columns: [("in", ["a"]), ("out", ["b", "c"])], weights: [[[1, -1]]],
-                                    options: ChartOptions(width: 40, height: 6, unicode: true, color: true))
+        let colored = Chart.network(columns: [("in", ["a"]), ("out", ["b", "c"])], weights: [[[1, -1]]]).text(ChartOptions(width: 40, height: 6, unicode: true, color: true))
         XCTAssertTrue(colored.contains("\u{1B}[1;34m") && colored.contains("\u{1B}[1;33m"), colored)
-        XCTAssertEqual(Chart.network(columns: [("in", ["a"])], weights: [], options: ChartOptions()),
+        XCTAssertEqual(Chart.network(columns: [("in", ["a"])], weights: []).text(ChartOptions()),
                        "(nothing to plot: a network needs at least an input and an output layer)")
-        XCTAssertEqual(Chart.network(columns: [("in", ["a"]), ("out", ["b"])], weights: [[[1, 2]]], options: ChartOptions()),
+        XCTAssertEqual(Chart.network(columns: [("in", ["a"]), ("out", ["b"])], weights: [[[1, 2]]]).text(ChartOptions()),
                        "(nothing to plot: the weights of layer 1 do not match its nodes)")
         // Every weight 0: the nodes alone, no edges.
-        let empty = Chart.network(columns: [("in", ["a"]), ("out", ["b"])], weights: [[[0]]], options: ChartOptions(width: 40, height: 6))
+        let empty = Chart.network(columns: [("in", ["a"]), ("out", ["b"])], weights: [[[0]]]).text(ChartOptions(width: 40, height: 6))
         XCTAssertTrue(empty.contains("(a)") && empty.contains("(b)") && empty.contains("no edge: w = 0"), empty)
+    }
+
+    /// The Playground's pictures as SVG figures: one golden each (Snapshots/svg_*.svg), well-formed, with the
+    /// Playground's colours.
+    func testPlaygroundFiguresAsSVG() throws {
+        let n = 24
+        let layers: [(title: String, nodes: [(name: String, values: [Double])])] = [
+            ("input features", [("x1", grid(n) { x, _ in x / 6 }), ("x2", grid(n) { _, y in y / 6 })]),
+            ("hidden layer 1 (tanh)", (1...3).map { j in ("1.\(j)", grid(n) { x, y in tanh(Double(j) * 0.3 * x - 0.4 * y) }) }),
+            ("output", [("output", grid(n) { x, y in tanh(x * y / 8) })]),
+        ]
+        let w1: [[Double]] = [[0.9, -0.2, 0, 0.05], [-1.4, 0.6, 0.3, 0], [0.1, 0, -0.7, 1.2]]
+        let w2: [[Double]] = [[0.8, -0.8], [0, 1.1], [-0.3, 0.25], [0.6, -1.5]]
+        let charts: [(String, Chart)] = [
+            ("svg_output_map", Chart.outputMap(xRange: -6...6, yRange: -6...6, values: grid(60) { x, y in tanh(x * y / 6) }, resolution: 60,
+                                               points: points, discretize: false, sideNames: ("0", "1"), title: "x1 * x2 through tanh")),
+            ("svg_neurons", Chart.neurons(layers, resolution: n, xRange: -6...6, yRange: -6...6, title: "what each node computes")),
+            ("svg_network", Chart.network(columns: [("inputs", ["x1", "x2", "x3"]), ("hidden 1 (relu)", ["1.1", "1.2", "1.3", "1.4"]),
+                                                    ("output", ["class 0", "class 1"])],
+                                          weights: [w1, w2], notes: ["3-4-2: 26 parameters = 20 weights (3 x 4 + 4 x 2) + 6 biases"],
+                                          title: "network 'mlp'")),
+        ]
+        for (name, chart) in charts {
+            let svg = try XCTUnwrap(chart.svg(), name)
+            assertSnapshot(svg, named: name, fileExtension: "svg")
+            XCTAssertTrue(svg.contains("#f59322") && svg.contains("#0877bd"), "\(name): the Playground's orange and blue")
+            let parser = XMLParser(data: Data(svg.utf8))
+            XCTAssertTrue(parser.parse(), "\(name): \(parser.parserError.map(String.init(describing:)) ?? "")")
+        }
+        XCTAssertNil(Chart.network(columns: [("in", ["a"])], weights: []).svg())
+        XCTAssertNil(Chart.neurons([("inputs", [("x1", [1, 2])])], resolution: 2, xRange: -6...6, yRange: -6...6).svg())
     }
 }

@@ -115,6 +115,22 @@ final class FigureFileTests: XCTestCase {
         }
     }
 
+    func testPlaygroundPicturesAreFiguresToo() throws {
+        let scratch = Scratch()
+        let interpreter = quietInterpreter()
+        XCTAssertEqual(interpreter.runSource("seed 2\nload toy xor n=80\nmlp 2 4 2 act=tanh\ntrain epochs=3 batch=8\n", file: "s.nnl").0, 0)
+        for command in ["plot boundary", "plot network", "plot neurons"] {
+            let path = scratch.file(command.replacingOccurrences(of: " ", with: "_") + ".svg")
+            let (status, cells) = interpreter.runSource("\(command) file=\"\(path)\"", file: "p.nnl")
+            XCTAssertEqual(status, 0, "\(command): \(cells.first?.error?.message ?? "")")
+            let figures = cells.first?.outputs.compactMap { output -> Figure? in
+                if case .figure(let figure) = output { return figure } else { return nil }
+            } ?? []
+            XCTAssertEqual(figures.count, 1, command)
+            XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), figures.first?.svg, command)
+        }
+    }
+
     func testBadFileNamesAreCaughtBeforeTheWork() {
         let scratch = Scratch()
         let session = ErrorCatalogueTests.Session()

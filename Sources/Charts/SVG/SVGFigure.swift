@@ -35,6 +35,9 @@ enum SVGFigure {
         case .images(let plot): return plot.svg(title: title)
         case .numberGrid(let plot): return plot.svg(title: title)
         case .regions(let plot): return plot.svg(title: title)
+        case .outputMap(let plot): return plot.svg(title: title)
+        case .neurons(let plot): return plot.svg(title: title)
+        case .network(let plot): return plot.svg(title: title)
         case .panels(let charts): return panels(charts.compactMap(panel), title: title)
         }
     }
