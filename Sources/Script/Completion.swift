@@ -113,6 +113,10 @@ extension Interpreter {
         if before.last == "=", let last = words.last {
             valueKey = String(last.dropLast())
             words.removeLast()
+        } else if before.last == ",", let last = words.last, Self.isKeyed(last) {
+            // `features=x1,` goes on with another value of the same option.
+            valueKey = last.split(separator: "=", maxSplits: 1).first.map(String.init)
+            words.removeLast()
         }
         guard let first = words.first else {
             return Commands.names.map { .init(text: $0, kind: .command) } + Commands.keywords.map { .init(text: $0, kind: .keyword) }

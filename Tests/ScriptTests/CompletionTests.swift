@@ -43,6 +43,7 @@ final class CompletionTests: XCTestCase {
         XCTAssertEqual(texts(i, "plot activation relu t"), ["tanh"])
         XCTAssertEqual(i.complete("mlp 3 4 2 act=").candidates.map(\.kind), Array(repeating: .value, count: 7))
         XCTAssertEqual(texts(i, "mlp 2 4 2 features=x1*"), ["x1*x2"])
+        XCTAssertEqual(texts(i, "mlp 2 4 2 features=x1,x2,x1^"), ["x1^2"], "after a comma, the option's values again")
     }
 
     func testVariablesModelsAndPaths() throws {
