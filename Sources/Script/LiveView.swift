@@ -73,8 +73,11 @@ final class LiveView {
     private func liveOptions() -> ChartOptions {
         var o = s.options
         let rows = ChartOptions.terminalRows() ?? 24
-        // Status line, the chart's title, axis, legend lines and a spare line below the frame.
-        o.height = max(6, min(22, rows - 8))
+        // The frame must stay shorter than the terminal, or moving the cursor up cannot reach its first line: the
+        // status line, the charts' titles, borders, ticks, axis names and legends take 10 lines besides the rows.
+        o.height = max(4, min(22, rows - 10))
+        // One column spare: a line filling the last column makes some terminals wrap it.
+        o.width = max(ChartOptions.minimumWidth, o.width - 1)
         return o
     }
 
@@ -82,7 +85,12 @@ final class LiveView {
     func frame(_ epoch: Int, _ options: ChartOptions) -> String {
         var status = "epoch \(epoch)/\(lastEpoch)  training loss \(fixed(losses.last?.train ?? .nan, 4))"
         if let t = losses.last?.test { status += "  \(testName) loss \(fixed(t, 4))" }
-        if onTerminal { status += "   (Ctrl-C stops and keeps the model)" }
+        // A status line wider than the terminal would wrap and throw the redraw off by a line: the hint goes first.
+        for hint in ["   (Ctrl-C stops and keeps the model)", "   (Ctrl-C stops)"] where onTerminal && status.count + hint.count <= options.width {
+            status += hint
+            break
+        }
+        if status.count > options.width { status = String(status.prefix(options.width)) }
         guard train.featureCount == 2 else {
             return status + "\n" + lossChart(options)
         }

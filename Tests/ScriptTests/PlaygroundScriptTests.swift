@@ -291,7 +291,7 @@ final class PlaygroundScriptTests: XCTestCase {
         run(i, "seed 1\nload toy xor n=100 noise=0\nmlp 2 4 2 act=tanh\noptimizer sgd lr=0.1")
         screen = ""
         let output = run(i, "train epochs=20 batch=10 live=true every=2")
-        XCTAssertEqual(screen.components(separatedBy: "(Ctrl-C stops and keeps the model)").count - 1, 10, "one frame every 2 epochs")
+        XCTAssertEqual(screen.components(separatedBy: "(Ctrl-C stops").count - 1, 10, "one frame every 2 epochs")
         XCTAssertTrue(screen.contains("\u{1B}[?25l") && screen.contains("\u{1B}[?25h"), "the cursor hidden, then shown again")
         XCTAssertTrue(screen.range(of: "\u{1B}\\[[0-9]+A", options: .regularExpression) != nil, "the cursor moves up over the last frame")
         XCTAssertFalse(screen.contains("\u{1B}[2J") || screen.contains("\u{1B}[H"), "no clearing of the screen")
