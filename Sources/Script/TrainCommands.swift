@@ -28,7 +28,7 @@ enum TrainCommands {
     static let penaltyKind = Positional<String>("KIND", what: "a penalty", choices: ["none"] + Regularization.Kind.allCases.map(\.rawValue),
                                                 help: "l1: λ Σ|w| (drives weights to exactly 0), l2: λ Σ w²/2 (shrinks them), none")
     static let penaltyRate = Option<Double>("rate", default: 0.001, range: Regularization.rates,
-                                            help: "λ, the Playground's regularization rate (0.001 to 10 there)")
+                                            help: "λ, the Playground's regularization rate")
 
     static let specs: [CommandSpec] = [
         CommandSpec("loss", group: .training, summary: "the loss the current model is trained with",
