@@ -92,24 +92,25 @@ final class LiveView {
         }
         if status.count > options.width { status = String(status.prefix(options.width)) }
         guard train.featureCount == 2 else {
-            return status + "\n" + lossChart(options)
+            return status + "\n" + lossChart().text(options)
         }
         if options.width >= 110 {
             var left = options, right = options
             left.width = options.width * 11 / 20
             right.width = options.width - left.width - 2
-            return status + "\n" + Chart.sideBySide(regions(left, epoch: epoch), lossChart(right), gap: 2)
+            return status + "\n" + Chart.sideBySide(regions(epoch: epoch).text(left), lossChart().text(right), gap: 2)
         }
-        return status + "\n" + regions(options, epoch: epoch)
+        return status + "\n" + regions(epoch: epoch).text(options)
     }
 
-    private func regions(_ options: ChartOptions, epoch: Int) -> String {
+    /// The regions of 2-D data shaded by the output, the training points on top (the Playground's default).
+    private func regions(epoch: Int) -> Chart {
         PlotCommands.boundaryChart(s, m, train: train, test: [], showTest: false, discretize: false,
-                                   title: "'\(m.name)' after epoch \(epoch)").text(options)
+                                   title: "'\(m.name)' after epoch \(epoch)")
     }
 
-    private func lossChart(_ options: ChartOptions) -> String {
-        Chart.line(lossSeries(), title: "loss (\(m.loss.rawValue))", xLabel: "epoch", yLabel: "loss").text(options)
+    private func lossChart() -> Chart {
+        Chart.line(lossSeries(), title: "loss (\(m.loss.rawValue))", xLabel: "epoch", yLabel: "loss")
     }
 
     private func lossSeries() -> [Series] {
@@ -121,16 +122,14 @@ final class LiveView {
 
     // MARK: after training
 
-    /// Erases the live frames, then shows what a transcript keeps: the last frame and the loss curves.
+    /// Erases the live frames, then shows what a transcript keeps: the last frame and the loss curves, as one
+    /// figure (side by side in SVG, one after the other in text).
     func finish() {
         s.console.endLiveView()
         guard let last = losses.last else { return }
         var status = "after epoch \(last.epoch): training loss \(fixed(last.train, 4))"
         if let t = last.test { status += ", \(testName) loss \(fixed(t, 4))" }
         s.console.line(status)
-        if train.featureCount == 2 {
-            s.console.chart(regions(s.options, epoch: last.epoch))
-        }
-        s.console.chart(lossChart(s.options))
+        s.show(train.featureCount == 2 ? Chart.panels([regions(epoch: last.epoch), lossChart()]) : lossChart())
     }
 }

@@ -1,5 +1,6 @@
 import XCTest
 @testable import Script
+import Transcript
 import NeuralNet
 import Charts
 import Foundation
@@ -346,5 +347,34 @@ final class PlaygroundScriptTests: XCTestCase {
             let row = try XCTUnwrap(l1.split(separator: "\n").first { $0.hasPrefix("  \(input) ") })
             XCTAssertEqual(Set(row.split(separator: " ").dropFirst()), ["0"], "\(input) keeps no edge: \(row)")
         }
+    }
+
+    /// The lab's transcript: the live cells end with one figure each (the last frame beside the loss curves), the
+    /// pictures are figures, and two runs with the same seed give the same notebook, byte for byte.
+    func testPlaygroundLabTranscriptHasItsFiguresAndIsReproducible() throws {
+        let root = URL(fileURLWithPath: "\(#filePath)").deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let script = root.appendingPathComponent("labs/playground.nnl").path
+        let scratch = Scratch()
+        var notebooks: [Data] = []
+        for run in 0..<2 {
+            let path = scratch.file("playground\(run).ipynb")
+            XCTAssertEqual(quietInterpreter().runScript(path: script, options: RunOptions(transcriptPath: path, timing: false)), 0)
+            notebooks.append(try XCTUnwrap(FileManager.default.contents(atPath: path)))
+        }
+        XCTAssertEqual(notebooks[0], notebooks[1], "two runs with the same seed")
+        XCTAssertLessThan(notebooks[0].count, 2_000_000, "the notebook stays small")
+
+        let (_, cells) = quietInterpreter().runSource(try String(contentsOfFile: script, encoding: .utf8), file: "playground.nnl")
+        func figures(_ title: String) -> [Figure] {
+            cells.first { $0.title == title }?.outputs.compactMap { if case .figure(let f) = $0 { f } else { nil } } ?? []
+        }
+        for title in ["The spiral with depth", "The spiral with the seven features", "The six bumps"] {
+            let shown = figures(title)
+            XCTAssertEqual(shown.count, 1, title)
+            XCTAssertTrue(shown.first?.svg.contains("after epoch") ?? false, "\(title): the last frame")
+            XCTAssertTrue(shown.first?.svg.contains("training loss") ?? false, "\(title): the loss curves")
+        }
+        XCTAssertEqual(figures("The neurons of the feature network").count, 1)
+        XCTAssertTrue(figures("The circle with all features and L1").first?.svg.contains("network &#39;l1_circle&#39;") ?? false)
     }
 }
