@@ -58,7 +58,12 @@ enum NetworkPlots {
                 for (k, w) in (layer.incomingWeights(of: j) ?? []).enumerated() where k < shape.inputs { matrix[k][j] = Double(w) }
             }
             weights.append(matrix)
-            biases.append(layer.parameters.first { $0.name == "bias" }.map { $0.value.array.map(Double.init) })
+            if shape.biasInWeights, let w = layer.parameters.first, w.value.cols == shape.inputs + 1, w.value.rows == shape.outputs {
+                // The bias trick: each class's bias is the last column of its row of W.
+                biases.append((0..<shape.outputs).map { Double(w.value.data[$0 * w.value.cols + shape.inputs]) })
+            } else {
+                biases.append(layer.parameters.first { $0.name == "bias" }.map { $0.value.array.map(Double.init) })
+            }
         }
         if let crowded = columns.first(where: { $0.nodes.count > maximumNodes }) {
             throw ScriptError("these drawings are for small networks (at most \(maximumNodes) nodes a layer); '\(crowded.title)' of model '\(m.name)' has \(grouped(crowded.nodes.count))",

@@ -202,6 +202,10 @@ final class PlaygroundScriptTests: XCTestCase {
         XCTAssertTrue(deep.contains("3-4-4-1: 41 parameters = 32 weights (3 x 4 + 4 x 4 + 4 x 1) + 9 biases"), deep)
         XCTAssertFalse(deep.contains("weights inputs ->"), deep)
         assertGolden(small + deep, "plot_network_lecture.txt")
+        // The linear classifier keeps its biases in W (the bias trick): still counted and tabled as biases.
+        run(i, "load toy gauss n=40\nlinear")
+        let classifier = run(i, "plot network")
+        XCTAssertTrue(classifier.contains("2-2: 6 parameters = 4 weights (2 x 2) + 2 biases") && classifier.contains("  bias "), classifier)
 
         let session = ErrorCatalogueTests.Session()
         session.run("mlp 784 16 10")
