@@ -75,8 +75,11 @@ public enum NotebookCheck {
             }
             cells.append(CellReport(label: label, verdict: verdict, differingFigures: differing))
         }
-        var report = Report(notebook: path, facts: describe(facts, here: here), cells: cells, reasons: [])
-        if !report.allMatch { report.reasons = reasons(facts, here: here, interpreter: interpreter) }
+        // A notebook run in Jupyter has no run facts, but the kernel's language_info names the nnlab version.
+        let kernelVersion = notebook.metadata["language_info"]?["name"]?.stringValue == "nnlab"
+            ? notebook.metadata["language_info"]?["version"]?.stringValue : nil
+        var report = Report(notebook: path, facts: describe(facts, kernelVersion: kernelVersion, here: here), cells: cells, reasons: [])
+        if !report.allMatch { report.reasons = reasons(facts, kernelVersion: kernelVersion, here: here) }
         return report
     }
 
@@ -84,13 +87,15 @@ public enum NotebookCheck {
         source.split(separator: "\n").lazy.map { $0.trimmingCharacters(in: .whitespaces) }.first { !$0.isEmpty }
     }
 
-    private static func describe(_ facts: TranscriptHeader?, here: TranscriptHeader) -> [String] {
+    private static func describe(_ facts: TranscriptHeader?, kernelVersion: String?, here: TranscriptHeader) -> [String] {
         var lines: [String] = []
         if let f = facts {
             var parts = ["nnlab \(f.version)", f.seed.map { "seed \($0)" } ?? "no seed", f.timing ? "with timing" : "no timing"]
             if let blas = f.blas { parts.append(blas) }
             lines.append("notebook: " + parts.joined(separator: ", "))
             for d in f.data { lines.append("  data \(d.file) sha256 \(d.sha256.prefix(16))...") }
+        } else if let version = kernelVersion {
+            lines.append("notebook: run in Jupyter by the nnlab \(version) kernel (no seed, data checksums or BLAS kernel recorded)")
         } else {
             lines.append("notebook: no nnlab run facts (metadata.nnlab): not written by nnlab, or never run")
         }
@@ -98,9 +103,17 @@ public enum NotebookCheck {
         return lines
     }
 
-    private static func reasons(_ facts: TranscriptHeader?, here: TranscriptHeader, interpreter: Interpreter) -> [String] {
+    private static func reasons(_ facts: TranscriptHeader?, kernelVersion: String?, here: TranscriptHeader) -> [String] {
         guard let f = facts else {
-            return ["the notebook records no seed, data or settings (no metadata.nnlab), so nothing says how it was run"]
+            var reasons: [String] = []
+            if here.seed == nil {
+                reasons.append("the code sets no seed: initial weights and shuffles differ on every run, so trained numbers differ ('seed N' in the first cell fixes that)")
+            }
+            reasons.append("the notebook records no data checksums or BLAS kernel (no metadata.nnlab\(kernelVersion != nil ? ": it was run in Jupyter" : "")), so another data file or BLAS kernel cannot be ruled out")
+            if let version = kernelVersion, version != here.version {
+                reasons.append("the notebook was made with nnlab \(version), this is nnlab \(here.version): outputs can change between versions")
+            }
+            return reasons
         }
         var reasons: [String] = []
         if f.version != here.version {
@@ -135,7 +148,10 @@ extension NotebookCheck.Report {
         let width = min(52, (cells.map(\.label.count).max() ?? 0) + 2)
         for cell in cells {
             let label = cell.label.count >= width ? cell.label : cell.label + String(repeating: " ", count: width - cell.label.count)
+            let figures = cell.differingFigures.map(String.init).joined(separator: ", ")
             switch cell.verdict {
+            case _ where !cell.differingFigures.isEmpty:
+                text += "\(label)DIFFERS: figure\(cell.differingFigures.count == 1 ? "" : "s") \(figures) (SVG; the text matches)\n"
             case .same:
                 text += "\(label)ok\n"
             case .sameIgnoringDurations:
@@ -154,9 +170,6 @@ extension NotebookCheck.Report {
                 text += "    produced: \(produced.prefix(100))\n"
             case .notRun:
                 text += "\(label)NOT RUN in the notebook (no outputs, no execution count)\n"
-            }
-            if !cell.differingFigures.isEmpty {
-                text += "    figure\(cell.differingFigures.count == 1 ? "" : "s") \(cell.differingFigures.map(String.init).joined(separator: ", ")) differ (SVG)\n"
             }
         }
         let differing = cells.filter { !$0.matches }.count

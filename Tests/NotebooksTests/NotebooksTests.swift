@@ -233,6 +233,29 @@ final class NotebooksTests: XCTestCase {
         XCTAssertTrue(report.allMatch, report.rendered())
     }
 
+    func testAChangedFigureIsFoundAndAJupyterRunIsRecognised() throws {
+        let script = "# %% Train\nseed 2\nload toy xor n=120\nmlp 2 6 2\ntrain epochs=3 batch=16\n\n# %% Plot\nplot loss\n"
+        let file = try makeRunNotebook("fig", script: script)
+        let untouched = try NotebookCheck.check(path: file, tolerance: 0, shouldStop: { false })
+        XCTAssertTrue(untouched.allMatch, untouched.rendered())
+        // One stroke of the figure changed, its text left alone; and the run facts gone, as in a notebook that
+        // Jupyter ran with the nnlab kernel (language_info names the kernel's version).
+        var text = read("fig.ipynb")
+        let polyline = try XCTUnwrap(text.range(of: "<polyline"))
+        text.replaceSubrange(polyline, with: "<polyline stroke-opacity=\\\"0.5\\\"")
+        var json = try XCTUnwrap(JSONValue.parse(text).objectValue)
+        var metadata = try XCTUnwrap(json["metadata"]?.objectValue)
+        metadata["nnlab"] = nil
+        json["metadata"] = .object(metadata)
+        write("fig.ipynb", JSONValue.object(json).serialized())
+        let report = try NotebookCheck.check(path: file, tolerance: 0, shouldStop: { false })
+        XCTAssertEqual(report.cells.map(\.differingFigures), [[], [1]], report.rendered())
+        XCTAssertFalse(report.allMatch)
+        XCTAssertTrue(report.rendered().contains("In[2] Plot   DIFFERS: figure 1 (SVG; the text matches)"), report.rendered())
+        XCTAssertTrue(report.facts[0].hasPrefix("notebook: run in Jupyter by the nnlab \(Interpreter.version) kernel"), "\(report.facts)")
+        XCTAssertFalse(report.reasons.contains { $0.contains("sets no seed") }, "the code sets one: \(report.reasons)")
+    }
+
     // MARK: comparing text
 
     func testNumbersInText() {

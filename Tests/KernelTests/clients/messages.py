@@ -48,6 +48,10 @@ try:
     check(sorted(displays[0]["data"]) == ["image/svg+xml", "text/plain"] and displays[0]["metadata"] == {}, displays)
     check(displays[0]["data"]["image/svg+xml"].startswith("<svg ") and "epoch" in displays[0]["data"]["text/plain"], displays)
     check(stdout_of(messages) == "", "the chart is not printed as well: %r" % stdout_of(messages))
+    # Text and figures arrive in the order the cell made them.
+    reply, messages = run_cell(kc, 'print "before"\nplot loss\nprint "after"')
+    shown = [(t, c.get("text", "").strip()) for t, c in messages if t in ("stream", "display_data")]
+    check(shown == [("stream", "before"), ("display_data", ""), ("stream", "after")], shown)
 
     # silent: nothing on IOPub but status, no count.
     reply, messages = run_cell(kc, "print 1", silent=True)
