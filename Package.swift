@@ -37,7 +37,8 @@ let package = Package(
         // Measures one core's fp32 FMA limit, for the benchmark's GEMM efficiency figure.
         .target(name: "CFMAPeak", cSettings: [.unsafeFlags(["-O2"])]),
 
-        // Clock, the atomic file writer, OS errors in words: the few things every module needs; depends on nothing.
+        // What every module needs and nothing else: the clock, the atomic file writer, number formatting, OS errors
+        // in words, safe text, the memory budget. Depends on nothing.
         .target(name: "Basics"),
         // SHA-256 (data checksums) and HMAC-SHA256 (Jupyter message signatures), from OpenSSL's libcrypto.
         .target(name: "Hashing", dependencies: ["CCrypto"]),
@@ -57,7 +58,7 @@ let package = Package(
         // Models as text and files: the table of layer kinds, the text-to-layer parser, the safetensors codec.
         // Built checked (no fast settings): it parses what users type and what files contain.
         .target(name: "ModelFormat", dependencies: ["TensorCore", "NeuralNet"]),
-        .target(name: "Charts"),
+        .target(name: "Charts", dependencies: ["Basics"]),
         .target(name: "Transcript", dependencies: ["Basics"]),
         .target(name: "Script", dependencies: ["Basics", "Hashing", "TensorCore", "NeuralNet", "ModelFormat", "Datasets", "Charts", "Transcript"]),
         .target(name: "REPL", dependencies: ["Script", "CReadline"]),
@@ -78,7 +79,7 @@ let package = Package(
         .testTarget(name: "ModelFormatTests", dependencies: ["ModelFormat", "NeuralNet", "TensorCore"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Hashing", "TensorCore"]),
         .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
-        .testTarget(name: "ChartsTests", dependencies: ["Charts"], resources: [.copy("Snapshots")]),
+        .testTarget(name: "ChartsTests", dependencies: ["Basics", "Charts"], resources: [.copy("Snapshots")]),
         .testTarget(name: "TranscriptTests", dependencies: ["Transcript"], exclude: ["Golden"]),
         .testTarget(name: "ScriptTests", dependencies: ["Script", "REPL", "Transcript"], exclude: ["Golden"]),
         .testTarget(name: "CLITests", dependencies: ["CLI"]),

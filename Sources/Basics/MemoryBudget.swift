@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import Basics
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
@@ -41,17 +42,6 @@ public enum MemoryBudget {
         guard bytes < Double(Int.max / 2) else { return nil }
         return Int(bytes)
     }
-
-    /// Bytes for people: "512 MB", "1.5 GB", "900 KB", "12 bytes".
-    public static func format(_ bytes: Int) -> String {
-        let units = [(1 << 40, "TB"), (1 << 30, "GB"), (1 << 20, "MB"), (1 << 10, "KB")]
-        for (size, name) in units where bytes >= size {
-            let value = Double(bytes) / Double(size)
-            let rounded = value >= 100 ? String(Int(value.rounded())) : String(Double(Int((value * 10).rounded())) / 10)
-            return (rounded.hasSuffix(".0") ? String(rounded.dropLast(2)) : rounded) + " " + name
-        }
-        return "\(bytes) byte\(bytes == 1 ? "" : "s")"
-    }
 }
 
 /// Asking for more than the budget leaves: what, how much, and how the budget stands.
@@ -69,7 +59,7 @@ public struct MemoryBudgetExceeded: Error, Equatable, Sendable, CustomStringConv
     }
 
     public var description: String {
-        "\(what) needs \(MemoryBudget.format(needed)), but the memory budget is \(MemoryBudget.format(limit))"
-            + (inUse > 0 ? " and \(MemoryBudget.format(inUse)) of it are in use" : "")
+        "\(what) needs \(NumberText.bytes(needed)), but the memory budget is \(NumberText.bytes(limit))"
+            + (inUse > 0 ? " and \(NumberText.bytes(inUse)) of it are in use" : "")
     }
 }

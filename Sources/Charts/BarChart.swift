@@ -1,3 +1,5 @@
+import Basics
+
 /// A bar chart's data: one labelled value per bar, how values are printed, and the bar to mark.
 struct BarPlot: Sendable {
     var labels: [String]

@@ -1,3 +1,5 @@
+import Basics
+
 /// A heatmap's data: a matrix (rows may be ragged) with row and column labels and axis names.
 struct HeatmapPlot: Sendable {
     var matrix: [[Double]]

@@ -1,3 +1,5 @@
+import Basics
+
 /// A histogram's data: the values and how many bins were asked for.
 struct HistogramPlot: Sendable {
     var values: [Double]

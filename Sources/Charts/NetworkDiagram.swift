@@ -1,3 +1,5 @@
+import Basics
+
 /// A small network drawn as the lecture and the Playground draw it: a column of nodes per layer, an edge for every
 /// weight, the edge's sign and size visible — in text, positive edges solid and negative ones dashed, thicker for
 /// larger |w| (1, 2 or 3 dots of braille), and painted blue and orange on a colour terminal; in SVG, stroke width

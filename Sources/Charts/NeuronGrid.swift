@@ -1,3 +1,5 @@
+import Basics
+
 /// What every node of a small network computes over the plane, as the Playground's node thumbnails: one small
 /// heatmap per node (its output at each point of a `resolution` x `resolution` grid, on the Playground's
 /// diverging scale), laid out by layer — inputs, each hidden layer, the output.

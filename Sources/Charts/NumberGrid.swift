@@ -1,3 +1,5 @@
+import Basics
+
 /// The numbers of an image (e.g. 28x28 pixel values), printed in a grid.
 struct NumberGridPlot: Sendable {
     var values: [Float]

@@ -1,3 +1,5 @@
+import Basics
+
 /// The decorations around a plot body, after UnicodePlots' plot.jl: title, border, tick labels left of
 /// rows, an axis name beside them, legend entries right of rows, and lines above and below the border.
 /// The body (canvas or grid) arrives already rendered, one string of `bodyWidth` columns per row.

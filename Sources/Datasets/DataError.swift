@@ -48,8 +48,8 @@ public struct DataError: Error, CustomStringConvertible, Equatable, Sendable {
     /// `what` in `file` needs more memory than `limit` (what the budget leaves for it) allows.
     static func memory(_ file: String, _ what: String, needed: Int, limit: Int) -> DataError {
         let exceeded = MemoryBudgetExceeded(what: what, needed: needed, inUse: 0, limit: limit)
-        var error = DataError(file: file, message: "\(what) needs \(MemoryBudget.format(needed)), more than the "
-                              + "\(MemoryBudget.format(limit)) the memory budget leaves")
+        var error = DataError(file: file, message: "\(what) needs \(NumberText.bytes(needed)), more than the "
+                              + "\(NumberText.bytes(limit)) the memory budget leaves")
         error.memory = exceeded
         return error
     }

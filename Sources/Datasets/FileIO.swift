@@ -17,7 +17,7 @@ enum FileIO {
             case .missing: throw DataError.noSuchFile(path)
             case .isDirectory: throw DataError(file: path, message: "is a directory, not a file")
             case .tooLarge(let limit):
-                var tooLarge = DataError(file: path, message: "is larger than the \(MemoryBudget.format(limit)) the memory budget leaves")
+                var tooLarge = DataError(file: path, message: "is larger than the \(NumberText.bytes(limit)) the memory budget leaves")
                 tooLarge.memory = MemoryBudgetExceeded(what: path, needed: limit + 1, inUse: 0, limit: limit)
                 throw tooLarge
             default: throw DataError(file: path, message: "cannot read: \(error.reason)")

@@ -1,3 +1,4 @@
+import Basics
 import TensorCore
 #if canImport(Glibc)
 import Glibc
@@ -69,7 +70,7 @@ public final class Activation: Layer {
     public init(_ function: Function) { self.function = function }
 
     public var kind: String { function.name }
-    public var spec: String { function.alpha.map { "\(function.name) alpha=\(short($0))" } ?? function.name }
+    public var spec: String { function.alpha.map { "\(function.name) alpha=\(NumberText.float($0))" } ?? function.name }
     public var parameters: [Parameter] { [] }
     public func outputWidth(for inputWidth: Int) -> Result<Int, LayerError> { .success(inputWidth) }
 
@@ -163,7 +164,7 @@ public final class Dropout: Layer {
         rng = SeededRandom(seed: seed)
     }
     public var kind: String { "dropout" }
-    public var spec: String { "dropout p=\(short(probability))" }
+    public var spec: String { "dropout p=\(NumberText.float(probability))" }
     public var parameters: [Parameter] { [] }
     public func outputWidth(for inputWidth: Int) -> Result<Int, LayerError> { .success(inputWidth) }
 

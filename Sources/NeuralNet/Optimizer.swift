@@ -1,3 +1,4 @@
+import Basics
 import CTrainingKernels
 import TensorCore
 #if canImport(Glibc)
@@ -41,7 +42,7 @@ public final class SGD: Optimizer {
     }
 
     public var spec: String {
-        "sgd lr=\(short(learningRate)) momentum=\(short(momentum)) nesterov=\(nesterov) weight_decay=\(short(weightDecay))"
+        "sgd lr=\(NumberText.float(learningRate)) momentum=\(NumberText.float(momentum)) nesterov=\(nesterov) weight_decay=\(NumberText.float(weightDecay))"
     }
 
     /// The step as one rule (the fused sparse backward applies it too).
@@ -114,7 +115,7 @@ public final class Adam: Optimizer {
         Adam(learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: weightDecay)
     }
 
-    public var spec: String { "adam lr=\(short(learningRate)) beta1=\(short(beta1)) beta2=\(short(beta2)) weight_decay=\(short(weightDecay))" }
+    public var spec: String { "adam lr=\(NumberText.float(learningRate)) beta1=\(NumberText.float(beta1)) beta2=\(NumberText.float(beta2)) weight_decay=\(NumberText.float(weightDecay))" }
 
     public func update(_ p: Parameter) {
         let (m, v) = moments(of: p)
@@ -170,12 +171,6 @@ public struct AdamRule: Sendable {
         nnlab_adam_rule(step_size: stepSize, inverse_sqrt_correction: inverseSqrtCorrection, beta1: beta1, beta2: beta2,
                         epsilon: epsilon, weight_decay: weightDecay)
     }
-}
-
-/// 0.0 -> "0", 0.01 -> "0.01": how a user would write the value in a script.
-func short(_ x: Float) -> String {
-    let text = "\(x)"
-    return text.hasSuffix(".0") ? String(text.dropLast(2)) : text
 }
 
 /// NeuralNet's C kernels (CTrainingKernels: the step rules, alone and fused into the sparse first layer's

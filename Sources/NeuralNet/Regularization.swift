@@ -1,3 +1,4 @@
+import Basics
 import TensorCore
 
 /// A penalty on the size of the weights, as the TensorFlow Playground applies it: to weights only (never biases),
@@ -24,7 +25,7 @@ public struct Regularization: Sendable, Equatable {
     }
 
     /// "l1 rate=0.001", as `summary` and saved models write it.
-    public var spec: String { "\(kind.rawValue) rate=\(short(rate))" }
+    public var spec: String { "\(kind.rawValue) rate=\(NumberText.float(rate))" }
 
     /// The rates λ the language accepts (`regularization l2 rate=...`), and so a saved model too.
     public static let rates: ClosedRange<Double> = 0...10

@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 import Transcript
 
@@ -16,8 +17,8 @@ public struct NumberDifference: Equatable, Sendable {
         if let a = Double(stored), let b = Double(produced) {
             let decimals = max(OutputComparison.decimals(stored), OutputComparison.decimals(produced))
             let delta = b - a
-            text += " (\(delta >= 0 ? "+" : "-")\(OutputComparison.fixed(abs(delta), decimals))"
-            if a != 0 { text += ", \(delta >= 0 ? "+" : "-")\(OutputComparison.fixed(abs(delta / a) * 100, 2))%" }
+            text += " (\(delta >= 0 ? "+" : "-")\(NumberText.fixed(abs(delta), decimals))"
+            if a != 0 { text += ", \(delta >= 0 ? "+" : "-")\(NumberText.fixed(abs(delta / a) * 100, 2))%" }
             text += ")"
         }
         return text
@@ -221,11 +222,5 @@ public enum OutputComparison {
     static func decimals(_ number: String) -> Int {
         guard let dot = number.firstIndex(of: ".") else { return 0 }
         return number[number.index(after: dot)...].prefix(while: \.isNumber).count
-    }
-
-    static func fixed(_ value: Double, _ decimals: Int) -> String {
-        var text = String(format: "%.\(min(decimals, 12))f", value)
-        if text.hasPrefix("-0") && Double(text) == 0 { text.removeFirst() }
-        return text
     }
 }

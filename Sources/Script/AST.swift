@@ -1,3 +1,5 @@
+import Basics
+
 /// Expressions: literals, names, lists, arithmetic (`+ - * / ^`) and calls of math functions (`sin(x)`).
 public indirect enum Expr: Sendable, Equatable {
     case number(Double, SourceLocation)
@@ -20,7 +22,7 @@ public indirect enum Expr: Sendable, Equatable {
     /// are formulas (the input features) read their values this way.
     public var text: String {
         switch self {
-        case .number(let v, _): return Value.format(v)
+        case .number(let v, _): return NumberText.value(v)
         case .string(let s, _), .name(let s, _): return s
         case .list(let items, _): return items.map(\.text).joined(separator: ",")
         case .negate(let inner, _): return "-" + inner.text

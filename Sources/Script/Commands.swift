@@ -43,7 +43,7 @@ enum GeneralCommands {
                     arguments: [values]) { session, inv throws(ScriptError) in
             var budget = Value.maxSize
             for arg in inv[values] where !arg.value.fits(&budget) {
-                throw ScriptError("too much to print: more than \(grouped(Value.maxSize)) characters or list items", at: arg.location)
+                throw ScriptError("too much to print: more than \(NumberText.grouped(Value.maxSize)) characters or list items", at: arg.location)
             }
             // What the user typed may hold control characters (a raw ESC in a string): shown escaped, line breaks kept.
             session.console.line(SafeText.escaped(inv[values].map(\.value.description).joined(separator: " "), keepLineBreaks: true))
@@ -57,7 +57,7 @@ enum GeneralCommands {
                 }
                 let inUse = session.memoryInUse()
                 if bytes < inUse {
-                    throw ScriptError("the session already holds \(MemoryBudget.format(inUse)), more than \(MemoryBudget.format(bytes))",
+                    throw ScriptError("the session already holds \(NumberText.bytes(inUse)), more than \(NumberText.bytes(bytes))",
                                       at: inv.valueLocation(of: memory), hint: "load smaller data or replace models first")
                 }
                 session.memoryLimit = bytes
@@ -67,8 +67,8 @@ enum GeneralCommands {
             if let t = inv[timing] { session.showTiming = t }
             if inv.options.isEmpty {
                 session.console.line("width=\(session.options.width) ascii=\(session.asciiCharts) timing=\(session.showTiming) "
-                                     + "memory=\(MemoryBudget.format(session.memoryLimit).replacingOccurrences(of: " ", with: "")) "
-                                     + "(\(MemoryBudget.format(session.memoryInUse())) in use)")
+                                     + "memory=\(NumberText.bytes(session.memoryLimit).replacingOccurrences(of: " ", with: "")) "
+                                     + "(\(NumberText.bytes(session.memoryInUse())) in use)")
             }
         },
         CommandSpec("vars", group: .general, summary: "list variables defined with let") { session, _ throws(ScriptError) in

@@ -1,3 +1,4 @@
+import Basics
 import Datasets
 import Hashing
 import Charts
@@ -57,7 +58,7 @@ enum DataCommands {
             }
             let fraction = inv[validation]
             // The two parts are copies of the rows, beside the set they come from until it is replaced.
-            try s.requireMemory(train.matrix.storedBytes + train.count * 8, for: "splitting the \(grouped(train.count)) training samples",
+            try s.requireMemory(train.matrix.storedBytes + train.count * 8, for: "splitting the \(NumberText.grouped(train.count)) training samples",
                                 at: inv.location)
             var order = Array(0..<train.count)
             var rng = SeededRandom(seed: s.nextSeed())
@@ -67,12 +68,12 @@ enum DataCommands {
             if valCount == 0 {
                 s.train = train
                 s.validation = nil
-                s.console.line("no validation set; training on all \(grouped(train.count)) samples")
+                s.console.line("no validation set; training on all \(NumberText.grouped(train.count)) samples")
                 return
             }
             s.validation = pick(train, Array(order[0..<valCount]), name: "validation")
             s.train = pick(train, Array(order[valCount...]), name: train.name)
-            s.console.line("split: \(grouped(train.count - valCount)) for training, \(grouped(valCount)) for validation")
+            s.console.line("split: \(NumberText.grouped(train.count - valCount)) for training, \(NumberText.grouped(valCount)) for validation")
         },
         CommandSpec("data", group: .data, summary: "what is loaded: sizes, shapes, class counts as bars") { s, inv throws(ScriptError) in
             let train = try s.requireTrainingData(inv)
@@ -112,7 +113,7 @@ enum DataCommands {
             s.recordChecksums(loaded.files)
             install(s, train: train, test: test, description: set.displayName)
             let shape = train.imageShape.map { "\($0.rows)x\($0.cols)" } ?? "?"
-            s.console.line("loaded \(set.displayName) (\(loaded.source)): \(grouped(train.count)) training and \(grouped(test.count)) test images, \(shape), normalize=\(norm)")
+            s.console.line("loaded \(set.displayName) (\(loaded.source)): \(NumberText.grouped(train.count)) training and \(NumberText.grouped(test.count)) test images, \(shape), normalize=\(norm)")
         case "csv":
             let path = inv[csvPath]
             let label = inv[csvLabel]
@@ -150,10 +151,10 @@ enum DataCommands {
                 if let sum = try? SHA256.hex(file: file) { s.recordChecksums([(name: lastComponent(file), sha256: sum)]) }
             }
             install(s, train: train, test: test, description: lastComponent(path))
-            s.console.line("loaded \(path): \(grouped(train.count)) rows, \(train.featureCount) features, \(train.classNames.count) classes"
-                           + (test.map { ", test \(grouped($0.count)) rows" } ?? ""))
+            s.console.line("loaded \(path): \(NumberText.grouped(train.count)) rows, \(train.featureCount) features, \(train.classNames.count) classes"
+                           + (test.map { ", test \(NumberText.grouped($0.count)) rows" } ?? ""))
             if case .standardScore(let mean, let std) = normalization {
-                s.console.line("normalize=standard: (x - \(formatSignificant(Double(mean), 5))) / \(formatSignificant(Double(std), 5)), the mean and std of the training file")
+                s.console.line("normalize=standard: (x - \(NumberText.significant(Double(mean), 5))) / \(NumberText.significant(Double(std), 5)), the mean and std of the training file")
             }
             if !unseen.isEmpty {
                 s.console.line("note: the test file has labels the training file has none of: \(unseen.prefix(10).joined(separator: ", "))"
@@ -172,7 +173,7 @@ enum DataCommands {
             let test = all.subset(trainCount..<n)
             s.normalization = .none
             install(s, train: train, test: test, description: "toy \(kind)")
-            s.console.line("loaded toy \(kind): \(trainCount) training and \(n - trainCount) test points, 2 features, noise \(Value.format(noise))"
+            s.console.line("loaded toy \(kind): \(trainCount) training and \(n - trainCount) test points, 2 features, noise \(NumberText.value(noise))"
                            + (set.isRegression ? "; regression: a value per point (about -1 to 1), trained with mse" : ""))
         default:
             try PersistenceCommands.loadModel(s, path: inv[modelPath], at: inv.location(of: modelPath))
@@ -210,16 +211,16 @@ enum DataCommands {
     static func describe(_ s: Interpreter, _ train: LabeledData) {
         let shape = train.imageShape.map { "images \($0.rows)x\($0.cols) (\(train.featureCount) features)" } ?? "\(train.featureCount) features"
         s.console.line("data: \(s.dataDescription ?? train.name)")
-        s.console.line("  train       \(grouped(train.count).leftPadded(to: 7)) \(shape), "
+        s.console.line("  train       \(NumberText.grouped(train.count).leftPadded(to: 7)) \(shape), "
                        + (train.isRegression ? "a real value each (regression)" : "\(train.classNames.count) classes"))
-        if let v = s.validation { s.console.line("  validation  \(grouped(v.count).leftPadded(to: 7))") }
-        if let t = s.test { s.console.line("  test        \(grouped(t.count).leftPadded(to: 7))") }
+        if let v = s.validation { s.console.line("  validation  \(NumberText.grouped(v.count).leftPadded(to: 7))") }
+        if let t = s.test { s.console.line("  test        \(NumberText.grouped(t.count).leftPadded(to: 7))") }
         switch s.normalization {
         case .none: s.console.line("  pixels as stored (no normalization)")
         case .unit: s.console.line("  normalized to [0, 1] (x/255)")
         case .standard(let mean, let std): s.console.line("  normalized: (x/255 - \(mean)) / \(std)")
         case .standardScore(let mean, let std):
-            s.console.line("  normalized: (x - \(formatSignificant(Double(mean), 5))) / \(formatSignificant(Double(std), 5)) (the training set's mean and std)")
+            s.console.line("  normalized: (x - \(NumberText.significant(Double(mean), 5))) / \(NumberText.significant(Double(std), 5)) (the training set's mean and std)")
         }
         if let targets = train.targets {
             s.show(Chart.histogram(targets.map(Double.init), bins: 20, title: "training values (targets)"))
@@ -297,7 +298,7 @@ enum DataCommands {
 extension LabeledData {
     /// How a sample's label is shown: its class name, or its target value for regression data.
     func labelName(_ i: Int) -> String {
-        if let targets, i >= 0, i < targets.count { return Value.format(Double(targets[i])) }
+        if let targets, i >= 0, i < targets.count { return NumberText.value(Double(targets[i])) }
         guard i >= 0, i < labels.count else { return "?" }
         return className(Int(labels[i]))
     }

@@ -1,3 +1,5 @@
+import Basics
+
 /// How commands declare what they take, once, in the manner of swift-argument-parser's `@Option` and
 /// `@Argument`: each option and positional argument has a name, a kind of value (with its range or choices),
 /// a default and a line of help. Usage lines, `help`, completion, unknown-option errors with "did you mean",
@@ -380,5 +382,5 @@ extension Positional where T == [LocatedValue] {
 
 extension Double {
     /// A default as usage and help show it: 0.1, 1e-3 -> 0.001, 5.
-    static func formatted(_ v: Double) -> String { Value.format(v) }
+    static func formatted(_ v: Double) -> String { NumberText.value(v) }
 }

@@ -142,10 +142,10 @@ extension Diagnostic {
         case .unknownKind(let kind): "unknown layer kind '\(kind)'"
         case .malformed: "sizes or settings that do not fit the kind"
         case .sizeOutOfRange(let index, let value, let range):
-            "size \(index + 1) must be between \(range.lowerBound) and \(grouped(range.upperBound)), found \(value)"
+            "size \(index + 1) must be between \(range.lowerBound) and \(NumberText.grouped(range.upperBound)), found \(value)"
         case .unknownSetting(let name): "unknown setting '\(name)'"
         case .settingOutOfRange(let name, let value, let range):
-            "\(name) must be between \(Value.format(range.lowerBound)) and \(Value.format(range.upperBound)), found \(Value.format(value))"
+            "\(name) must be between \(NumberText.value(range.lowerBound)) and \(NumberText.value(range.upperBound)), found \(NumberText.value(value))"
         case .unknownChoice(let name, let value, let choices):
             "unknown \(name) value '\(value)' (expected one of: \(choices.joined(separator: ", ")))"
         case .unknownTerm(let word, let choices):
@@ -167,7 +167,7 @@ extension Diagnostic {
         case .layer(let i, _, .unknownKind(let kind)): "layer \(i): unknown layer kind '\(kind)'"
         case .layer(let i, let description, .malformed): "layer \(i): bad description '\(description)'"
         case .layer(let i, let description, let e): "layer \(i): bad description '\(description)': \(describe(e))"
-        case .tooLarge(let i, let description, let limit): "layer \(i): '\(description)' would make the model larger than \(grouped(limit)) parameters"
+        case .tooLarge(let i, let description, let limit): "layer \(i): '\(description)' would make the model larger than \(NumberText.grouped(limit)) parameters"
         case .doesNotFit(let i, let message): "layer \(i): \(message)"
         case .missingTensor(let key): "missing tensor '\(key)'"
         case .unsupportedType(let key): "tensor '\(key)': only F32 is supported"

@@ -26,12 +26,12 @@ enum EvalCommands {
             let e = try evaluation(s, m, data, inv)
             if data.isRegression {
                 // Regression: the loss is the measure (there is no accuracy to count).
-                s.console.line("\(which): loss \(fixed(e.loss, 4)) (mse over \(grouped(data.count)) points; root mean squared error \(fixed(e.loss.squareRoot(), 4)))")
+                s.console.line("\(which): loss \(NumberText.fixed(e.loss, 4)) (mse over \(NumberText.grouped(data.count)) points; root mean squared error \(NumberText.fixed(e.loss.squareRoot(), 4)))")
                 RunCommands.recordEvaluation(s, m, set: which, accuracy: nil, loss: e.loss)
                 return
             }
-            var line = "\(which): accuracy \(percent(e.accuracy)) (\(grouped(correct(e, data)))/\(grouped(data.count)))"
-            if m.knn == nil { line += ", loss \(fixed(e.loss, 4))" }
+            var line = "\(which): accuracy \(NumberText.percent(e.accuracy)) (\(NumberText.grouped(correct(e, data)))/\(NumberText.grouped(data.count)))"
+            if m.knn == nil { line += ", loss \(NumberText.fixed(e.loss, 4))" }
             s.console.line(line)
             RunCommands.recordEvaluation(s, m, set: which, accuracy: e.accuracy, loss: m.knn == nil ? e.loss : nil)
         },
@@ -46,8 +46,8 @@ enum EvalCommands {
             let features = data.row(i)
             if let targets = data.targets {
                 let output = Evaluator.outputs(m.network, features: features, softmax: false).first ?? .nan
-                let point = features.map { formatSignificant(Double($0), 4) }.joined(separator: ", ")
-                s.console.line("#\(i) at (\(point)): predicted \(fixed(Double(output), 4)), true value \(fixed(Double(targets[i]), 4)), squared error \(fixed(Double((output - targets[i]) * (output - targets[i])), 4))")
+                let point = features.map { NumberText.significant(Double($0), 4) }.joined(separator: ", ")
+                s.console.line("#\(i) at (\(point)): predicted \(NumberText.fixed(Double(output), 4)), true value \(NumberText.fixed(Double(targets[i]), 4)), squared error \(NumberText.fixed(Double((output - targets[i]) * (output - targets[i])), 4))")
                 return
             }
             let probabilities = Evaluator.outputs(m.network, features: features, softmax: true)
@@ -62,7 +62,7 @@ enum EvalCommands {
             } else {
                 try s.show(bars, inv)
             }
-            s.console.line("predicted \(data.className(predicted)) (\(percent(Double(probabilities[predicted])))), true label \(data.className(label)): \(predicted == label ? "correct" : "wrong")")
+            s.console.line("predicted \(data.className(predicted)) (\(NumberText.percent(Double(probabilities[predicted])))), true label \(data.className(label)): \(predicted == label ? "correct" : "wrong")")
         },
         CommandSpec("confusion", group: .evaluation, summary: "confusion matrix as a shaded grid, and the most confused pairs",
                     options: [set, FigureFile.option]) { s, inv throws(ScriptError) in
@@ -73,7 +73,7 @@ enum EvalCommands {
             var matrix = [[Double]](repeating: [Double](repeating: 0, count: k), count: k)
             for (p, l) in zip(e.predictions, data.labels) { matrix[Int(l)][Int(p)] += 1 }
             try s.show(Chart.heatmap(matrix, rowLabels: data.classNames, columnLabels: data.classNames,
-                                 title: "confusion matrix (\(grouped(data.count)) samples, accuracy \(percent(e.accuracy)))",
+                                 title: "confusion matrix (\(NumberText.grouped(data.count)) samples, accuracy \(NumberText.percent(e.accuracy)))",
                                  rowTitle: "true", columnTitle: "predicted", showValues: true), inv)
             var pairs: [(Int, Int, Int)] = []
             for t in 0..<k { for p in 0..<k where t != p && matrix[t][p] > 0 { pairs.append((t, p, Int(matrix[t][p]))) } }
@@ -103,7 +103,7 @@ enum EvalCommands {
             let (m, data) = try modelAndSet(s, inv, which, needsClasses: true)
             let e = try evaluation(s, m, data, inv)
             let wrong = data.labels.indices.filter { e.predictions[$0] != data.labels[$0] }
-            s.console.line("\(grouped(wrong.count)) of \(grouped(data.count)) misclassified; the first \(min(n, wrong.count)):")
+            s.console.line("\(NumberText.grouped(wrong.count)) of \(NumberText.grouped(data.count)) misclassified; the first \(min(n, wrong.count)):")
             guard let shape = data.imageShape else {
                 for i in wrong.prefix(n) { s.console.line("  #\(i): true \(data.labelName(i)), predicted \(data.className(Int(e.predictions[i])))") }
                 return
@@ -158,7 +158,7 @@ enum EvalCommands {
 
     static func evaluation(_ s: Interpreter, _ m: ModelState, _ data: LabeledData, _ inv: Invocation) throws(ScriptError) -> Evaluation {
         if let knn = m.knn {
-            try s.requireMemory(knnWorkingBytes(knn.train.matrix, data.matrix), for: "kNN distances of \(grouped(data.count)) samples to \(grouped(knn.train.count))",
+            try s.requireMemory(knnWorkingBytes(knn.train.matrix, data.matrix), for: "kNN distances of \(NumberText.grouped(data.count)) samples to \(NumberText.grouped(knn.train.count))",
                                 at: inv.location)
             guard let predictions = knn.predict(data.matrix, shouldStop: s.shouldStop) else {
                 throw ScriptError.interrupted
@@ -180,7 +180,7 @@ enum EvalCommands {
         let k = try inv.int(neighbours, within: 1...max(1, min(1000, train.count)))
         let kind = inv[distanceKind]
         let limit = try inv.int(testLimit, within: 1...max(1, test.count)) ?? test.count
-        try s.requireMemory(knnWorkingBytes(train.matrix, test.matrix), for: "kNN distances of \(grouped(limit)) test samples to \(grouped(train.count))",
+        try s.requireMemory(knnWorkingBytes(train.matrix, test.matrix), for: "kNN distances of \(NumberText.grouped(limit)) test samples to \(NumberText.grouped(train.count))",
                             at: inv.location)
         let model = KNearestNeighbours(k: k, distance: kind, train: TrainCommands.samples(train), classCount: train.classNames.count)
         let name = "knn"
@@ -196,8 +196,8 @@ enum EvalCommands {
         }
         s.console.clearTransient()
         let right = zip(predictions, test.labels.prefix(limit)).filter { $0 == $1 }.count
-        var line = "knn k=\(k) distance=\(kind.rawValue): test accuracy \(percent(Double(right) / Double(limit))) (\(grouped(right))/\(grouped(limit)))"
-        if s.showTiming { line += " in \(fixed(Clock.now - start, 2)) s" }
+        var line = "knn k=\(k) distance=\(kind.rawValue): test accuracy \(NumberText.percent(Double(right) / Double(limit))) (\(NumberText.grouped(right))/\(NumberText.grouped(limit)))"
+        if s.showTiming { line += " in \(NumberText.fixed(Clock.now - start, 2)) s" }
         s.console.line(line)
         RunCommands.recordEvaluation(s, m, set: "test", accuracy: Double(right) / Double(limit), loss: nil)
     }
@@ -234,7 +234,7 @@ enum EvalCommands {
             let x = DataCommands.rawPixels(s, test.row(i))
             let y = DataCommands.rawPixels(s, test.row(j))
             let d = NeuralNet.distance(x, y, kind)
-            s.console.line("\(kindName) distance between images #\(i) (\(test.labelName(i))) and #\(j) (\(test.labelName(j))) on 0-255 pixels: \(formatSignificant(d, 6))")
+            s.console.line("\(kindName) distance between images #\(i) (\(test.labelName(i))) and #\(j) (\(test.labelName(j))) on 0-255 pixels: \(NumberText.significant(d, 6))")
             return
         }
         let ma = try matrix(a), mb = try matrix(b)
@@ -269,17 +269,17 @@ enum EvalCommands {
         let diff = zip(a, b).map { zip($0, $1).map { kind == .l1 ? abs($0 - $1) : ($0 - $1) * ($0 - $1) } }
         let total = diff.flatMap { $0 }.reduce(0, +)
         let result = kind == .l1 ? total : total.squareRoot()
-        func render(_ m: [[Double]]) -> [String] { m.map { $0.map { Value.format($0).leftPadded(to: 4) }.joined(separator: " ") } }
+        func render(_ m: [[Double]]) -> [String] { m.map { $0.map { NumberText.value($0).leftPadded(to: 4) }.joined(separator: " ") } }
         let left = render(a), right = render(b), d = render(diff)
         let w = left.map(\.count).max() ?? 0, w2 = right.map(\.count).max() ?? 0, w3 = d.map(\.count).max() ?? 0
         s.console.line(names.0.padded(to: w) + "   " + names.1.padded(to: w2) + "   " + (kind == .l1 ? "|difference|" : "difference²"))
         for r in 0..<left.count {
             let mid = r == left.count / 2 - 1 ? " - " : "   "
             let eq = r == left.count / 2 - 1 ? " = " : "   "
-            let tail = r == left.count / 2 - 1 ? " → \(Value.format(total))" : ""
+            let tail = r == left.count / 2 - 1 ? " → \(NumberText.value(total))" : ""
             s.console.line(left[r].padded(to: w) + mid + right[r].padded(to: w2) + eq + d[r].padded(to: w3) + tail)
         }
-        s.console.line(kind == .l1 ? "L1 distance = Σ|I1 - I2| = \(Value.format(result))"
-                                   : "L2 distance = √Σ(I1 - I2)² = √\(Value.format(total)) = \(formatSignificant(result, 6))")
+        s.console.line(kind == .l1 ? "L1 distance = Σ|I1 - I2| = \(NumberText.value(result))"
+                                   : "L2 distance = √Σ(I1 - I2)² = √\(NumberText.value(total)) = \(NumberText.significant(result, 6))")
     }
 }

@@ -222,7 +222,7 @@ public final class Interpreter {
                 throw ScriptError("\(name)() needs a number, found \(argument.typeName) '\(argument)'", at: argumentExpr.location)
             }
             let result = function(x)
-            guard result.isFinite else { throw ScriptError("\(name)(\(Value.format(x))) is not a finite number", at: loc) }
+            guard result.isFinite else { throw ScriptError("\(name)(\(NumberText.value(x))) is not a finite number", at: loc) }
             return .number(result)
         case .number(let v, _): return .number(v)
         case .string(let s, let loc): return try bounded(.string(try interpolate(s, at: loc)), at: loc)
@@ -251,7 +251,7 @@ public final class Interpreter {
                     guard y != 0 else { throw ScriptError("division by zero", at: loc) }
                     result = x / y
                 }
-                guard !result.isNaN else { throw ScriptError("\(Value.format(x)) \(op) \(Value.format(y)) is not a real number", at: loc) }
+                guard !result.isNaN else { throw ScriptError("\(NumberText.value(x)) \(op) \(NumberText.value(y)) is not a real number", at: loc) }
                 guard result.isFinite else { throw ScriptError("result is too large", at: loc) }
                 return .number(result)
             case (.list(let x), .list(let y)) where op == "+":
@@ -268,7 +268,7 @@ public final class Interpreter {
     func bounded(_ value: Value, at loc: SourceLocation) throws(ScriptError) -> Value {
         var budget = Value.maxSize
         guard value.fits(&budget) else {
-            throw ScriptError("value is too large: more than \(grouped(Value.maxSize)) characters or list items, or lists nested more than \(Value.maxDepth) deep",
+            throw ScriptError("value is too large: more than \(NumberText.grouped(Value.maxSize)) characters or list items, or lists nested more than \(Value.maxDepth) deep",
                               at: loc)
         }
         return value

@@ -1,3 +1,5 @@
+import Basics
+
 /// A value together with where it was written.
 public struct LocatedValue: Sendable {
     public var value: Value
@@ -158,7 +160,7 @@ public struct Invocation {
             content = .number(try number(arg, what: subject, range: range, hint: hint))
         case .positive(let bound):
             if case .number(let v) = arg.value, v <= 0 {
-                throw ScriptError("\(subject) must be positive, found \(Value.format(v))", at: arg.location, hint: hint)
+                throw ScriptError("\(subject) must be positive, found \(NumberText.value(v))", at: arg.location, hint: hint)
             }
             content = .number(try number(arg, what: subject, range: Double.leastNonzeroMagnitude...bound, hint: hint))
         case .bool:
@@ -207,7 +209,7 @@ public struct Invocation {
     static func text(_ arg: LocatedValue, what: String) throws(ScriptError) -> String {
         switch arg.value {
         case .string(let s), .symbol(let s): return s
-        case .number(let v): return Value.format(v)
+        case .number(let v): return NumberText.value(v)
         case .list: throw ScriptError("\(what) must be a name or a string, found a list", at: arg.location)
         }
     }
@@ -230,12 +232,12 @@ public struct Invocation {
             throw ScriptError("\(what) must be a whole number, found \(arg.value.typeName) '\(arg.value)'", at: arg.location)
         }
         guard v == v.rounded() else {
-            throw ScriptError("\(what) must be a whole number, found \(Value.format(v))", at: arg.location)
+            throw ScriptError("\(what) must be a whole number, found \(NumberText.value(v))", at: arg.location)
         }
         guard v >= Double(range.lowerBound), v <= Double(range.upperBound) else {
-            let bounds = range.upperBound == Int.max ? "at least \(grouped(range.lowerBound))"
-                : "between \(range.lowerBound) and \(grouped(range.upperBound))"
-            throw ScriptError("\(what) must be \(bounds), found \(Value.format(v))", at: arg.location)
+            let bounds = range.upperBound == Int.max ? "at least \(NumberText.grouped(range.lowerBound))"
+                : "between \(range.lowerBound) and \(NumberText.grouped(range.upperBound))"
+            throw ScriptError("\(what) must be \(bounds), found \(NumberText.value(v))", at: arg.location)
         }
         return Int(v)
     }
@@ -245,9 +247,9 @@ public struct Invocation {
             throw ScriptError("\(what) must be a number, found \(arg.value.typeName) '\(arg.value)'", at: arg.location)
         }
         guard range.contains(v) else {
-            let bounds = range.lowerBound == Double.leastNonzeroMagnitude ? "at most \(Value.format(range.upperBound))"
-                : "between \(Value.format(range.lowerBound)) and \(Value.format(range.upperBound))"
-            throw ScriptError("\(what) must be \(bounds), found \(Value.format(v))", at: arg.location, hint: hint)
+            let bounds = range.lowerBound == Double.leastNonzeroMagnitude ? "at most \(NumberText.value(range.upperBound))"
+                : "between \(NumberText.value(range.lowerBound)) and \(NumberText.value(range.upperBound))"
+            throw ScriptError("\(what) must be \(bounds), found \(NumberText.value(v))", at: arg.location, hint: hint)
         }
         return v
     }

@@ -83,8 +83,8 @@ final class LiveView {
 
     /// The status line and the charts, for epoch `epoch`.
     func frame(_ epoch: Int, _ options: ChartOptions) -> String {
-        var status = "epoch \(epoch)/\(lastEpoch)  training loss \(fixed(losses.last?.train ?? .nan, 4))"
-        if let t = losses.last?.test { status += "  \(testName) loss \(fixed(t, 4))" }
+        var status = "epoch \(epoch)/\(lastEpoch)  training loss \(NumberText.fixed(losses.last?.train ?? .nan, 4))"
+        if let t = losses.last?.test { status += "  \(testName) loss \(NumberText.fixed(t, 4))" }
         // A status line wider than the terminal would wrap and throw the redraw off by a line: the hint goes first.
         for hint in ["   (Ctrl-C stops and keeps the model)", "   (Ctrl-C stops)"] where onTerminal && status.count + hint.count <= options.width {
             status += hint
@@ -127,8 +127,8 @@ final class LiveView {
     func finish() {
         s.console.endLiveView()
         guard let last = losses.last else { return }
-        var status = "after epoch \(last.epoch): training loss \(fixed(last.train, 4))"
-        if let t = last.test { status += ", \(testName) loss \(fixed(t, 4))" }
+        var status = "after epoch \(last.epoch): training loss \(NumberText.fixed(last.train, 4))"
+        if let t = last.test { status += ", \(testName) loss \(NumberText.fixed(t, 4))" }
         s.console.line(status)
         s.show(train.featureCount == 2 ? Chart.panels([regions(epoch: last.epoch), lossChart()]) : lossChart())
     }

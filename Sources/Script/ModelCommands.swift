@@ -1,3 +1,4 @@
+import Basics
 import NeuralNet
 import ModelFormat
 import TensorCore
@@ -92,12 +93,12 @@ enum ModelCommands {
             let lossName = inv[classifierLoss]
             let recipe = try checked(LayerCatalog.linearClassifier.recipe(sizes: [data.featureCount, data.classNames.count]), at: inv.location)
             try s.requireMemory(Interpreter.modelBytes(parameters: recipe.parameterCount),
-                                for: "a linear classifier of \(grouped(recipe.parameterCount)) parameters", at: inv.location,
+                                for: "a linear classifier of \(NumberText.grouped(recipe.parameterCount)) parameters", at: inv.location,
                                 freeing: s.models["linear"].map { Interpreter.modelBytes(parameters: $0.network.parameterCount) } ?? 0)
             let m = s.addModel(named: "linear")
             _ = m.network.append(recipe.makeLayer(rng: &s.rng))
             m.loss = lossName == "svm" ? .hinge : .crossEntropy
-            s.console.line("model 'linear': W is \(data.classNames.count)x\(data.featureCount + 1) (bias trick), loss \(lossName == "svm" ? "hinge (multiclass SVM)" : "softmax cross-entropy"), \(grouped(m.network.parameterCount)) parameters")
+            s.console.line("model 'linear': W is \(data.classNames.count)x\(data.featureCount + 1) (bias trick), loss \(lossName == "svm" ? "hinge (multiclass SVM)" : "softmax cross-entropy"), \(NumberText.grouped(m.network.parameterCount)) parameters")
         },
     ]
 
@@ -113,7 +114,7 @@ enum ModelCommands {
 
     static func describe(_ value: LayerSettingValue) -> String {
         switch value {
-        case .number(let v): Value.format(v)
+        case .number(let v): NumberText.value(v)
         case .word(let w): w
         }
     }
@@ -148,11 +149,11 @@ enum ModelCommands {
         let sizes = form.arguments.map { inv.checkedArguments[$0.name]?.first?.int ?? 0 }
         let recipe = try checked(kind.recipe(sizes: sizes, settings: settings(inv, of: form.options)), at: inv.subcommandLocation ?? inv.location)
         if model.network.parameterCount + recipe.parameterCount > LayerCatalog.maxParameters {
-            throw ScriptError("a \(sizes.map(String.init).joined(separator: "x")) layer would make the model larger than \(grouped(LayerCatalog.maxParameters)) parameters",
+            throw ScriptError("a \(sizes.map(String.init).joined(separator: "x")) layer would make the model larger than \(NumberText.grouped(LayerCatalog.maxParameters)) parameters",
                               at: inv.positional.last?.location ?? inv.location)
         }
         try s.requireMemory(Interpreter.modelBytes(parameters: recipe.parameterCount),
-                            for: "a layer of \(grouped(recipe.parameterCount)) parameters", at: inv.positional.last?.location ?? inv.location)
+                            for: "a layer of \(NumberText.grouped(recipe.parameterCount)) parameters", at: inv.positional.last?.location ?? inv.location)
         return recipe.makeLayer(rng: &s.rng)
     }
 
@@ -180,11 +181,11 @@ enum ModelCommands {
         var total = 0
         for i in 0..<(widths.count - 1) { total += widths[i] * widths[i + 1] + widths[i + 1] }
         if total > LayerCatalog.maxParameters {
-            throw ScriptError("this network would have \(grouped(total)) parameters, more than \(grouped(LayerCatalog.maxParameters))", at: inv.location)
+            throw ScriptError("this network would have \(NumberText.grouped(total)) parameters, more than \(NumberText.grouped(LayerCatalog.maxParameters))", at: inv.location)
         }
         // Checked before anything is allocated; the model of the same name, which this one replaces, is freed.
         let replaced = s.models[inv[mlpName] ?? s.current?.name ?? "mlp"].map { Interpreter.modelBytes(parameters: $0.network.parameterCount) } ?? 0
-        try s.requireMemory(Interpreter.modelBytes(parameters: total), for: "a network of \(grouped(total)) parameters", at: inv.location,
+        try s.requireMemory(Interpreter.modelBytes(parameters: total), for: "a network of \(NumberText.grouped(total)) parameters", at: inv.location,
                             freeing: replaced)
         let actName = inv[act]
         guard let activation = LayerCatalog.activation(named: actName) else { throw ScriptError("unknown activation '\(actName)'", at: inv.location) }
@@ -220,7 +221,7 @@ enum ModelCommands {
             if i < linears.count - 1 { _ = m.network.append(activationRecipe.makeLayer(rng: &s.rng)) }
         }
         let prefix = featureLayer.map { "\($0.spec) (2 inputs) -> " } ?? ""
-        s.console.line("model '\(name)': \(prefix)\(widths.map(String.init).joined(separator: "-")) \(actName) MLP, \(grouped(m.network.parameterCount)) parameters")
+        s.console.line("model '\(name)': \(prefix)\(widths.map(String.init).joined(separator: "-")) \(actName) MLP, \(NumberText.grouped(m.network.parameterCount)) parameters")
     }
 
     /// The input-features layer `features=` asks for, or nil.
@@ -232,7 +233,7 @@ enum ModelCommands {
 
     static func summary(_ m: ModelState) -> String {
         if let knn = m.knn {
-            return "model '\(m.name)': k-nearest neighbours, k=\(knn.k), distance \(knn.distance.rawValue), remembers \(grouped(knn.train.count)) training samples (no parameters)\n"
+            return "model '\(m.name)': k-nearest neighbours, k=\(knn.k), distance \(knn.distance.rawValue), remembers \(NumberText.grouped(knn.train.count)) training samples (no parameters)\n"
         }
         let net = m.network
         guard !net.layers.isEmpty else { return "model '\(m.name)': no layers yet\n" }
@@ -244,17 +245,17 @@ enum ModelCommands {
             var weights = "-", biases = "-"
             if let shape = layer.weightShape {
                 if shape.biasInWeights {
-                    weights = "\(shape.outputs) x (\(shape.inputs) + 1) = \(grouped(shape.outputs * (shape.inputs + 1)))"
+                    weights = "\(shape.outputs) x (\(shape.inputs) + 1) = \(NumberText.grouped(shape.outputs * (shape.inputs + 1)))"
                     biases = "(in W)"
                     weightTotal += shape.outputs * (shape.inputs + 1)
                 } else {
-                    weights = "\(shape.inputs) x \(shape.outputs) = \(grouped(shape.inputs * shape.outputs))"
-                    biases = grouped(shape.outputs)
+                    weights = "\(shape.inputs) x \(shape.outputs) = \(NumberText.grouped(shape.inputs * shape.outputs))"
+                    biases = NumberText.grouped(shape.outputs)
                     weightTotal += shape.inputs * shape.outputs
                     biasTotal += shape.outputs
                 }
             }
-            rows.append([String(i + 1), layer.spec, String(width), weights, biases, grouped(layer.parameterCount)])
+            rows.append([String(i + 1), layer.spec, String(width), weights, biases, NumberText.grouped(layer.parameterCount)])
         }
         var widths = [Int](repeating: 0, count: rows[0].count)
         for r in rows { for (j, c) in r.enumerated() { widths[j] = max(widths[j], c.count) } }
@@ -264,17 +265,17 @@ enum ModelCommands {
             text += "  " + cells.joined(separator: "  ") + "\n"
             if k == 0 { text += "  " + widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n" }
         }
-        text += "  total: \(grouped(net.parameterCount)) parameters"
-        if biasTotal > 0 { text += " = \(grouped(weightTotal)) weights + \(grouped(biasTotal)) biases" }
+        text += "  total: \(NumberText.grouped(net.parameterCount)) parameters"
+        if biasTotal > 0 { text += " = \(NumberText.grouped(weightTotal)) weights + \(NumberText.grouped(biasTotal)) biases" }
         let neurons = net.layers.compactMap { $0.weightShape?.outputs }
-        if neurons.count > 1 { text += "; \(grouped(neurons.reduce(0, +))) neurons (\(neurons.map(String.init).joined(separator: " + ")))" }
+        if neurons.count > 1 { text += "; \(NumberText.grouped(neurons.reduce(0, +))) neurons (\(neurons.map(String.init).joined(separator: " + ")))" }
         text += "\n"
         if let features = net.layers.first as? InputFeatures {
             text += "  inputs: the point (x1, x2) -> \(features.features.map(\.name).joined(separator: ", "))\n"
         }
         if let r = m.regularization {
             let zeros = net.parameters.filter(Regularization.applies).reduce(0) { $0 + $1.value.buffer.filter { $0 == 0 }.count }
-            text += "  regularization: \(r.kind.rawValue.uppercased()), rate \(Value.format(Double(r.rate))) (weights only, not biases); penalty now \(formatSignificant(r.penalty(net.parameters), 4)); \(grouped(zeros)) of \(grouped(weightTotal)) weights are 0\n"
+            text += "  regularization: \(r.kind.rawValue.uppercased()), rate \(NumberText.value(Double(r.rate))) (weights only, not biases); penalty now \(NumberText.significant(r.penalty(net.parameters), 4)); \(NumberText.grouped(zeros)) of \(NumberText.grouped(weightTotal)) weights are 0\n"
         }
         return text
     }

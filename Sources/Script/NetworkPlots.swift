@@ -1,3 +1,4 @@
+import Basics
 import NeuralNet
 import Datasets
 import Charts
@@ -66,7 +67,7 @@ enum NetworkPlots {
             }
         }
         if let crowded = columns.first(where: { $0.nodes.count > maximumNodes }) {
-            throw ScriptError("these drawings are for small networks (at most \(maximumNodes) nodes a layer); '\(crowded.title)' of model '\(m.name)' has \(grouped(crowded.nodes.count))",
+            throw ScriptError("these drawings are for small networks (at most \(maximumNodes) nodes a layer); '\(crowded.title)' of model '\(m.name)' has \(NumberText.grouped(crowded.nodes.count))",
                               at: inv.subcommandLocation ?? inv.location, hint: "'plot weights L' shows a large layer's weights as a histogram")
         }
         return Structure(columns: columns, weights: weights, biases: biases)
@@ -79,10 +80,10 @@ enum NetworkPlots {
         let weightCount = structure.weights.reduce(0) { $0 + $1.count * ($1.first?.count ?? 0) }
         let biasCount = structure.biases.reduce(0) { $0 + ($1?.count ?? 0) }
         let terms = structure.weights.map { "\($0.count) x \($0.first?.count ?? 0)" }.joined(separator: " + ")
-        var note = "\(sizes): \(grouped(weightCount + biasCount)) parameters = \(grouped(weightCount)) weights (\(terms))"
-        if biasCount > 0 { note += " + \(grouped(biasCount)) biases" }
+        var note = "\(sizes): \(NumberText.grouped(weightCount + biasCount)) parameters = \(NumberText.grouped(weightCount)) weights (\(terms))"
+        if biasCount > 0 { note += " + \(NumberText.grouped(biasCount)) biases" }
         let zeros = structure.weights.joined().joined().filter { $0 == 0 }.count
-        return zeros > 0 ? [note, "\(grouped(zeros)) weight\(zeros == 1 ? " is" : "s are") 0"] : [note]
+        return zeros > 0 ? [note, "\(NumberText.grouped(zeros)) weight\(zeros == 1 ? " is" : "s are") 0"] : [note]
     }
 
     /// `plot network [table=true]`
@@ -119,7 +120,7 @@ enum NetworkPlots {
     /// significant digits (so it is not mistaken for a 0).
     static func number(_ w: Double) -> String {
         if w == 0 { return "0" }
-        return abs(w) < 0.0005 ? formatSignificant(w, 2) : fixed(w, 3)
+        return abs(w) < 0.0005 ? NumberText.significant(w, 2) : NumberText.fixed(w, 3)
     }
 
     /// `plot neurons`: every node's output over the plane of 2-D data.

@@ -29,7 +29,7 @@ enum PersistenceCommands {
             } catch {
                 throw ScriptError(error.description, at: inv.location(of: path))
             }
-            s.console.line("saved model '\(m.name)' (\(m.network.layers.count) layers, \(grouped(m.network.parameterCount)) parameters) to \(file)")
+            s.console.line("saved model '\(m.name)' (\(m.network.layers.count) layers, \(NumberText.grouped(m.network.parameterCount)) parameters) to \(file)")
         },
     ]
 
@@ -40,7 +40,7 @@ enum PersistenceCommands {
             bytes = try FileContents.read(path, limit: s.memoryLeft())
         } catch {
             if case .tooLarge = error.kind {
-                throw ScriptError("\(path): the file is larger than the \(MemoryBudget.format(s.memoryLeft())) the memory budget leaves",
+                throw ScriptError("\(path): the file is larger than the \(NumberText.bytes(s.memoryLeft())) the memory budget leaves",
                                   at: location, hint: Interpreter.memoryHint)
             }
             throw ScriptError("\(path): \(error.reason)", at: location)
@@ -66,7 +66,7 @@ enum PersistenceCommands {
             s.rng = savedRandom
             if case .tooLarge(let i, let description, let limit) = error, limit < LayerCatalog.maxParameters {
                 throw ScriptError("\(path): layer \(i) ('\(description)') takes the model beyond the memory budget "
-                                  + "(\(MemoryBudget.format(s.memoryLimit)), \(MemoryBudget.format(s.memoryInUse())) in use)",
+                                  + "(\(NumberText.bytes(s.memoryLimit)), \(NumberText.bytes(s.memoryInUse())) in use)",
                                   at: location, hint: Interpreter.memoryHint)
             }
             throw ScriptError("\(path): \(Diagnostic.describe(error))", at: location)
@@ -74,6 +74,6 @@ enum PersistenceCommands {
         if s.models[m.name] == nil { s.modelOrder.append(m.name) }
         s.models[m.name] = m
         s.current = m
-        s.console.line("loaded model '\(m.name)' from \(path): \(m.network.layers.map(\.spec).joined(separator: ", ")); \(grouped(m.network.parameterCount)) parameters")
+        s.console.line("loaded model '\(m.name)' from \(path): \(m.network.layers.map(\.spec).joined(separator: ", ")); \(NumberText.grouped(m.network.parameterCount)) parameters")
     }
 }

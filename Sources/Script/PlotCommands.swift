@@ -1,3 +1,4 @@
+import Basics
 import NeuralNet
 import ModelFormat
 import TensorCore
@@ -97,7 +98,7 @@ enum PlotCommands {
                                   hint: "layers with weights: \(withWeights.map { String($0.offset + 1) }.joined(separator: ", "))")
             }
             try s.show(Chart.histogram(w.value.array.map(Double.init), bins: 30,
-                                   title: "layer \(l) (\(layer.spec)) weights, n=\(grouped(w.value.count))"), options: options, inv)
+                                   title: "layer \(l) (\(layer.spec)) weights, n=\(NumberText.grouped(w.value.count))"), options: options, inv)
         case "templates":
             let m = try s.requireModel(inv)
             let data = try s.requireTrainingData(inv)

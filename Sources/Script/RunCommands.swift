@@ -1,3 +1,4 @@
+import Basics
 import NeuralNet
 import Charts
 
@@ -154,13 +155,13 @@ enum RunCommands {
         var rows: [[String]] = []
         for r in runs {
             var row = [String(r.number), r.label, r.architecture, r.optimizer, String(r.epochs),
-                       r.epochLoss.last.map { fixed($0, 4) } ?? "-"]
-            if hasAccuracy { row.append(r.trainAccuracy.map(percent) ?? "-") }
-            if hasVal { row.append(r.validationAccuracy.map(percent) ?? "-") }
-            if hasTest { row.append(r.testAccuracy.map(percent) ?? "-") }
-            if hasValLoss { row.append(r.isRegression ? r.validationLoss.map { fixed($0, 4) } ?? "-" : "-") }
-            if hasTestLoss { row.append(r.isRegression ? r.testLoss.map { fixed($0, 4) } ?? "-" : "-") }
-            if timing { row.append(r.epochs > 0 ? fixed(r.seconds, 2) + " s" : "-") }
+                       r.epochLoss.last.map { NumberText.fixed($0, 4) } ?? "-"]
+            if hasAccuracy { row.append(r.trainAccuracy.map(NumberText.percent) ?? "-") }
+            if hasVal { row.append(r.validationAccuracy.map(NumberText.percent) ?? "-") }
+            if hasTest { row.append(r.testAccuracy.map(NumberText.percent) ?? "-") }
+            if hasValLoss { row.append(r.isRegression ? r.validationLoss.map { NumberText.fixed($0, 4) } ?? "-" : "-") }
+            if hasTestLoss { row.append(r.isRegression ? r.testLoss.map { NumberText.fixed($0, 4) } ?? "-" : "-") }
+            if timing { row.append(r.epochs > 0 ? NumberText.fixed(r.seconds, 2) + " s" : "-") }
             if let note = r.note { row[1] += " (\(note))" }
             rows.append(row)
         }
@@ -182,7 +183,7 @@ enum RunCommands {
             return r.trainAccuracy.map { (r, $0, "training") }
         }
         if runs.count > 1, let best = keyed.max(by: { $0.1 < $1.1 }) {
-            out += "best: #\(best.0.number) \(best.0.label) (\(best.2) accuracy \(percent(best.1)))\n"
+            out += "best: #\(best.0.number) \(best.0.label) (\(best.2) accuracy \(NumberText.percent(best.1)))\n"
         }
         // Among regression runs, the lowest loss: test, else validation, else training.
         let regression = runs.filter(\.isRegression)
@@ -192,7 +193,7 @@ enum RunCommands {
             return r.epochLoss.last.map { (r, $0, "training") }
         }
         if regression.count > 1, let best = lossKeyed.min(by: { $0.1 < $1.1 }) {
-            out += "best regression: #\(best.0.number) \(best.0.label) (\(best.2) loss \(fixed(best.1, 4)))\n"
+            out += "best regression: #\(best.0.number) \(best.0.label) (\(best.2) loss \(NumberText.fixed(best.1, 4)))\n"
         }
         return out
     }

@@ -55,7 +55,7 @@ enum TrainCommands {
             }
             m.regularization = kind.map { Regularization($0, rate: Float(inv[penaltyRate])) }
             m.trainer = nil
-            s.console.line(m.regularization.map { "regularization: \($0.kind.rawValue.uppercased()), rate \(Value.format(inv[penaltyRate])), on the weights of '\(m.name)'" }
+            s.console.line(m.regularization.map { "regularization: \($0.kind.rawValue.uppercased()), rate \(NumberText.value(inv[penaltyRate])), on the weights of '\(m.name)'" }
                            ?? "regularization: none")
         },
         CommandSpec("optimizer", group: .training, summary: "how the weights are updated",
@@ -103,7 +103,7 @@ enum TrainCommands {
             s.console.line("gradient check on \(n) samples (central differences, eps 1e-2, float32):")
             for e in entries {
                 let verdict = e.relativeError < 1e-2 ? "ok" : e.relativeError < 1e-1 ? "check" : "WRONG"
-                s.console.line("  layer \(e.layer) \(e.layerSpec.padded(to: 18)) \(e.parameter.padded(to: 6))  max relative error \(formatSignificant(e.relativeError, 3).padded(to: 10)) \(verdict)")
+                s.console.line("  layer \(e.layer) \(e.layerSpec.padded(to: 18)) \(e.parameter.padded(to: 6))  max relative error \(NumberText.significant(e.relativeError, 3).padded(to: 10)) \(verdict)")
             }
         },
     ]
@@ -166,7 +166,7 @@ enum TrainCommands {
         let label = inv[runLabel]
         // The first training on these data builds their sparse form (or a Float copy of byte-stored images).
         if s.trainSparse == nil {
-            try s.requireMemory(data.count * data.featureCount * 4, for: "training on \(grouped(data.count)) samples of \(data.featureCount) values",
+            try s.requireMemory(data.count * data.featureCount * 4, for: "training on \(NumberText.grouped(data.count)) samples of \(data.featureCount) values",
                                 at: inv.location)
         }
         let trainer = m.trainerForCurrentSetup()
@@ -178,7 +178,7 @@ enum TrainCommands {
         let totalEpochs = m.history.count + config.epochs
         let batches = (data.count + config.batchSize - 1) / config.batchSize
         let progressEvery = max(1, batches / 50)
-        s.console.line("training '\(m.name)' on \(grouped(data.count)) samples: \(config.epochs) epoch\(config.epochs == 1 ? "" : "s"), batch \(config.batchSize), \(m.loss.rawValue), \(m.optimizer.spec)")
+        s.console.line("training '\(m.name)' on \(NumberText.grouped(data.count)) samples: \(config.epochs) epoch\(config.epochs == 1 ? "" : "s"), batch \(config.batchSize), \(m.loss.rawValue), \(m.optimizer.spec)")
         let start = Clock.now
         var curve: [(Double, Double)] = []
         let curveEvery = max(1, batches / 20)
@@ -192,7 +192,7 @@ enum TrainCommands {
                     curve.append((Double(p.epoch - 1) + Double(p.batch) / Double(p.batches), p.runningLoss))
                 }
                 if !animated && (p.batch % progressEvery == 0 || p.batch == p.batches) {
-                    s.console.transient("epoch \(p.epoch)/\(totalEpochs) \(bar(Double(p.batch) / Double(p.batches))) \(p.batch)/\(p.batches)  loss \(fixed(p.runningLoss, 4))")
+                    s.console.transient("epoch \(p.epoch)/\(totalEpochs) \(bar(Double(p.batch) / Double(p.batches))) \(p.batch)/\(p.batches)  loss \(NumberText.fixed(p.runningLoss, 4))")
                 }
             },
             onEpoch: { e in
@@ -201,14 +201,14 @@ enum TrainCommands {
                 s.runs[run].lossCurve += curve
                 m.lossCurve += curve
                 curve = []
-                var line = "epoch \(String(e.epoch).leftPadded(to: String(totalEpochs).count))/\(totalEpochs)  loss \(fixed(e.loss, 4))"
+                var line = "epoch \(String(e.epoch).leftPadded(to: String(totalEpochs).count))/\(totalEpochs)  loss \(NumberText.fixed(e.loss, 4))"
                 // Regression has no accuracy: its lines show losses only.
-                if !data.isRegression { line += "  acc \(percent(e.accuracy).leftPadded(to: 6))" }
+                if !data.isRegression { line += "  acc \(NumberText.percent(e.accuracy).leftPadded(to: 6))" }
                 if let vl = e.validationLoss, let va = e.validationAccuracy {
-                    line += "  val_loss \(fixed(vl, 4))" + (data.isRegression ? "" : "  val_acc \(percent(va).leftPadded(to: 6))")
+                    line += "  val_loss \(NumberText.fixed(vl, 4))" + (data.isRegression ? "" : "  val_acc \(NumberText.percent(va).leftPadded(to: 6))")
                 }
-                if config.stepSize > 0 { line += "  lr \(formatSignificant(Double(e.learningRate), 3))" }
-                if s.showTiming { line += "  \(fixed(e.seconds, 2)) s" }
+                if config.stepSize > 0 { line += "  lr \(NumberText.significant(Double(e.learningRate), 3))" }
+                if s.showTiming { line += "  \(NumberText.fixed(e.seconds, 2)) s" }
                 if (e.epoch - (lastEpoch - config.epochs)) % lineEvery == 0 || e.epoch == lastEpoch || e.epoch == lastEpoch - config.epochs + 1 {
                     if animated { waitingLines.append(line) } else { s.console.line(line) }
                 }
@@ -226,7 +226,7 @@ enum TrainCommands {
         case .completed:
             if s.showTiming {
                 let elapsed = Clock.now - start
-                s.console.line("done in \(fixed(elapsed, 2)) s (\(fixed(elapsed / Double(config.epochs), 3)) s/epoch)")
+                s.console.line("done in \(NumberText.fixed(elapsed, 2)) s (\(NumberText.fixed(elapsed / Double(config.epochs), 3)) s/epoch)")
             }
         case .stoppedEarly(let epoch):
             s.runs[run].note = "early stop"
@@ -238,7 +238,7 @@ enum TrainCommands {
         case .diverged(let epoch, let batch):
             s.runs[run].note = "diverged"
             throw ScriptError("training diverged in epoch \(epoch), batch \(batch): the loss is not a finite number", at: inv.location,
-                              hint: "weights restored to the start of epoch \(epoch); try a smaller learning rate (now \(formatSignificant(Double(m.optimizer.learningRate), 3)))")
+                              hint: "weights restored to the start of epoch \(epoch); try a smaller learning rate (now \(NumberText.significant(Double(m.optimizer.learningRate), 3)))")
         }
     }
 

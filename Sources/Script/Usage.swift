@@ -1,3 +1,5 @@
+import Basics
+
 /// Usage lines and help text, generated from the declarations (as swift-argument-parser's UsageGenerator
 /// does): nothing here is written per command.
 enum Usage {
@@ -92,9 +94,9 @@ enum Usage {
     static func constraints(_ kind: ValueKind, default value: String?) -> String {
         var parts: [String] = []
         switch kind {
-        case .int(let r): parts.append(r.upperBound == Int.max ? "at least \(grouped(r.lowerBound))" : "\(grouped(r.lowerBound)) to \(grouped(r.upperBound))")
-        case .number(let r): parts.append("\(Value.format(r.lowerBound)) to \(Value.format(r.upperBound))")
-        case .positive(let bound): parts.append("above 0, at most \(Value.format(bound))")
+        case .int(let r): parts.append(r.upperBound == Int.max ? "at least \(NumberText.grouped(r.lowerBound))" : "\(NumberText.grouped(r.lowerBound)) to \(NumberText.grouped(r.upperBound))")
+        case .number(let r): parts.append("\(NumberText.value(r.lowerBound)) to \(NumberText.value(r.upperBound))")
+        case .positive(let bound): parts.append("above 0, at most \(NumberText.value(bound))")
         case .terms(let choices): parts.append("any of \(choices.joined(separator: ", "))")
         default: break
         }

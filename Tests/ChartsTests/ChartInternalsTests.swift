@@ -1,5 +1,6 @@
 @testable import Charts
 import XCTest
+import Basics
 
 /// The building blocks: canvas pixels, dash patterns, number formats, ranges, text measuring, environment.
 final class ChartInternalsTests: XCTestCase {

@@ -17,9 +17,9 @@ final class MemoryBudgetTests: XCTestCase {
         XCTAssertNil(MemoryBudget.parse("lots"))
         XCTAssertNil(MemoryBudget.parse("-1GB"))
         XCTAssertNil(MemoryBudget.parse("1e400"))
-        XCTAssertEqual(MemoryBudget.format(306 << 20), "306 MB")
-        XCTAssertEqual(MemoryBudget.format(3 << 29), "1.5 GB")
-        XCTAssertEqual(MemoryBudget.format(12), "12 bytes")
+        XCTAssertEqual(NumberText.bytes(306 << 20), "306 MB")
+        XCTAssertEqual(NumberText.bytes(3 << 29), "1.5 GB")
+        XCTAssertEqual(NumberText.bytes(12), "12 bytes")
         XCTAssertGreaterThanOrEqual(MemoryBudget.machineDefault, 256 << 20)
     }
 

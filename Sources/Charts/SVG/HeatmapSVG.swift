@@ -1,3 +1,5 @@
+import Basics
+
 extension HeatmapPlot {
     /// Rows and columns drawn at most this many cells each; a larger matrix is averaged in blocks.
     static let svgCellLimit = 64

@@ -1,3 +1,5 @@
+import Basics
+
 extension HistogramPlot {
     /// Adjacent columns over the same bins as the text chart (fewer when they would be under a pixel wide),
     /// counts up the side, bin edges along the bottom, and the same note: n, bin width, values skipped.

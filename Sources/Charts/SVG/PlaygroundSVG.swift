@@ -1,3 +1,5 @@
+import Basics
+
 /// The Playground's pictures in SVG: the output over the plane, each node's thumbnail, the network's edges. They
 /// use the Playground's own diverging colours (orange for -1, near-white for 0, blue for +1), as the lecture shows
 /// them.

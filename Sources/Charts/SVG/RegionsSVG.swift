@@ -1,3 +1,5 @@
+import Basics
+
 extension RegionPlot {
     /// The sampled regions as light tints of the class colours, the points on top with one marker shape and
     /// colour per class, round ticks on both axes, and a legend pairing each region with its marker.

@@ -1,3 +1,5 @@
+import Basics
+
 /// A linear map from data values to pixels along one axis (`end` < `start` for a y axis, which grows upwards).
 struct SVGScale {
     var lower: Double

@@ -1,3 +1,5 @@
+import Basics
+
 /// SVG markup built element by element: one element per line (so a notebook's diff stays readable),
 /// attributes in the order written, coordinates with at most one decimal, and no ids, so any number of
 /// figures can share an HTML page without one's references reaching into another's.

@@ -6,22 +6,25 @@ import Musl
 import Darwin
 #endif
 
+// The one place numbers become text: `NumberText` for everything nnlab prints (values, tables, ticks, sizes),
+// `NumberFormat` for a printf-style format checked before use.
+
 /// A printf-style format for one number, checked before use: C's printf would read garbage (or crash) on
 /// `%s` or `%n` with a Double argument, and the format may come from a script the student typed.
 /// Accepted: literal text, `%%`, and exactly one conversion `%[flags][width][.precision]` followed by one of
 /// `f F e E g G a A` (formats the Double) or `d i u x X o` (formats the rounded integer).
-struct NumberFormat {
+public struct NumberFormat: Sendable {
     private let cFormat: String
     private let isIntegerConversion: Bool
 
-    static let general = NumberFormat(validating: "%g") ?? NumberFormat(cFormat: "%g", integer: false)
+    public static let general = NumberFormat(validating: "%g") ?? NumberFormat(cFormat: "%g", integer: false)
 
     private init(cFormat: String, integer: Bool) {
         self.cFormat = cFormat
         self.isIntegerConversion = integer
     }
 
-    init?(validating format: String) {
+    public init?(validating format: String) {
         var output = ""
         var conversions = 0
         var integer = false
@@ -78,7 +81,7 @@ struct NumberFormat {
     }
 
     /// NaN and infinities print as "NaN", "inf" and "-inf" whatever the conversion.
-    func format(_ value: Double) -> String {
+    public func format(_ value: Double) -> String {
         guard value.isFinite else { return NumberFormat.nonFiniteText(value) }
         if isIntegerConversion {
             let rounded = value.rounded()
@@ -88,7 +91,7 @@ struct NumberFormat {
         return NumberFormat.cFormatted(cFormat, value)
     }
 
-    static func nonFiniteText(_ value: Double) -> String {
+    public static func nonFiniteText(_ value: Double) -> String {
         value.isNaN ? "NaN" : (value > 0 ? "inf" : "-inf")
     }
 
@@ -115,9 +118,9 @@ struct NumberFormat {
 }
 
 /// Short number texts for axis ticks and cell values.
-enum NumberText {
+public enum NumberText {
     /// Up to `significantDigits` significant digits, trailing zeros dropped: 2.4, 0.9485, 4690, 1e-05.
-    static func compact(_ value: Double, significantDigits: Int = 4) -> String {
+    public static func compact(_ value: Double, significantDigits: Int = 4) -> String {
         guard value.isFinite else { return NumberFormat.nonFiniteText(value) }
         let digits = min(max(significantDigits, 1), 17)
         let text = NumberFormat(validating: "%.\(digits)g")?.format(value) ?? String(value)
@@ -125,7 +128,7 @@ enum NumberText {
     }
 
     /// Labels for a set of tick values, with just enough digits that neighbouring ticks read differently.
-    static func ticks(_ values: [Double]) -> [String] {
+    public static func ticks(_ values: [Double]) -> [String] {
         for digits in 3...8 {
             let texts = values.map { compact($0, significantDigits: digits) }
             if Set(texts).count == Set(values).count { return texts }
@@ -134,12 +137,100 @@ enum NumberText {
     }
 
     /// Values for a grid of cells: whole numbers when every value is whole, else three significant digits.
-    static func cellValues(_ values: [Double]) -> [String] {
+    public static func cellValues(_ values: [Double]) -> [String] {
         let finite = values.filter(\.isFinite)
         let allWhole = finite.allSatisfy { $0 == $0.rounded() && abs($0) < 1e15 }
         return values.map { value in
             guard value.isFinite else { return NumberFormat.nonFiniteText(value) }
             return allWhole ? compact(value, significantDigits: 15) : compact(value, significantDigits: 3)
         }
+    }
+
+    // MARK: numbers in sentences and tables
+
+    /// A number as a script writes it: integers without a decimal point ("3", "-40"), others with up to six
+    /// significant digits ("0.01", "3.14159", "1.5e-07"); "nan", "inf", "-inf".
+    public static func value(_ v: Double) -> String {
+        if v.isNaN { return "nan" }
+        if v.isInfinite { return v > 0 ? "inf" : "-inf" }
+        if v == v.rounded(), abs(v) < 1e15 { return String(Int64(v)) }
+        var s = String(v)
+        if s.count > 10 { s = significant(v, 6) }
+        return s
+    }
+
+    /// A Float setting as the user would write it: 0.01 -> "0.01", 0.0 -> "0", 1e-05 -> "1e-05".
+    public static func float(_ x: Float) -> String {
+        let text = "\(x)"
+        return text.hasSuffix(".0") ? String(text.dropLast(2)) : text
+    }
+
+    /// `digits` significant digits, trailing zeros dropped: (0.000123456, 3) -> "0.000123", (1234567, 3) -> "1.23e6".
+    public static func significant(_ v: Double, _ digits: Int) -> String {
+        guard v.isFinite, v != 0 else { return value(v) }
+        let digits = max(1, digits)
+        var exponent = 0
+        var m = abs(v)
+        while m >= 10 { m /= 10; exponent += 1 }
+        while m < 1 { m *= 10; exponent -= 1 }
+        if exponent < -4 || exponent >= digits {
+            let scaled = (m * pow10(digits - 1)).rounded() / pow10(digits - 1)
+            return (v < 0 ? "-" : "") + trimZeros(fixed(scaled, digits - 1)) + "e" + String(exponent)
+        }
+        return trimZeros(fixed(v, max(0, digits - 1 - exponent)))
+    }
+
+    /// Fixed point with `decimals` digits after the point, rounded half away from zero: (2.345, 1) -> "2.3".
+    public static func fixed(_ v: Double, _ decimals: Int) -> String {
+        guard v.isFinite else { return value(v) }
+        let decimals = min(max(decimals, 0), 15)
+        let scale = pow10(decimals)
+        let rounded = (abs(v) * scale).rounded()
+        guard rounded < 9e18 else { return String(v) }
+        let whole = Int64(rounded)
+        var text = String(whole / Int64(scale))
+        if decimals > 0 {
+            let fraction = String(whole % Int64(scale))
+            text += "." + String(repeating: "0", count: decimals - fraction.count) + fraction
+        }
+        return (v < 0 && rounded != 0 ? "-" : "") + text
+    }
+
+    /// Thousands separated: 12345 -> "12,345".
+    public static func grouped(_ n: Int) -> String {
+        let digits = String(n.magnitude)
+        var out = ""
+        for (i, c) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return (n < 0 ? "-" : "") + out
+    }
+
+    /// A fraction as a percentage with two decimals: 0.97812 -> "97.81%".
+    public static func percent(_ fraction: Double) -> String { fixed(fraction * 100, 2) + "%" }
+
+    /// Bytes for people: "512 MB", "1.5 GB", "900 KB", "12 bytes".
+    public static func bytes(_ count: Int) -> String {
+        let units = [(1 << 40, "TB"), (1 << 30, "GB"), (1 << 20, "MB"), (1 << 10, "KB")]
+        for (size, name) in units where count >= size {
+            let amount = Double(count) / Double(size)
+            return (amount >= 100 ? fixed(amount, 0) : trimZeros(fixed(amount, 1))) + " " + name
+        }
+        return "\(count) byte\(count == 1 ? "" : "s")"
+    }
+
+    private static func pow10(_ n: Int) -> Double {
+        var r = 1.0
+        for _ in 0..<abs(n) { r *= 10 }
+        return n < 0 ? 1 / r : r
+    }
+
+    private static func trimZeros(_ s: String) -> String {
+        guard s.contains(".") else { return s }
+        var t = s
+        while t.hasSuffix("0") { t.removeLast() }
+        if t.hasSuffix(".") { t.removeLast() }
+        return t
     }
 }
