@@ -71,7 +71,9 @@ Normalization.mnistStandard.apply(to: &test)
 // (batch 64; the first layer's dense block has D columns, the rest of that layer is sparse) and a large square
 // one, against the core's fp32 limit measured with FMA chains on registers.
 log("BLAS: \(BLAS.backend)")
-let denseColumns = SparseRows.make(train.matrix)?.denseColumns.count ?? 0
+// The training set's sparse form, built once (as `train` in nnlab builds it once per data set).
+let trainSparse = SparseRows.make(train.matrix)
+let denseColumns = trainSparse?.denseColumns.count ?? 0
 typealias Shape = (m: Int, n: Int, k: Int, transA: Bool, transB: Bool)
 let stepShapes: [Shape] = [(64, 128, denseColumns, false, false), (64, 64, 128, false, false), (64, 10, 64, false, false),
                            (64, 10, 64, true, false), (64, 64, 10, false, true), (128, 64, 64, true, false),
@@ -127,7 +129,7 @@ for (i, (a, b)) in [(784, 128), (128, 64), (64, 10)].enumerated() {
 }
 let trainer = Trainer(model: model, loss: .crossEntropy, optimizer: SGD(learningRate: 0.01, momentum: 0.9))
 // As `train` in nnlab: the images stay bytes, the sparse form is built from them (inside the first epoch there).
-let samples = Samples(matrix: train.matrix, labels: train.labels, sparse: SparseRows.make(train.matrix))
+let samples = Samples(matrix: train.matrix, labels: train.labels, sparse: trainSparse)
 var epochTimes: [Double] = []
 // Allocations inside the training loop's steady state: from the first to the last step of the second epoch
 // (epoch boundaries allocate a little: the weight snapshot, the statistics).
