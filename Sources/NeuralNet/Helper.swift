@@ -78,7 +78,7 @@ public final class Helper: @unchecked Sendable {
     public func start(_ work: @escaping (Int) -> Void, _ argument: Int) -> Int {
         let ticket = posted.load(ordering: .relaxed) + 1
         var polls = 0
-        while ticket - finished.load(ordering: .acquiring) > capacity { Helper.pause(&polls) }
+        while ticket - finished.load(ordering: .acquiring) > capacity { pause(&polls) }
         let slot = slots[(ticket - 1) % capacity]
         slot.work = work
         slot.argument = argument
@@ -93,14 +93,33 @@ public final class Helper: @unchecked Sendable {
     /// Returns when job number `ticket` (and those before it) is done.
     public func wait(for ticket: Int) {
         var polls = 0
-        while finished.load(ordering: .acquiring) < ticket { Helper.pause(&polls) }
+        while finished.load(ordering: .acquiring) < ticket { pause(&polls) }
     }
 
     /// One poll of a wait: the CPU's pause hint for the first few thousand (a few hundred microseconds, several
     /// jobs' worth), then the rest of this thread's time slice to whatever else wants the core.
-    private static func pause(_ polls: inout Int) {
+    private func pause(_ polls: inout Int) {
         polls += 1
-        if polls < 4096 { CPU.spinPause() } else { sched_yield() }
+        if polls < 4096 { CPU.spinPause(); return }
+        if polls == 4096 { lateWaits += 1 }
+        sched_yield()
+    }
+
+    /// Waits that outlasted the spin, since the process started: each one a time the other thread was not
+    /// running when it was needed. The claimant's (`start` and `wait` are only called from its thread).
+    public private(set) var lateWaits = 0
+
+    /// The share of late waits per step in the last epoch trained with the helper, and when it ended.
+    private var lateness: (share: Double, at: Double)?
+
+    /// Records how late the helper was in an epoch (late waits per step).
+    public func noteLateness(_ share: Double) { lateness = (share, Clock.now) }
+
+    /// True when the last epoch trained with the helper, less than 30 seconds ago, found it missing at more than
+    /// one step in four: the machine's cores are busy with other work, and one thread trains faster.
+    public var isBusy: Bool {
+        guard let lateness else { return false }
+        return lateness.share > 0.25 && Clock.now - lateness.at < 30
     }
 
     private func loop() {

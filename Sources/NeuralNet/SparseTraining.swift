@@ -4,13 +4,15 @@ import TensorCore
 /// layer through `SparseLinear` on sparse batches, the rest of the model as usual. With a helper thread, the
 /// helper gathers the next batch while this one trains. With SGD or Adam, the first layer's step is fused into
 /// its backward pass, and with the helper too, that layer's columns are split between the two threads. The
-/// weights are the same, bit for bit, whichever of these applies.
+/// weights are the same, bit for bit, whichever of these applies. When the machine is too busy to run the helper
+/// beside the loop (it was missing at over a quarter of the steps, checked every 32 steps: `Helper.isBusy`), the
+/// rest of the training, and any other within 30 seconds, goes on one thread.
 final class SparseTraining {
     private let model: Sequential
     private let first: SparseLinear
     /// One batch buffer, or two taking turns with the helper: it gathers the next while the loop trains on this one.
     private let buffers: [SparseBatch]
-    private let helper: Helper?
+    private var helper: Helper?
     private let batchSize: Int
     /// The optimizer when the first layer's step is fused, and its state for that layer's weights.
     private let fused: FusedOptimizer?
@@ -20,11 +22,14 @@ final class SparseTraining {
         case adam(Adam)
     }
     /// The first layer's columns are trained in two halves, one on each thread (`SparseLinear.splitColumns`).
-    private let splitsColumns: Bool
+    private var splitsColumns: Bool
     /// This epoch's order of the training rows (empty between epochs).
     private var order: [Int] = []
     /// No weight of the first layer changed since its last fused step (see `SparseLinear.forward`).
     private var weightsUnchanged = false
+    /// This epoch's steps, and the helper's late waits when it began.
+    private var steps = 0
+    private var lateWaitsAtStart = 0
     /// The helper's job for batch b: gather it into the buffer the batch before last used (the last one is still
     /// in use), and prefetch the rows of the batch after. Made once: posting it allocates nothing.
     private lazy var gather: (Int) -> Void = { [unowned self] b in
@@ -43,7 +48,7 @@ final class SparseTraining {
         self.model = model
         self.batchSize = batchSize
         first = SparseLinear(layer)
-        self.helper = helper.flatMap { $0.claim() ? $0 : nil }
+        self.helper = helper.flatMap { !$0.isBusy && $0.claim() ? $0 : nil }
         buffers = self.helper == nil ? [SparseBatch(rows)] : [SparseBatch(rows), SparseBatch(rows)]
         if fusesStep, let sgd = optimizer as? SGD {
             fused = .sgd(sgd)
@@ -65,18 +70,41 @@ final class SparseTraining {
     func beginEpoch(order: [Int]) {
         self.order = order
         weightsUnchanged = false
+        steps = 0
+        lateWaitsAtStart = helper?.lateWaits ?? 0
         if splitsColumns { first.splitColumns(state: state) }
     }
 
-    /// Waits for the helper's last job; the first layer is whole again.
+    /// Waits for the helper's last job; the first layer is whole again. Lets the helper go when it was missing
+    /// too often (see the type's documentation).
     func endEpoch() {
         helper?.wait()
         if splitsColumns { first.joinColumns(state: state) }
         order = []
+        checkHelper(endOfEpoch: true)
+    }
+
+    /// Records how often the helper was missing in this epoch so far: at its end, and every 32 steps when that
+    /// was more than one step in four. A busy machine (`Helper.isBusy`) loses the helper: the first layer is
+    /// whole again and the loop goes on alone (with the same numbers).
+    private func checkHelper(endOfEpoch: Bool) {
+        guard let helper, steps > 0, endOfEpoch || steps % 32 == 0 else { return }
+        let share = Double(helper.lateWaits - lateWaitsAtStart) / Double(steps)
+        guard endOfEpoch || share > 0.25 else { return }
+        helper.noteLateness(share)
+        guard helper.isBusy else { return }
+        helper.wait()
+        if splitsColumns {
+            first.joinColumns(state: state)
+            splitsColumns = false
+        }
+        helper.release()
+        self.helper = nil
     }
 
     /// The model's output for batch number `b`.
     func forward(batch b: Int) -> Matrix {
+        steps += 1
         let h = first.forward(batch(b), weightsUnchanged: weightsUnchanged, helper: helper)
         // The helper is free again: it gathers the next batch while this one goes on.
         if let helper, (b + 1) * batchSize < order.count { helper.start(gather, b + 1) }
@@ -90,6 +118,7 @@ final class SparseTraining {
         guard let g = model.backward(gradOutput, downTo: 1) else { return nil }
         guard let fused else {
             first.backward(g)
+            checkHelper(endOfEpoch: false)
             return nil
         }
         let rule: FusedStep.Rule
@@ -99,6 +128,7 @@ final class SparseTraining {
         }
         first.backward(g, steppingWeightsWith: rule, state: state, helper: helper)
         weightsUnchanged = true
+        checkHelper(endOfEpoch: false)
         return first.layer.weight
     }
 
