@@ -37,7 +37,7 @@ final class FileErrorTests: XCTestCase {
 
     func testScriptsThatAreNotUTF8AreLocatedWhereverTheyAreRead() throws {
         let path = scratch() + "/bad.nnl"
-        FileManager.default.createFile(atPath: path, contents: Data("seed 1\nprint \"a".utf8 + [0xC0, 0x22, 0x0A]))
+        _ = FileManager.default.createFile(atPath: path, contents: Data("seed 1\nprint \"a".utf8 + [0xC0, 0x22, 0x0A]))
         let expected = """
             \(path):2:9: error: invalid UTF-8: byte 0xC0 cannot be read as text
              2 | print "a\u{FFFD}"

@@ -89,7 +89,7 @@ final class KernelClientTests: XCTestCase {
     func run(_ command: [String], timeout: Double, environment: [String: String]? = nil,
              errors: Bool = true) -> (status: Int32, output: String) {
         let outputPath = NSTemporaryDirectory() + "nnlab-kernel-output-\(UUID().uuidString)"
-        FileManager.default.createFile(atPath: outputPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
         defer { try? FileManager.default.removeItem(atPath: outputPath) }
         guard let output = FileHandle(forWritingAtPath: outputPath) else { return (-1, "cannot create \(outputPath)") }
         let process = Process()

@@ -19,7 +19,7 @@ final class NotebooksTests: XCTestCase {
 
     @discardableResult
     func write(_ name: String, _ text: String) -> String {
-        FileManager.default.createFile(atPath: path(name), contents: Data(text.utf8))
+        _ = FileManager.default.createFile(atPath: path(name), contents: Data(text.utf8))
         return path(name)
     }
 

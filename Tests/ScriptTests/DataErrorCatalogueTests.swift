@@ -11,7 +11,7 @@ final class DataErrorCatalogueTests: XCTestCase {
     func expectLoadError(_ content: [UInt8], _ message: (String) -> String, file: StaticString = #filePath, line: UInt = #line) {
         let scratch = Scratch()
         let path = scratch.file("d.csv")
-        FileManager.default.createFile(atPath: path, contents: Data(content))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(content))
         let session = Session()
         session.run("let keep = 7\nload toy xor n=8")
         let input = "load csv \(path)"

@@ -75,9 +75,9 @@ final class MemoryBudgetTests: XCTestCase {
     func testModelsNoLongerNamedAreFreed() {
         let session = Session()
         session.run("load toy xor n=40\nmlp 2 8 2 name=net\ntrain epochs=1\nknn")
-        weak var firstMLP = session.interpreter.models["net"]
-        weak var firstKNN = session.interpreter.models["knn"]
-        weak var firstNetwork = session.interpreter.models["net"]?.network
+        weak let firstMLP = session.interpreter.models["net"]
+        weak let firstKNN = session.interpreter.models["knn"]
+        weak let firstNetwork = session.interpreter.models["net"]?.network
         XCTAssertNotNil(firstMLP)
         XCTAssertNotNil(firstKNN)
         XCTAssertEqual(session.run("mlp 2 8 2 name=net\ntrain epochs=1\nknn k=3\nruns"), "")

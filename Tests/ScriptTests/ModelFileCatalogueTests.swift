@@ -33,7 +33,7 @@ final class ModelFileCatalogueTests: XCTestCase {
         for _ in 0..<count { withUnsafeBytes(of: values.bitPattern.littleEndian) { bytes += $0 } }
         bytes += [UInt8](repeating: 0, count: (dataBytes ?? offset) % 4)
         let path = scratch.file(name)
-        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
         return path
     }
 

@@ -37,8 +37,8 @@ final class NormalizationTests: XCTestCase {
                 let pixels = (0..<(count * 784)).map { UInt8($0 % 256) }
                 let images = idx([UInt32(count), 28, 28]) + pixels
                 let labels = idx([UInt32(count)]) + (0..<count).map { UInt8($0 % 10) }
-                FileManager.default.createFile(atPath: dir + "/\(prefix)-images-idx3-ubyte", contents: Data(images))
-                FileManager.default.createFile(atPath: dir + "/\(prefix)-labels-idx1-ubyte", contents: Data(labels))
+                _ = FileManager.default.createFile(atPath: dir + "/\(prefix)-images-idx3-ubyte", contents: Data(images))
+                _ = FileManager.default.createFile(atPath: dir + "/\(prefix)-labels-idx1-ubyte", contents: Data(labels))
             }
         }
         let saved = ProcessInfo.processInfo.environment["NNLAB_DATA"]

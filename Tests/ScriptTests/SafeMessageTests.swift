@@ -60,7 +60,7 @@ final class SafeMessageTests: XCTestCase {
     func testInvalidUTF8InAScriptIsLocated() throws {
         let scratch = Scratch()
         let path = scratch.file("bad.nnl")
-        FileManager.default.createFile(atPath: path, contents: Data("print 1\nprint \"中".utf8 + [0xFF, 0x22, 0x0A]))
+        _ = FileManager.default.createFile(atPath: path, contents: Data("print 1\nprint \"中".utf8 + [0xFF, 0x22, 0x0A]))
         var errors = ""
         let console = Console(echo: false, isTerminal: false)
         console.errorSink = { errors += $0 }
