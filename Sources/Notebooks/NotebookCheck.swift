@@ -147,7 +147,7 @@ extension NotebookCheck.Report {
         var text = facts.joined(separator: "\n") + "\n\n"
         let width = min(52, (cells.map(\.label.count).max() ?? 0) + 2)
         for cell in cells {
-            let label = cell.label.count >= width ? cell.label : cell.label + String(repeating: " ", count: width - cell.label.count)
+            let label = cell.label + String(repeating: " ", count: max(2, width - cell.label.count))
             let figures = cell.differingFigures.map(String.init).joined(separator: ", ")
             switch cell.verdict {
             case _ where !cell.differingFigures.isEmpty:
@@ -166,8 +166,9 @@ extension NotebookCheck.Report {
             case .textDiffers(let line, let stored, let produced, let numbers):
                 text += "\(label)DIFFERS from output line \(line)\n"
                 for n in numbers.prefix(6) { text += "    line \(n.line): \(n.summary)\n" }
-                text += "    stored:   \(stored.prefix(100))\n"
-                text += "    produced: \(produced.prefix(100))\n"
+                let (a, b) = OutputComparison.aroundFirstDifference(stored, produced)
+                text += "    stored:   \(a)\n"
+                text += "    produced: \(b)\n"
             case .notRun:
                 text += "\(label)NOT RUN in the notebook (no outputs, no execution count)\n"
             }

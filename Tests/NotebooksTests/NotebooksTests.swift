@@ -286,5 +286,12 @@ final class NotebooksTests: XCTestCase {
         XCTAssertEqual(differs, .numbersDiffer([NumberDifference(line: 1, context: "acc ", stored: "97.50", produced: "97.60")]))
         if case .numbersDiffer(let n) = differs { XCTAssertEqual(n[0].summary, "acc 97.50 -> 97.60 (+0.10, +0.10%)") }
         XCTAssertTrue(OutputComparison.compare(stored: "x 1000\n", produced: "x 1001\n", ignoreDurations: false, tolerance: 0.01).matches)
+        // A table column realigned because a duration got wider: still only a duration that differs.
+        XCTAssertEqual(OutputComparison.compare(stored: " 1  relu   9.87 s  97.1%\n", produced: " 1  relu  10.12 s  97.1%\n",
+                                                ignoreDurations: true, tolerance: 0), .sameIgnoringDurations)
+        let long = String(repeating: "a", count: 150)
+        let (a, b) = OutputComparison.aroundFirstDifference(long + "X tail", long + "Y tail")
+        XCTAssertTrue(a.hasPrefix("...") && a.contains("X tail") && b.contains("Y tail"), a)
+        XCTAssertEqual(OutputComparison.aroundFirstDifference("ab", "ac").0, "ab")
     }
 }
