@@ -70,6 +70,9 @@ public enum SafeText {
         if v < 0x20 || (0x7F...0x9F).contains(v) { return true }
         // Bidirectional embeddings, overrides and isolates, and the Unicode line/paragraph separators.
         if (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v) || v == 0x2028 || v == 0x2029 { return true }
+        // Invisible characters that would make a quoted word look like another: zero-width space, direction marks,
+        // word joiner and invisible operators, byte order mark. (Joiners stay: emoji sequences need them.)
+        if v == 0x200B || v == 0x200E || v == 0x200F || (0x2060...0x2064).contains(v) || v == 0xFEFF { return true }
         return false
     }
 

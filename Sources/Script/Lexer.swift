@@ -46,6 +46,12 @@ public struct Lexer {
         return c
     }
 
+    /// Input that was not UTF-8 where it was decoded shows as U+FFFD: said so, at its place.
+    static func notUTF8(at location: SourceLocation) -> ScriptError {
+        ScriptError("invalid UTF-8: this character (shown as \u{FFFD}) was bytes that are not UTF-8 text", at: location,
+                    hint: "type or save the text as UTF-8")
+    }
+
     static let sizeUnits: Set<String> = ["b", "k", "kb", "kib", "m", "mb", "mib", "g", "gb", "gib", "t", "tb", "tib"]
 
     /// "\r\n" is one Character in Swift: a script saved on Windows must not read as one long line.
@@ -92,6 +98,7 @@ public struct Lexer {
             } else if "=[],()+-*/^".contains(c) {
                 kind = .symbol(advance())
             } else {
+                if c.unicodeScalars.contains("\u{FFFD}") { throw Lexer.notUTF8(at: start) }
                 throw ScriptError("unexpected character '\(c)'", at: start)
             }
             var loc = start
@@ -136,6 +143,8 @@ public struct Lexer {
             guard let c = peek(), !Lexer.isNewline(c) else {
                 throw ScriptError("unterminated string", at: start, hint: "close it with \(quote) on the same line")
             }
+            // Bytes that were not UTF-8 reach here as U+FFFD (piped input, a terminal in another encoding).
+            if c.unicodeScalars.contains("\u{FFFD}") { throw Lexer.notUTF8(at: SourceLocation(line: line, column: column)) }
             _ = advance()
             if c == quote { break }
             if c == "\\", let e = peek() {

@@ -60,10 +60,12 @@ extension Interpreter {
             let reason = error.kind == .isDirectory ? "it is a directory, not a script file" : error.reason
             return .failure(ScriptFileError(description: "nnlab: error: cannot read script '\(SafeText.escaped(path))': \(reason)\n"))
         }
-        switch decodeUTF8(bytes) {
+        // A byte order mark (Notepad writes one) is not part of the first line.
+        let body = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
+        switch decodeUTF8(body) {
         case .success(let text): return .success(text)
         case .failure(let error):
-            let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+            let lines = String(decoding: body, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
             return .failure(ScriptFileError(description: Diagnostic.render(error, file: path, sourceLines: lines)))
         }
     }

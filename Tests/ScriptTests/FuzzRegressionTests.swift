@@ -183,7 +183,8 @@ final class FuzzRegressionTests: XCTestCase {
         let bytes: [UInt8] = [0x70, 0x72, 0x69, 0x6E, 0x74, 0x20, 0xFF, 0xFE, 0x00, 0x0A]
         let text = String(decoding: bytes, as: UTF8.self)
         // Control characters are shown escaped, in the message and in the quoted line.
-        expect(text, diagnostic("unexpected character '\u{FFFD}'", column: 7, source: "print \u{FFFD}\u{FFFD}\\0"))
+        expect(text, diagnostic("invalid UTF-8: this character (shown as \u{FFFD}) was bytes that are not UTF-8 text", column: 7,
+                                source: "print \u{FFFD}\u{FFFD}\\0", hint: "type or save the text as UTF-8"))
         expect("print 1\r\nprint \u{7}", diagnostic("unexpected character '\\u{07}'", line: 2, column: 7, length: 6, source: "print \\u{07}"))
     }
 

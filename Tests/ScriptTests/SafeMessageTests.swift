@@ -74,6 +74,33 @@ final class SafeMessageTests: XCTestCase {
             """)
     }
 
+    /// Lines that were not UTF-8 where they were decoded (piped input, a terminal in Latin-1) arrive as U+FFFD:
+    /// an error at that place, not a silently changed string.
+    func testReplacementCharactersFromBadBytesAreLocated() {
+        expect("print \"caf\u{FFFD}\"", """
+            t.nnl:1:11: error: invalid UTF-8: this character (shown as \u{FFFD}) was bytes that are not UTF-8 text
+             1 | print "caf\u{FFFD}"
+               |           ^
+              = type or save the text as UTF-8
+            """)
+    }
+
+    /// A script saved with a byte order mark (Notepad) runs; invisible characters are shown in messages.
+    func testByteOrderMarkAndInvisibleCharacters() throws {
+        let scratch = Scratch()
+        let path = scratch.file("bom.nnl")
+        _ = FileManager.default.createFile(atPath: path, contents: Data([0xEF, 0xBB, 0xBF] + Array("print \"ok\"\n".utf8)))
+        var errors = ""
+        let console = Console(echo: false, isTerminal: false)
+        console.errorSink = { errors += $0 }
+        XCTAssertEqual(Interpreter(console: console).runScript(path: path, options: RunOptions()), 0, errors)
+        expect("tr\u{200B}ain", """
+            t.nnl:1:3: error: unexpected character '\\u{200B}'
+             1 | tr\\u{200B}ain
+               |   ^~~~~~~~
+            """)
+    }
+
     func testAFolderGivenForAFileSaysSo() throws {
         let scratch = Scratch()
         var errors = ""
