@@ -5,13 +5,13 @@ import Darwin
 #endif
 
 /// The one way nnlab reads a whole file (scripts, data sets, models, notebooks): POSIX calls, so a failure says
-/// why in the operating system's words, a folder given for a file says so, and an endless source (`/dev/zero`,
-/// a pipe) or a file larger than the caller can hold is an error before memory runs out.
+/// why in the operating system's words, a folder or a device given for a file says so, and a pipe that does not
+/// end or a file larger than the caller can hold is an error before memory runs out.
 public enum FileContents {
     /// Why a file could not be read, for the caller to render with the name it knows the file by.
     public struct ReadError: Error, Equatable, Sendable, CustomStringConvertible {
         public enum Kind: Equatable, Sendable {
-            case missing, isDirectory, tooLarge(limit: Int), system(SystemError)
+            case missing, isDirectory, isDevice, tooLarge(limit: Int), system(SystemError)
         }
         public var path: String
         public var kind: Kind
@@ -20,6 +20,7 @@ public enum FileContents {
             switch kind {
             case .missing: return "no such file"
             case .isDirectory: return "it is a directory, not a file"
+            case .isDevice: return "it is a device, not a file"
             case .tooLarge(let limit): return "it is larger than \(limit) bytes, the most that can be read here"
             case .system(let error): return error.description
             }
@@ -40,6 +41,8 @@ public enum FileContents {
         guard fstat(descriptor, &info) == 0 else { throw ReadError(path: path, kind: .system(.last)) }
         let kind = info.st_mode & S_IFMT
         if kind == S_IFDIR { throw ReadError(path: path, kind: .isDirectory) }
+        // /dev/zero or /dev/urandom never end, /dev/tty waits for typing: not data. (Pipes are read, to the limit.)
+        if kind == S_IFCHR || kind == S_IFBLK { throw ReadError(path: path, kind: .isDevice) }
         if kind == S_IFREG {
             if Int(info.st_size) > limit { throw ReadError(path: path, kind: .tooLarge(limit: limit)) }
             return try readRegular(descriptor, size: Int(info.st_size), path: path)

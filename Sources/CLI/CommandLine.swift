@@ -40,6 +40,12 @@ public enum CommandLineTool {
     /// Runs `nnlab` with `arguments` (without the program name) and returns the exit status: 0, 1 when a
     /// command failed, 64 for a command line that does not parse, 130 when interrupted.
     public static func run(_ arguments: [String], streams: StandardStreams = .process) -> Int32 {
+        // First of all: a Ctrl-C or SIGTERM that arrives while nnlab starts must stop the run, not kill it
+        // before its transcript can be written. (The Jupyter kernel sets up its own, and leaves SIGTERM alone.)
+        if arguments.first != KernelCommand.configuration.commandName {
+            Interrupt.install()
+            Interrupt.installTermination()
+        }
         if let first = arguments.first, !first.hasPrefix("-"), !Nnlab.subcommandNames.contains(first), first != "help" {
             // `nnlab lab1.nnl`: the most likely slip, answered with the command that was meant.
             let hint = first.hasSuffix(".nnl") || first.contains("/") ? "did you mean 'nnlab run \(first)'?"

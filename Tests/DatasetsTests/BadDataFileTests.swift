@@ -76,11 +76,17 @@ final class BadDataFileTests: TemporaryDirectoryTestCase {
         XCTAssertEqual(fewer.labels, [1, 0, 9])
     }
 
-    /// `/dev/zero` given as a data file: an error at the limit, not memory exhausted.
-    func testEndlessFilesStopAtTheLimit() throws {
-        assertDataError("/dev/zero: is larger than the 977 KB the memory budget leaves") {
-            try Gzip.readFile("/dev/zero", limit: 1_000_000)
-        }
+    /// `/dev/zero` given as a data file: refused as a device; a pipe that does not end stops at the limit.
+    func testDevicesAreRefusedAndEndlessPipesStopAtTheLimit() throws {
+        assertDataError("/dev/zero: cannot read: it is a device, not a file") { try Gzip.readFile("/dev/zero", limit: 1_000_000) }
+        let fifo = path("endless")
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        let writer = Process()
+        writer.executableURL = URL(fileURLWithPath: "/bin/sh")
+        writer.arguments = ["-c", "cat /dev/zero > '\(fifo)' 2>/dev/null"]
+        try writer.run()
+        defer { writer.terminate(); writer.waitUntilExit() }
+        assertDataError("\(fifo): is larger than the 977 KB the memory budget leaves") { try Gzip.readFile(fifo, limit: 1_000_000) }
         let folder = path("folder.csv")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         assertDataError("\(folder): is a directory, not a file") { try CSV.readLabeled(folder) }
