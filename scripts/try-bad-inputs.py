@@ -272,13 +272,18 @@ if group("model"):
         # A failed load must leave the model built before as the current one.
         rc, out = prompt(f"load model {name}", ["mlp 2 3 2 name=before", f"load model {path}", "summary", "eval", "predict 0"],
                          setup=("let keep = 7", "load toy xor n=20"))
-        if b"loaded model" not in out and b"model 'before'" not in out.split(b"load model")[-1]:
+        # Either the file loaded, or the model built before is still the current one (what `summary` shows).
+        if b"loaded model" not in out and b"model 'before' (input 2" not in out:
             results[-1] = (results[-1][0], results[-1][1], sorted(set(results[-1][2] + ["lost state"])), results[-1][3])
     for special in ["/dev/zero", "/etc/passwd", D, "models/missing.safetensors"]:
         inputs.add(f"model {special}")
         prompt(f"load model {special}", ["mlp 2 3 2 name=before", f"load model {special}", "summary"])
     os.makedirs(os.path.join(D, "models/folder.safetensors"), exist_ok=True)
-    for target in ["models/folder.safetensors", "no/such/folder/m.safetensors", "/proc/m.safetensors", "/dev/full"]:
+    fifo = os.path.join(D, "models/pipe.safetensors")
+    if not os.path.exists(fifo):
+        os.mkfifo(fifo)
+    # (A pipe, not a device such as /dev/full: a regression would rename a file over the device.)
+    for target in ["models/folder.safetensors", "no/such/folder/m.safetensors", "/proc/m.safetensors", fifo]:
         inputs.add(f"save model {target}")
         prompt(f"save model {target}", ["mlp 2 3 2", f"save model {target}"])
 
@@ -306,7 +311,8 @@ if group("script"):
         inputs.add(f"script {name}")
         run(f"run {name}", ["run", path])
         run(f"run {name} --allow-errors --transcript", ["run", path, "--allow-errors", "--transcript", os.path.join(D, f"scripts/{name}.ipynb")])
-        prompt(f"piped {name}", [content.decode("utf-8", "surrogateescape")])
+        # (An unfinished `for` takes the lines after it as its body: the `end` closes it, elsewhere it is one more error.)
+        prompt(f"piped {name}", [content.decode("utf-8", "surrogateescape"), "end"])
 
 # -------------------------------------------------------------------------------------------------- command line
 if group("cli"):
@@ -315,7 +321,7 @@ if group("cli"):
     ok = w("ok.nnl", 'print "ok"\n')
     for argv in [["run", "folder.nnl"], ["run", "missing.nnl"], ["run", "/dev/zero"], ["run", "/etc/shadow"], ["run", ok, "--transcript", "folder.ipynb"],
                  ["run", ok, "--transcript", "no/such/dir/t.ipynb"], ["run", ok, "--transcript", "t.docx"], ["run", ok, "--transcript", "/proc/t.md"],
-                 ["-c", "print \"\x1b[2J\" $"], ["-c", "tr\u202eain"], ["-c", ""], ["-c", "\x00"], ["lab1.nnl"], ["run"], ["--bogus"],
+                 ["-c", "print \"\x1b[2J\" $"], ["-c", "tr\u202eain"], ["-c", ""], ["-c", "\x07\x7f"], ["lab1.nnl"], ["run"], ["--bogus"],
                  ["convert", "folder.nnl", "x.ipynb"], ["convert", "scripts/invalid-utf8.nnl", "x.ipynb"], ["convert", ok, "folder.ipynb"],
                  ["check", "folder.ipynb"], ["check", "models/binary.safetensors"], ["run", "models/binary.safetensors"],
                  ["run", "folder.ipynb"], ["convert", "x.nnl", "y.txt"]]:

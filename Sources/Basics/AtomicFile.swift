@@ -24,6 +24,7 @@ public enum AtomicFile {
         let directory = parent(of: path)
         if let problem = directoryProblem(directory) { throw WriteError(path: path, reason: problem) }
         if isDirectory(path) { throw WriteError(path: path, reason: "it is a directory") }
+        if let special = specialFile(path) { throw WriteError(path: path, reason: special) }
         let name = path.split(separator: "/").last.map(String.init) ?? path
         // Dot-prefixed: a crash between create and rename leaves a hidden file, never a truncated target.
         let temporary = (directory == "." && !path.hasPrefix("./") ? "" : directory + "/")
@@ -92,6 +93,7 @@ public enum AtomicFile {
     /// Why `path` could not be written atomically, checked without writing anything; nil when it can.
     public static func writeProblem(_ path: String) -> String? {
         if isDirectory(path) { return "it is a directory" }
+        if let special = specialFile(path) { return special }
         return directoryProblem(parent(of: path))
     }
 
@@ -99,6 +101,18 @@ public enum AtomicFile {
         guard let slash = path.lastIndex(of: "/") else { return "." }
         let head = path[..<slash]
         return head.isEmpty ? "/" : String(head)
+    }
+
+    /// A device, pipe or socket at `path`: renaming a file over it would replace it (as root, /dev/null itself).
+    static func specialFile(_ path: String) -> String? {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return nil }
+        switch info.st_mode & S_IFMT {
+        case S_IFCHR, S_IFBLK: return "it is a device, not a file"
+        case S_IFIFO: return "it is a pipe, not a file"
+        case S_IFSOCK: return "it is a socket, not a file"
+        default: return nil
+        }
     }
 
     static func isDirectory(_ path: String) -> Bool {

@@ -68,20 +68,33 @@ public enum Diagnostic {
     /// The source line as shown (tabs as spaces, controls escaped), with the display column where the caret
     /// starts (0-based) and how many columns it underlines (at least 1). `column` and `length` count
     /// characters, as the lexer does.
-    static func shownLine(_ source: Substring, column: Int, length: Int) -> (String, Int, Int) {
-        var shown = ""
+    /// A line wider than `maxWidth` columns (minified text, a binary file given as a script) is cut to the part
+    /// around the caret, with "..." where it was cut.
+    static func shownLine(_ source: Substring, column: Int, length: Int, maxWidth: Int = 160) -> (String, Int, Int) {
+        var pieces: [(text: String, width: Int)] = []
         var before = 0, under = 0
         var index = 1
         for character in source {
             let piece = character == "\t" ? " " : SafeText.escaped(String(character))
             let width = SafeText.displayWidth(piece)
             if index < column { before += width } else if index < column + length { under += width }
-            shown += piece
+            pieces.append((piece, width))
             index += 1
         }
         // A caret after the end of the line (a missing argument) sits just past the last character.
         if column > index { before += column - index }
-        return (shown, before, max(1, under))
+        let total = pieces.reduce(0) { $0 + $1.width }
+        guard total > maxWidth else { return (pieces.map(\.text).joined(), before, max(1, under)) }
+        let start = max(0, min(before - maxWidth / 3, total - maxWidth))
+        var shown = start > 0 ? "..." : ""
+        var position = 0
+        for piece in pieces {
+            defer { position += piece.width }
+            if position < start { continue }
+            if position + piece.width > start + maxWidth { shown += "..."; break }
+            shown += piece.text
+        }
+        return (shown, before - start + (start > 0 ? 3 : 0), max(1, min(under, maxWidth)))
     }
 
     /// The closest candidate by edit distance, if it is close enough to be a plausible typo.

@@ -20,6 +20,21 @@ final class AtomicFileTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir), ["model.bin"], "no temporary files left")
     }
 
+    /// A device is never replaced by a file (as root, saving to /dev/null renamed a regular file over it).
+    /// (Only checked, never written, for the device: a regression must not replace the machine's /dev/null.)
+    func testDevicesAndPipesAreNotReplaced() throws {
+        XCTAssertEqual(AtomicFile.writeProblem("/dev/null"), "it is a device, not a file")
+        let fifo = scratch() + "/pipe"
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        XCTAssertEqual(AtomicFile.writeProblem(fifo), "it is a pipe, not a file")
+        XCTAssertThrowsError(try AtomicFile.write([1], to: fifo)) { error in
+            XCTAssertEqual((error as? AtomicFile.WriteError)?.reason, "it is a pipe, not a file")
+        }
+        var info = stat()
+        XCTAssertEqual(lstat(fifo, &info), 0)
+        XCTAssertEqual(info.st_mode & S_IFMT, S_IFIFO, "the pipe is still a pipe")
+    }
+
     func testFailuresSayWhyInPlainWordsAndChangeNothing() throws {
         let dir = scratch()
         XCTAssertThrowsError(try AtomicFile.write([1], to: dir + "/missing/x.bin")) { error in

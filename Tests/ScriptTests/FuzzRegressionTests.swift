@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-import Script
+@testable import Script
 
 /// Inputs that crashed, hung or exhausted memory (found by scripts/fuzz.sh and by reading the code around
 /// what it found). Each now ends in a clear error, and the session goes on. When the fuzzer finds a new one,
@@ -8,12 +8,20 @@ import Script
 final class FuzzRegressionTests: XCTestCase {
     typealias Session = ErrorCatalogueTests.Session
 
-    /// A diagnostic for a line too long to write out in the test: the layout `Diagnostic.render` produces.
+    /// A diagnostic for a line too long to write out in the test: the layout `Diagnostic.render` produces (a line
+    /// over 160 columns quoted around the caret, as `Diagnostic.shownLine` cuts it).
     private func diagnostic(_ message: String, line: Int = 1, column: Int, length: Int = 1, source: String,
                             hint: String? = nil) -> String {
         let gutter = String(line)
         let pad = String(repeating: " ", count: gutter.count)
         var text = "t.nnl:\(line):\(column): error: \(message)\n"
+        if source.count > 160 {
+            let (shown, caret, width) = Diagnostic.shownLine(Substring(source), column: column, length: length)
+            text += " \(gutter) | \(shown)\n"
+            text += " \(pad) | \(String(repeating: " ", count: caret))^\(String(repeating: "~", count: width - 1))\n"
+            if let hint { text += "  = \(hint)\n" }
+            return text
+        }
         text += " \(gutter) | \(source)\n"
         text += " \(pad) | \(String(repeating: " ", count: column - 1))^\(String(repeating: "~", count: length - 1))\n"
         if let hint { text += "  = \(hint)\n" }

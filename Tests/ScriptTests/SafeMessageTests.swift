@@ -74,6 +74,18 @@ final class SafeMessageTests: XCTestCase {
             """)
     }
 
+    /// A very long line is quoted around its caret, cut with "...".
+    func testLongLinesAreCutAroundTheCaret() {
+        let line = "let x = " + String(repeating: "1 + ", count: 100) + "$ + 2" + String(repeating: " + 3", count: 100)
+        let session = Session()
+        let rendered = session.run(line).split(separator: "\n").map(String.init)
+        XCTAssertEqual(rendered.count, 3)
+        XCTAssertTrue(rendered[1].hasPrefix(" 1 | ...") && rendered[1].hasSuffix("..."), rendered[1])
+        XCTAssertLessThan(rendered[1].count, 180)
+        let caret = rendered[2].firstIndex(of: "^").map { rendered[2].distance(from: rendered[2].startIndex, to: $0) } ?? -1
+        XCTAssertEqual(Array(rendered[1])[caret], "$", "the caret stands under the culprit")
+    }
+
     /// Lines that were not UTF-8 where they were decoded (piped input, a terminal in Latin-1) arrive as U+FFFD:
     /// an error at that place, not a silently changed string.
     func testReplacementCharactersFromBadBytesAreLocated() {
