@@ -38,7 +38,7 @@ enum FuzzGate {
     /// added later) is rejected; unknown words are fine, they only produce an error.
     static let safeCommands: Set<String> = ["help", "seed", "print", "set", "vars", "exit", "quit", "load", "split", "data",
                                             "show", "model", "use", "layer", "mlp", "summary", "knn", "linear", "loss",
-                                            "optimizer", "train", "gradcheck", "eval", "predict", "confusion", "per_class",
+                                            "optimizer", "regularization", "train", "gradcheck", "eval", "predict", "confusion", "per_class",
                                             "mistakes", "distance", "plot", "runs"]
     /// What `load` may not load: these read files or fetch data.
     static let deniedLoads: Set<String> = ["mnist", "fashion-mnist", "csv", "model"]
@@ -108,8 +108,11 @@ enum FuzzGate {
                 case "+": return .number(a + b)
                 case "-": return .number(a - b)
                 case "*": return .number(a * b)
-                default: return b == 0 ? .unknown : .number(a / b)
+                case "/": return b == 0 ? .unknown : .number(a / b)
+                default: return .unknown  // `^`: judged unknown, so a size written as a power is not let through
                 }
+            case .call:
+                return .unknown
             }
         }
 
