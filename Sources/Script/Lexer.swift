@@ -54,6 +54,17 @@ public struct Lexer {
 
     static let sizeUnits: Set<String> = ["b", "k", "kb", "kib", "m", "mb", "mib", "g", "gb", "gib", "t", "tb", "tib"]
 
+    /// Whether the characters from here to the end of the word (letters, digits, '.', '/', '-') hold a file
+    /// extension: a '.' followed by a letter.
+    private func extensionAhead() -> Bool {
+        var offset = 0
+        while let c = peek(offset), Lexer.isWordChar(c) || c == "-" {
+            if c == ".", let next = peek(offset + 1), next.isLetter { return true }
+            offset += 1
+        }
+        return false
+    }
+
     /// "\r\n" is one Character in Swift: a script saved on Windows must not read as one long line.
     static func isNewline(_ c: Character) -> Bool { c == "\n" || c == "\r\n" }
 
@@ -86,12 +97,15 @@ public struct Lexer {
                         && (spaceBefore || tokens.last?.kind == .symbol("=")) {
                 // (A path starts a word after a space, or right after `key=`: `test=/data/test.csv`.)
                 // A word; '-' joins words (fashion-mnist) when a letter follows it, and digits too in what is
-                // already a path (runs/lr-0.01/model.safetensors), where `x-1` stays a subtraction.
+                // a path: one already (runs/lr-0.01/model.safetensors) or a file name with an extension ahead
+                // (mnist-2k.csv, labels-5-0.csv), where `x-1` and `a-1.5` stay subtractions.
                 var text = ""
                 while let n = peek() {
                     if Lexer.isWordChar(n) { text.append(advance()) }
                     else if n == "-", let after = peek(1), !text.isEmpty,
-                            after.isLetter || after.isNumber && (text.contains("/") || text.contains(".")) { text.append(advance()) }
+                            after.isLetter || after.isNumber && (text.contains("/") || text.contains(".") || extensionAhead()) {
+                        text.append(advance())
+                    }
                     else { break }
                 }
                 kind = .word(text)

@@ -36,6 +36,18 @@ final class DataErrorCatalogueTests: XCTestCase {
         expectLoadError(Array("1,2,3\n4,5\n".utf8)) { "\($0):2: expected 3 values, found 2" }
     }
 
+    /// File names a student gives: with '-' and digits (mnist-2k.csv), and right after `key=` (test=/tmp/t.csv).
+    func testFileNamesWithDashesAndDigitsAreOneWord() {
+        let scratch = Scratch()
+        let train = scratch.write("labels-5-0.csv", "0,1,2\n1,3,4\n")
+        _ = scratch.write("mnist-2k.csv", "0,1,2\n1,3,4\n")
+        let session = Session()
+        let output = session.output(of: "load csv \(train) test=\(scratch.path)/mnist-2k.csv\nlet a = 3\nprint a-1 a-1.5")
+        XCTAssertEqual(session.errors, "")
+        XCTAssertTrue(output.contains("loaded \(train): 2 rows"), output)
+        XCTAssertTrue(output.hasSuffix("2 1.5\n"), "a subtraction stays one: \(output)")
+    }
+
     /// Training and test files that number their classes differently: one list of classes for both, so the
     /// confusion matrix and accuracy are right (and no index beyond the list, which trapped).
     func testTrainingAndTestFilesWithDifferentClasses() throws {
