@@ -234,12 +234,16 @@ public struct Invocation {
         guard v == v.rounded() else {
             throw ScriptError("\(what) must be a whole number, found \(NumberText.value(v))", at: arg.location)
         }
-        guard v >= Double(range.lowerBound), v <= Double(range.upperBound) else {
+        // Int(exactly:) as well: Double(Int.max) is 2^63, which passes the comparison and does not fit an Int.
+        guard v >= Double(range.lowerBound), v <= Double(range.upperBound), let whole = Int(exactly: v),
+              range.contains(whole) else {
             let bounds = range.upperBound == Int.max ? "at least \(NumberText.grouped(range.lowerBound))"
                 : "between \(range.lowerBound) and \(NumberText.grouped(range.upperBound))"
-            throw ScriptError("\(what) must be \(bounds), found \(NumberText.value(v))", at: arg.location)
+            let tooLarge = range.upperBound == Int.max && v > 0
+            throw ScriptError(tooLarge ? "\(what) is too large, found \(NumberText.value(v))" : "\(what) must be \(bounds), found \(NumberText.value(v))",
+                              at: arg.location)
         }
-        return Int(v)
+        return whole
     }
 
     static func number(_ arg: LocatedValue, what: String, range: ClosedRange<Double>, hint: String? = nil) throws(ScriptError) -> Double {

@@ -258,7 +258,7 @@ enum RecordCommands {
             if what == "stop" {
                 guard let r = s.recording else { throw ScriptError("not recording", at: inv.location, hint: "start with: record start lab.ipynb") }
                 do { try r.transcript.write(to: r.path) } catch {
-                    throw ScriptError("cannot write \(r.path): \(error)", at: inv.location)
+                    throw ScriptError("\(error)", at: inv.location)
                 }
                 s.recording = nil
                 s.console.line("recorded \(r.count) cell\(r.count == 1 ? "" : "s") to \(r.path)")
@@ -271,7 +271,7 @@ enum RecordCommands {
             if s.recording != nil { throw ScriptError("already recording", at: inv.location, hint: "stop first with: record stop") }
             let r = Recording(path: path, transcript: Transcript(header: s.header(script: "interactive session")))
             do { try r.transcript.write(to: path) } catch {
-                throw ScriptError("cannot write \(path): \(error)", at: inv.location(of: file))
+                throw ScriptError("\(error)", at: inv.location(of: file))
             }
             s.recording = r
             s.console.line("recording to \(path); 'record stop' to finish")

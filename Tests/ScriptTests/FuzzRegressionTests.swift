@@ -185,6 +185,23 @@ final class FuzzRegressionTests: XCTestCase {
         XCTAssertEqual(session.errors, "")
     }
 
+    /// 9223372036854775807 reads as 2^63 (the nearest Double), which passed `<= Double(Int.max)` and then trapped
+    /// in Int(v) (found by trying bad inputs at the prompt).
+    func testWholeNumbersBeyondIntAreErrors() {
+        expect("load toy xor n=8\nshow image 9223372036854775807", """
+            t.nnl:2:12: error: an image index is too large, found 9.22337e18
+             2 | show image 9223372036854775807
+               |            ^~~~~~~~~~~~~~~~~~~
+
+            """)
+        expect("mistakes 1e300", """
+            t.nnl:1:10: error: a number of images must be between 1 and 100, found 1e+300
+             1 | mistakes 1e300
+               |          ^~~~~
+
+            """)
+    }
+
     // MARK: - Odd bytes
 
     func testControlCharactersAndInvalidUTF8() {
