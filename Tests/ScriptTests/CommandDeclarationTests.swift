@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 @testable import Script
 
@@ -75,6 +76,28 @@ final class CommandDeclarationTests: XCTestCase {
             XCTAssertEqual(keys, declared.map(\.name), title)
             if case .failure(let e) = bind(spec, call(spec, form, options: declared.map { ($0.name, sample($0.kind)) })) {
                 XCTFail("\(title): a call with every declared option is refused: \(e.message)")
+            }
+            // What the usage line brackets may be left out, and only that: a call without the optional arguments is
+            // accepted, and one without a required argument is refused with the usage as its hint.
+            let arguments = spec.arguments(of: form)
+            let required = arguments.filter { !$0.isOptional }
+            var prefix: [WrittenArgument] = []
+            if let form, !form.name.isEmpty {
+                prefix.append(WrittenArgument(value: LocatedValue(value: .symbol(form.name), location: location(10))))
+            }
+            let requiredOnly = prefix + required.map { WrittenArgument(value: LocatedValue(value: sample($0.kind), location: location(20))) }
+            if case .failure(let e) = bind(spec, requiredOnly) {
+                XCTFail("\(title): usage '\(usage)' brackets what the call needs: \(e.message)")
+            }
+            for a in arguments {
+                XCTAssertEqual(usage.contains("[\(Usage.argument(a, full: true).trimmingCharacters(in: CharacterSet(charactersIn: "[]")))]"),
+                               a.isOptional, "\(title): usage '\(usage)' and the declaration disagree on whether \(a.name) is optional")
+            }
+            if !required.isEmpty, required.count == arguments.count {
+                guard case .failure(let missing) = bind(spec, Array(requiredOnly.dropLast())) else {
+                    XCTFail("\(title): accepted a call without \(required.last?.name ?? "")"); continue
+                }
+                XCTAssertTrue(missing.message.contains("needs"), "\(title): \(missing.message)")
             }
         }
     }
