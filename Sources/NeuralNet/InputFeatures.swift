@@ -13,24 +13,9 @@ public enum InputFeature: String, CaseIterable, Sendable {
     case sinX1 = "sin(x1)"
     case sinX2 = "sin(x2)"
 
-    /// The name as written in scripts, summaries and saved models: "x1", "x1^2", "x1*x2", "sin(x1)".
+    /// The name as written in scripts, summaries and saved models: "x1", "x1^2", "x1*x2", "sin(x1)". (Reading a
+    /// name back is ModelFormat's `InputFeature(name:)`, with the other parsers of text, built with checks.)
     public var name: String { rawValue }
-
-    /// A feature from its name, forgiving what a student might type: case, spaces, the Playground's labels
-    /// ("X1X2", "X_1^2"), "x2*x1", "x1x2", "x1²", "sin x1".
-    public init?(name: String) {
-        var text = name.lowercased().filter { $0 != " " && $0 != "_" }
-        text = text.replacingAll("²", with: "^2")
-        if let exact = InputFeature(rawValue: text) { self = exact; return }
-        switch text {
-        case "x1x2", "x2*x1", "x2x1": self = .x1TimesX2
-        case "x1*x1": self = .x1Squared
-        case "x2*x2": self = .x2Squared
-        case "sinx1": self = .sinX1
-        case "sinx2": self = .sinX2
-        default: return nil
-        }
-    }
 
     /// f(x1, x2)
     public func callAsFunction(_ x1: Float, _ x2: Float) -> Float {
@@ -111,19 +96,5 @@ public final class InputFeatures: Layer {
             gradInput.data[2 * r + 1] = d2
         }
         return gradInput
-    }
-}
-
-extension String {
-    /// Every occurrence of `target` replaced (without Foundation).
-    func replacingAll(_ target: String, with replacement: String) -> String {
-        guard !target.isEmpty, contains(target) else { return self }
-        var out = ""
-        var rest = Substring(self)
-        while let r = rest.firstRange(of: target) {
-            out += rest[..<r.lowerBound] + replacement
-            rest = rest[r.upperBound...]
-        }
-        return out + rest
     }
 }

@@ -30,14 +30,6 @@ public struct Regularization: Sendable, Equatable {
     /// The rates λ the language accepts (`regularization l2 rate=...`), and so a saved model too.
     public static let rates: ClosedRange<Double> = 0...10
 
-    /// The penalty `spec` describes ("l2 rate=0.001"); nil for anything else, a rate outside `rates` included.
-    public init?(spec text: String) {
-        let words = text.split(separator: " ")
-        guard words.count == 2, let kind = Kind(rawValue: String(words[0])), words[1].hasPrefix("rate="),
-              let rate = Double(words[1].dropFirst(5)), rate.isFinite, Self.rates.contains(rate) else { return nil }
-        self.init(kind, rate: Float(rate))
-    }
-
     /// Whether the penalty applies to `parameter`: weights, not biases.
     public static func applies(to parameter: Parameter) -> Bool { parameter.name == "weight" }
 

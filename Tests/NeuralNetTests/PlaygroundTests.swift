@@ -1,6 +1,7 @@
 import XCTest
 import TensorCore
 @testable import NeuralNet
+import ModelFormat  // InputFeature(name:), the parser of feature names
 
 /// What the TensorFlow Playground adds to a network: input features, L1/L2 penalties on the weights, the linear
 /// (identity) activation, and regression against real targets.
