@@ -149,6 +149,9 @@ results["nnlab_allocations_per_step"] = allocationsPerStep ?? NSNull()
 let testAccuracy = trainer.evaluate(Samples(matrix: test.matrix, labels: test.labels)).accuracy
 let secondsPerEpoch = median(epochTimes)
 results["nnlab_threads"] = trainer.helper == nil ? 1 : 2
+// The trainer lets its helper go when the machine is too busy to run it (then the figure is a one-thread one).
+let helperLetGo = trainer.helper?.isBusy ?? false
+results["nnlab_helper_let_go"] = helperLetGo
 
 // The same training on one thread (as NNLAB_THREADS=1: no helper), 3 epochs from the same start: the figure
 // to set beside one-thread peers.
@@ -345,7 +348,9 @@ if let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
 print("nnlab-bench — \(cpu), \(ProcessInfo.processInfo.activeProcessorCount) vCPUs, BLAS 1 thread, OPENBLAS_CORETYPE=\(env["OPENBLAS_CORETYPE"] ?? "(unset)")")
 printGEMM()
 print("load average at start \(loadAtStart), at the end \(loadAverage()) (other work on the machine slows every figure)")
-print("threads: nnlab \(trainer.helper == nil ? 1 : 2) (its own helper; BLAS calls on one thread each), peers \(options.peerThreads) (--peer-threads)")
+print("threads: nnlab \(trainer.helper == nil ? 1 : 2) (its own helper; BLAS calls on one thread each)"
+      + (helperLetGo ? ", but the machine was too busy to run the helper: nnlab let it go and went on alone" : "")
+      + ", peers \(options.peerThreads) (--peer-threads)")
 print("")
 print("figure                                   nnlab        peer (numpy / torch)        nnlab/peer")
 print("MLP s/epoch (784-128-64-10, b64)         \(f(secondsPerEpoch).padding(toLength: 12, withPad: " ", startingAt: 0)) numpy \(f(num("numpy_mlp_s_per_epoch")).padding(toLength: 7, withPad: " ", startingAt: 0)) torch \(f(num("torch_preloaded_s_per_epoch")).padding(toLength: 7, withPad: " ", startingAt: 0))  \(ratio(secondsPerEpoch, num("numpy_mlp_s_per_epoch"))) numpy, \(ratio(secondsPerEpoch, num("torch_preloaded_s_per_epoch"))) torch")
