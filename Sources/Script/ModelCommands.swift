@@ -184,7 +184,10 @@ enum ModelCommands {
             throw ScriptError("this network would have \(NumberText.grouped(total)) parameters, more than \(NumberText.grouped(LayerCatalog.maxParameters))", at: inv.location)
         }
         // Checked before anything is allocated; the model of the same name, which this one replaces, is freed.
-        let replaced = s.models[inv[mlpName] ?? s.current?.name ?? "mlp"].map { Interpreter.modelBytes(parameters: $0.network.parameterCount) } ?? 0
+        // The current model's name, unless it is a kNN model or the linear classifier: an MLP named 'knn' replacing
+        // the kNN model said the wrong thing about both.
+        let name = inv[mlpName] ?? s.current.flatMap { $0.knn == nil && $0.name != "linear" ? $0.name : nil } ?? "mlp"
+        let replaced = s.models[name].map { Interpreter.modelBytes(parameters: $0.network.parameterCount) } ?? 0
         try s.requireMemory(Interpreter.modelBytes(parameters: total), for: "a network of \(NumberText.grouped(total)) parameters", at: inv.location,
                             freeing: replaced)
         let actName = inv[act]
@@ -204,7 +207,6 @@ enum ModelCommands {
         for i in 0..<(widths.count - 1) {
             linears.append(try checked(LayerCatalog.linear.recipe(sizes: [widths[i], widths[i + 1]], settings: linearSettings), at: inv.location))
         }
-        let name = inv[mlpName] ?? s.current?.name ?? "mlp"
         let previous = s.models[name]
         let m = s.addModel(named: name)
         if let previous {

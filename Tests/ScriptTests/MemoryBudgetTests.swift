@@ -84,6 +84,10 @@ final class MemoryBudgetTests: XCTestCase {
         XCTAssertNil(firstMLP, "the replaced MLP is still alive")
         XCTAssertNil(firstNetwork, "the replaced MLP's network is still alive")
         XCTAssertNil(firstKNN, "the replaced kNN model (and its copy of the data) is still alive")
+        // `mlp` without a name after `knn` makes a model of its own: it does not take (and free) the kNN model's name.
+        XCTAssertEqual(session.run("knn\nmlp 2 4 2"), "")
+        XCTAssertNotNil(session.interpreter.models["knn"]?.knn)
+        XCTAssertEqual(session.interpreter.current?.name, "mlp")
         // Many rounds under the same name: what the session holds stays the same.
         session.run("mlp 2 64 64 2 name=net\ntrain epochs=1")
         let held = session.interpreter.memoryInUse()
