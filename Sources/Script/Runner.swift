@@ -33,6 +33,8 @@ final class Recording {
     let path: String
     var transcript: Transcript
     var count = 0
+    /// Set while writing fails, so the failure is said once (and its end too), not after every input.
+    var failing = false
     init(path: String, transcript: Transcript) {
         self.path = path
         self.transcript = transcript
@@ -238,8 +240,18 @@ extension Interpreter {
         r.transcript.cells.append(TranscriptCell(kind: .code, source: input, outputs: outputs, error: error,
                                                  executionCount: r.count))
         r.transcript.header = header(script: r.transcript.header.script)
-        // Written after every input so nothing is lost if the session ends abruptly.
-        try? r.transcript.write(to: r.path)
+        // Written after every input so nothing is lost if the session ends abruptly; a failure is said at once
+        // (the folder was removed, the disk is full), not only at 'record stop'.
+        do {
+            try r.transcript.write(to: r.path)
+            if r.failing { console.error("nnlab: the recording is written to \(SafeText.escaped(r.path)) again\n") }
+            r.failing = false
+        } catch {
+            if !r.failing {
+                console.error("nnlab: warning: \(error); still recording, each input tries again ('record stop' to end)\n")
+            }
+            r.failing = true
+        }
     }
 }
 

@@ -113,6 +113,25 @@ final class SafeMessageTests: XCTestCase {
             """)
     }
 
+    /// A recording whose folder disappears says so at the next input, once, and recovers when it can write again.
+    func testARecordingThatCannotBeWrittenSaysSoAtOnce() throws {
+        let scratch = Scratch()
+        let folder = scratch.file("rec")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let session = Session()
+        XCTAssertEqual(session.run("record start \(folder)/s.ipynb"), "")
+        XCTAssertEqual(session.run("print 1"), "")
+        try FileManager.default.removeItem(atPath: folder)
+        XCTAssertEqual(session.run("print 2"), "nnlab: warning: cannot write transcript '\(folder)/s.ipynb': the folder '\(folder)' does not exist; "
+                       + "still recording, each input tries again ('record stop' to end)\n")
+        XCTAssertEqual(session.run("print 3"), "", "said once")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        XCTAssertEqual(session.run("print 4"), "nnlab: the recording is written to \(folder)/s.ipynb again\n")
+        XCTAssertEqual(session.run("record stop"), "")
+        let notebook = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/s.ipynb"))) as? [String: Any]
+        XCTAssertEqual((notebook?["cells"] as? [Any])?.count, 4, "every input, those while it could not write too")
+    }
+
     func testAFolderGivenForAFileSaysSo() throws {
         let scratch = Scratch()
         var errors = ""
