@@ -53,6 +53,15 @@ public enum CommandLineTool {
             streams.error("nnlab: error: unknown command '\(first)'; \(hint)\nrun 'nnlab --help' for usage\n")
             return ExitCode.validationFailure.rawValue
         }
+        // The prompt's options (--transcript, -c, ...) belong to `nnlab` and `nnlab run`; the argument parser lets
+        // them through after `check`, `convert` and `kernel` too, where they did nothing (no transcript written).
+        if let sub = arguments.first, Nnlab.subcommandNames.contains(sub), sub != RunScript.configuration.commandName,
+           let stray = arguments.dropFirst().first(where: { word in
+               Nnlab.rootOptionNames.contains(String(word.split(separator: "=", maxSplits: 1).first ?? ""))
+           }) {
+            streams.error("nnlab: error: '\(stray)' does not apply to 'nnlab \(sub)'\nrun 'nnlab \(sub) --help' for usage\n")
+            return ExitCode.validationFailure.rawValue
+        }
         let command: ParsableCommand
         do {
             command = try Nnlab.parseAsRoot(arguments)
@@ -157,6 +166,10 @@ struct Nnlab: ParsableCommand {
         subcommands: [RunScript.self, Convert.self, Check.self, KernelCommand.self])
 
     static var subcommandNames: [String] { configuration.subcommands.compactMap { $0.configuration.commandName } }
+
+    /// The options of the prompt and `nnlab run` (`-c` and OutputOptions), as written on the command line; a test
+    /// checks them against the help, so they stay what the declarations say.
+    static let rootOptionNames: Set<String> = ["-c", "--transcript", "-o", "--no-timing", "--allow-errors", "--ascii"]
 
     @Option(name: .customShort("c"),
             help: ArgumentHelp("Run one line of commands separated by ';', e.g. -c 'mlp 3 4 2; summary'.",

@@ -19,6 +19,28 @@ final class FileErrorTests: XCTestCase {
         return path
     }
 
+    /// The prompt's options after `check`, `convert` or `kernel install` are refused: they were accepted and did
+    /// nothing (a teacher's `nnlab check x.ipynb --transcript out.ipynb` wrote no transcript).
+    func testOptionsOfThePromptDoNotApplyToTheOtherCommands() throws {
+        let folder = scratch()
+        let script = folder + "/s.nnl"
+        _ = FileManager.default.createFile(atPath: script, contents: Data("print 1\n".utf8))
+        for (arguments, stray) in [(["convert", script, folder + "/s.ipynb", "--transcript", "t.md"], "--transcript"),
+                                   (["check", folder + "/s.ipynb", "--no-timing"], "--no-timing"),
+                                   (["convert", script, folder + "/t.ipynb", "-o=t.md"], "-o=t.md"),
+                                   (["kernel", "install", "--prefix", folder, "--ascii"], "--ascii")] {
+            let result = run(arguments)
+            XCTAssertEqual(result.status, 64, arguments.joined(separator: " "))
+            XCTAssertEqual(result.error, "nnlab: error: '\(stray)' does not apply to 'nnlab \(arguments[0])'\n"
+                           + "run 'nnlab \(arguments[0]) --help' for usage\n")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder + "/s.ipynb"), "nothing ran")
+        // The list matches what `nnlab --help` declares.
+        let help = run(["--help"]).output
+        for name in Nnlab.rootOptionNames { XCTAssertTrue(help.contains(name), "\(name) is not an option of nnlab") }
+        XCTAssertEqual(run(["run", script, "--no-timing", "--ascii"]).status, 0)
+    }
+
     func testFoldersGivenForFiles() throws {
         let folder = scratch() + "/lab.nnl"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
