@@ -302,7 +302,7 @@ SCRIPTS = {
     "string-growth": b'let s = "ab"\nfor i in [1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20]\nlet s = s + s\nend\nprint s\n',
     "list-growth": b"let l = [1]\nfor i in [1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26]\nlet l = l + l\nend\n",
     "division-by-zero": b"let x = 1 / 0\n", "binary": bytes(range(256)) * 16,
-    "memory-small": b"set memory=1KB\nload toy xor n=100\nmlp 2 64 2\n", "memory-models-loop": b"set memory=300MB\nfor n in [a, b, c, d, e, f, g, h, i, j, k, l, m, n1, o, p]\nmlp 784 1024 1024 10 name=n\nend\nprint keep\n",
+    "memory-small": b"set memory=1MB\nload toy xor n=100000\nmlp 2 2048 2048 2\n", "memory-models-loop": b"set memory=300MB\nfor n in [a, b, c, d, e, f, g, h, i, j, k, l, m, n1, o, p]\nmlp 784 1024 1024 10 name=n\nend\nprint keep\n",
     "memory-bad": b"set memory=-5GB\nset memory=lots\nset memory=1e400\n", "path-after-key": b"load csv two.csv test=" + os.path.join(D, "two.csv").encode() + b"\nknn\n",
 }
 if group("script"):
@@ -327,6 +327,34 @@ if group("cli"):
                  ["run", "folder.ipynb"], ["convert", "x.nnl", "y.txt"]]:
         inputs.add("cli " + " ".join(argv))
         run("nnlab " + " ".join(argv), argv)
+
+# -------------------------------------------------------------------------------------------- lines at the prompt
+LINES = [
+    "show image 9223372036854775807", "show image 99999999999999999999", "mistakes 1e300", "seed -1", "seed 1.5",
+    "knn k=0", "knn k=1e308", "split val=1", "split val=-0.1", "split val=nan", "train epochs=0", "train batch=0",
+    "train epochs=1e10", "optimizer sgd lr=0", "optimizer sgd lr=-1", "optimizer adam beta1=1", "mlp 2 0 2", "mlp 2",
+    "mlp 100000 100000 10", "layer linear 2 100000000", "layer dropout p=1", "layer leaky_relu alpha=-1", "use", "use 猫",
+    "model 1x", "model \"a b\"", "distance [[1,2],[3]] [[1]]", "distance [] []", "distance [[1e308]] [[-1e308]] l2",
+    "distance 0 1 l3", "plot activation nope", "plot weights 99", "plot weights 0", "plot boundary height=1000",
+    "print [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]",
+    "let x = 1 / 0", "let x = 2 ^ 10000", "let x = sin(\"a\")", "let x = nosuch(1)", "print {keep}", "print \"{nosuch}\"",
+    "set width=1", "set width=100000", "set memory=0", "set memory=1", "set memory=-1GB", "set memory=99999TB",
+    "record start", "record stop", "record start x.docx", "help nosuch", "help", "runs clear", "runs nosuch",
+    "load", "load nosuch", "load csv", "load toy nosuch", "load toy xor n=3", "load toy xor n=1e9", "load toy xor noise=2",
+    "load mnist train=0", "load mnist train=1e9", "save", "save model", "save nosuch x", "exit now", "quit 1",
+    "for x in 5\nprint x\nend", "for x in []\nprint x\nend", "for in [1]\nend", "end", "let = 1", "let x",
+    "train", "eval", "confusion", "gradcheck", "predict", "summary", "data", "vars",
+]
+if group("prompt"):
+    for line in LINES:
+        inputs.add("prompt " + line)
+        prompt("prompt: " + line.replace("\n", "; "), [line])
+        prompt("prompt after data and model: " + line.replace("\n", "; "), ["load toy xor n=20", "mlp 2 4 2", "train epochs=1", line])
+    for variable, value in [("NNLAB_HISTORY", D), ("NNLAB_DATA", "/etc/passwd"), ("NNLAB_DATA", ""), ("LANG", "C"),
+                            ("TERM", "dumb"), ("COLUMNS", "1"), ("COLUMNS", "100000"), ("NNLAB_THREADS", "banana"), ("NO_COLOR", "")]:
+        inputs.add(f"environment {variable}={value}")
+        prompt(f"environment {variable}={value!r}", ["load toy xor n=20", "data", "mlp 2 4 2", "train epochs=2", "plot loss", "load mnist"],
+               env={variable: value})
 
 # ------------------------------------------------------------------------------------------------------- signals
 def interrupted(name, script, sig, delay, env=None):

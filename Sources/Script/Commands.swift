@@ -55,6 +55,10 @@ enum GeneralCommands {
                     throw ScriptError("memory must be a size like 4GB, 512MB or 100000000 (bytes), or auto; found '\(text)'",
                                       at: inv.valueLocation(of: memory))
                 }
+                // Less than a megabyte holds nothing worth loading: every command would only say so.
+                guard bytes >= 1 << 20 else {
+                    throw ScriptError("memory must be at least 1MB, found \(NumberText.bytes(bytes))", at: inv.valueLocation(of: memory))
+                }
                 let inUse = session.memoryInUse()
                 if bytes < inUse {
                     throw ScriptError("the session already holds \(NumberText.bytes(inUse)), more than \(NumberText.bytes(bytes))",

@@ -97,18 +97,19 @@ final class MemoryBudgetTests: XCTestCase {
 
     func testDataAndKNNBeyondTheBudget() throws {
         let scratch = Scratch()
-        let rows = (0..<2000).map { "\($0 % 3)," + (0..<20).map { String($0) }.joined(separator: ",") }.joined(separator: "\n")
+        let rows = (0..<20000).map { "\($0 % 3)," + (0..<20).map { String($0) }.joined(separator: ",") }.joined(separator: "\n")
         let path = scratch.write("big.csv", rows + "\n")
         let session = Session()
-        session.run("let keep = 7\nload toy xor n=8\nset memory=200KB")
+        session.run("let keep = 7\nload toy xor n=8\nset memory=1MB")
         let errors = session.run("load csv \(path)")
-        XCTAssertTrue(errors.contains("big.csv: its 2001 rows of 20 values needs"), errors)
+        XCTAssertTrue(errors.contains("big.csv: its 20001 rows of 20 values needs"), errors)
         XCTAssertTrue(errors.contains("= free memory by replacing models"), errors)
         XCTAssertTrue(session.output(of: "data").contains("toy xor"), "the data loaded before are kept")
-        session.run("set memory=1MB")
+        session.run("set memory=8MB")
         XCTAssertEqual(session.run("load csv \(path) test=\(path)"), "")
         let knn = session.run("knn")
-        XCTAssertTrue(knn.contains("error: kNN distances of 2,000 test samples to 2,000 needs"), knn)
+        XCTAssertTrue(knn.contains("error: kNN distances of 20,000 test samples to 20,000 needs"), knn)
+        XCTAssertTrue(session.run("set memory=100KB").contains("error: memory must be at least 1MB, found 100 KB"))
         assertStillUsable(session)
     }
 }
