@@ -291,8 +291,15 @@ if FileManager.default.isExecutableFile(atPath: exe) {
 
 // 4b. The whole lab: every cell of labs/lab1-mnist.nnl (the lab, then all its exercises), wall time of
 // `nnlab run`, in a scratch folder (the script saves a model file).
-let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent()
+// The repository this binary was built from, else the current folder (a binary copied to another machine is run
+// from a checkout there); NNLAB_REPOSITORY names it outright.
+let repository: URL = {
+    if let named = ProcessInfo.processInfo.environment["NNLAB_REPOSITORY"] { return URL(fileURLWithPath: named) }
+    let built = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    if FileManager.default.fileExists(atPath: built.appendingPathComponent("labs").path) { return built }
+    return URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+}()
 let labScript = repository.appendingPathComponent("labs/lab1-mnist.nnl").path
 var labSeconds: Double?
 if options.lab, FileManager.default.isExecutableFile(atPath: exe), FileManager.default.fileExists(atPath: labScript) {
