@@ -61,14 +61,15 @@ let package = Package(
         .target(name: "Charts", dependencies: ["Basics"]),
         .target(name: "Transcript", dependencies: ["Basics"]),
         .target(name: "Script", dependencies: ["Basics", "Hashing", "TensorCore", "NeuralNet", "ModelFormat", "Datasets", "Charts", "Transcript"]),
-        .target(name: "REPL", dependencies: ["Script", "CReadline"]),
+        // Line reading (readline or plain) and the read-evaluate loop; it knows the evaluator only by a protocol.
+        .target(name: "REPL", dependencies: ["CReadline"]),
         // Notebooks as input: `nnlab run x.ipynb`, `nnlab convert`, `nnlab check` (no Jupyter needed).
-        .target(name: "Notebooks", dependencies: ["Basics", "Charts", "Script", "TensorCore", "Transcript"]),
+        .target(name: "Notebooks", dependencies: ["Basics", "Charts", "Script", "Transcript"]),
         // The Jupyter kernel (`nnlab kernel`, `nnlab kernel install`): ZeroMQ channels, signed messages, one loop
         // over the interpreter; REPL only for its Ctrl-C flag.
         .target(name: "Kernel", dependencies: ["Basics", "CZMQ", "Charts", "Hashing", "REPL", "Script", "Transcript"]),
         // The command line (`nnlab`, `nnlab run`, `nnlab -c`) as a function tests call; `nnlab` only calls it.
-        .target(name: "CLI", dependencies: ["Script", "REPL", "Notebooks", "Kernel", "TensorCore",
+        .target(name: "CLI", dependencies: ["Basics", "Script", "REPL", "Notebooks", "Kernel", "TensorCore", "Transcript",
                                             .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "nnlab", dependencies: ["CLI"]),
         .executableTarget(name: "nnlab-bench", dependencies: ["Basics", "TensorCore", "NeuralNet", "Datasets", "CAllocCount", "CFMAPeak"],

@@ -48,8 +48,9 @@ public enum CommandLineTool {
         }
         if let first = arguments.first, !first.hasPrefix("-"), !Nnlab.subcommandNames.contains(first), first != "help" {
             // `nnlab lab1.nnl`: the most likely slip, answered with the command that was meant.
-            let hint = first.hasSuffix(".nnl") || first.contains("/") ? "did you mean 'nnlab run \(first)'?"
-                : "commands: \(Nnlab.subcommandNames.joined(separator: ", "))"
+            let hint = first.hasSuffix(".nnl") || first.hasSuffix(".ipynb") || first.contains("/")
+                ? "did you mean 'nnlab run \(first)'?"
+                : Diagnostic.didYouMean(first, Nnlab.subcommandNames) ?? "commands: \(Nnlab.subcommandNames.joined(separator: ", "))"
             streams.error("nnlab: error: unknown command '\(first)'; \(hint)\nrun 'nnlab --help' for usage\n")
             return ExitCode.validationFailure.rawValue
         }
@@ -57,7 +58,7 @@ public enum CommandLineTool {
         // them through after `check`, `convert` and `kernel` too, where they did nothing (no transcript written).
         if let sub = arguments.first, Nnlab.subcommandNames.contains(sub), sub != RunScript.configuration.commandName,
            let stray = arguments.dropFirst().first(where: { word in
-               Nnlab.rootOptionNames.contains(String(word.split(separator: "=", maxSplits: 1).first ?? ""))
+               RootOptionName.all.contains(String(word.split(separator: "=", maxSplits: 1).first ?? ""))
            }) {
             streams.error("nnlab: error: '\(stray)' does not apply to 'nnlab \(sub)'\nrun 'nnlab \(sub) --help' for usage\n")
             return ExitCode.validationFailure.rawValue
@@ -74,6 +75,8 @@ public enum CommandLineTool {
             if code == .success {
                 if !message.isEmpty { streams.output(message.hasSuffix("\n") ? message : message + "\n") }
             } else {
+                // The parser says "Error: ..."; nnlab's own messages say "error: ...", as compilers do.
+                if message.hasPrefix("Error: ") { message = "error: " + message.dropFirst("Error: ".count) }
                 streams.error("nnlab: " + message + (message.hasSuffix("\n") ? "" : "\n"))
                 if !message.contains("Usage:") { streams.error("run 'nnlab --help' for usage\n") }
             }
@@ -120,23 +123,36 @@ public enum CommandLineTool {
     }
 }
 
+/// The names of the prompt's and `nnlab run`'s options, written once: the declarations below use them, and the
+/// check that they are not given to `convert`, `check` or `kernel` (where they would do nothing) reads them.
+enum RootOptionName {
+    static let command: Character = "c"
+    static let transcript = (long: "transcript", short: Character("o"))
+    static let noTiming = "no-timing"
+    static let allowErrors = "allow-errors"
+    static let ascii = "ascii"
+
+    static let all: Set<String> = ["-\(command)", "--\(transcript.long)", "-\(transcript.short)", "--\(noTiming)",
+                                   "--\(allowErrors)", "--\(ascii)"]
+}
+
 /// Options shared by every way of running commands.
 struct OutputOptions: ParsableArguments {
-    @Option(name: [.customLong("transcript"), .customShort("o")],
+    @Option(name: [.customLong(RootOptionName.transcript.long), .customShort(RootOptionName.transcript.short)],
             help: ArgumentHelp("Write a transcript of the run (.ipynb, .html, .md with its figures in FILE_files/, or .txt, by the file name).",
                                valueName: "file"),
             completion: .file(extensions: ["ipynb", "html", "md", "txt"]))
     var transcript: String?
 
-    @Flag(name: .customLong("no-timing"),
+    @Flag(name: .customLong(RootOptionName.noTiming),
           help: "Leave durations out, so two runs with the same seed give identical transcripts.")
     var noTiming = false
 
-    @Flag(name: .customLong("allow-errors"),
+    @Flag(name: .customLong(RootOptionName.allowErrors),
           help: "Keep running the cells after a failing cell (like nbconvert --allow-errors).")
     var allowErrors = false
 
-    @Flag(help: "Draw charts with ASCII characters only.")
+    @Flag(name: .customLong(RootOptionName.ascii), help: "Draw charts with ASCII characters only.")
     var ascii = false
 
     var runOptions: RunOptions {
@@ -167,11 +183,7 @@ struct Nnlab: ParsableCommand {
 
     static var subcommandNames: [String] { configuration.subcommands.compactMap { $0.configuration.commandName } }
 
-    /// The options of the prompt and `nnlab run` (`-c` and OutputOptions), as written on the command line; a test
-    /// checks them against the help, so they stay what the declarations say.
-    static let rootOptionNames: Set<String> = ["-c", "--transcript", "-o", "--no-timing", "--allow-errors", "--ascii"]
-
-    @Option(name: .customShort("c"),
+    @Option(name: .customShort(RootOptionName.command),
             help: ArgumentHelp("Run one line of commands separated by ';', e.g. -c 'mlp 3 4 2; summary'.",
                                valueName: "commands"))
     var command: String?

@@ -1,7 +1,6 @@
 import Foundation
 import Charts
 import Script
-import TensorCore
 import Transcript
 
 /// `nnlab check submitted.ipynb`: runs the notebook's code again and says, cell by cell, whether the stored

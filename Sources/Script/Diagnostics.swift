@@ -117,7 +117,7 @@ public enum Diagnostic {
         return nil
     }
 
-    static func didYouMean(_ word: String, _ candidates: [String]) -> String? {
+    public static func didYouMean(_ word: String, _ candidates: [String]) -> String? {
         suggestion(for: word, among: candidates).map { "did you mean '\($0)'?" }
     }
 

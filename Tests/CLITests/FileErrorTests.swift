@@ -37,7 +37,7 @@ final class FileErrorTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder + "/s.ipynb"), "nothing ran")
         // The list matches what `nnlab --help` declares.
         let help = run(["--help"]).output
-        for name in Nnlab.rootOptionNames { XCTAssertTrue(help.contains(name), "\(name) is not an option of nnlab") }
+        for name in RootOptionName.all { XCTAssertTrue(help.contains(name), "\(name) is not an option of nnlab") }
         XCTAssertEqual(run(["run", script, "--no-timing", "--ascii"]).status, 0)
     }
 
