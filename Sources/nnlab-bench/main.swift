@@ -391,5 +391,6 @@ print("MNIST load from cache (70,000 images), s \(f(loadSeconds))")
 print("peak RSS training the lab MLP, MB        \(f(trainRSSMB, 0))          numpy \(f(num("numpy_train_rss_mb"), 0))  torch \(f(num("torch_train_rss_mb"), 0))")
 
 if let path = options.json, let data = try? JSONSerialization.data(withJSONObject: results, options: [.prettyPrinted, .sortedKeys]) {
-    try? data.write(to: URL(fileURLWithPath: path))
+    // Through the one atomic writer, as every file nnlab saves; a failure is said, not swallowed.
+    do { try AtomicFile.write([UInt8](data), to: path) } catch { FileHandle.standardError.write(Data("nnlab-bench: \(error)\n".utf8)) }
 }
