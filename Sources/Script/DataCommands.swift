@@ -156,6 +156,10 @@ enum DataCommands {
             if case .standardScore(let mean, let std) = normalization {
                 s.console.line("normalize=standard: (x - \(NumberText.significant(Double(mean), 5))) / \(NumberText.significant(Double(std), 5)), the mean and std of the training file")
             }
+            let present = train.classCounts().enumerated().filter { $0.element > 0 }.map(\.offset)
+            if present.count == 1 && !train.isRegression {
+                s.console.line("note: every row has the label '\(train.className(present[0]))': one class, nothing to tell apart (is the label column right?)")
+            }
             if !unseen.isEmpty {
                 s.console.line("note: the test file has labels the training file has none of: \(unseen.prefix(10).joined(separator: ", "))"
                                + (unseen.count > 10 ? ", ..." : "") + " (no model can learn them from this training set)")

@@ -136,6 +136,12 @@ enum TrainCommands {
             }
         case .success(let outputs):
             let classes = data.classNames.count
+            // One class leaves nothing to tell apart: say that, not "a single output needs 'loss mse'".
+            // A list of one class leaves nothing to tell apart (and a one-output model nothing to learn).
+            if classes == 1 && (inv.name == "train" || inv.name == "gradcheck") {
+                throw ScriptError("the data have a single class ('\(data.className(0))'): there is nothing to tell apart", at: inv.location,
+                                  hint: "a classifier needs samples of at least 2 classes; is the label column right?")
+            }
             if outputs != classes && !(outputs == 1 && classes == 2 && m.loss == .mse) {
                 throw ScriptError("model '\(m.name)' outputs \(outputs) values but the data have \(classes) classes", at: inv.location,
                                   hint: "make the last layer 'linear N \(classes)'")

@@ -36,6 +36,26 @@ final class DataErrorCatalogueTests: XCTestCase {
         expectLoadError(Array("1,2,3\n4,5\n".utf8)) { "\($0):2: expected 3 values, found 2" }
     }
 
+    /// A file whose rows all have one label (often the wrong label column) is noted when loaded; with one class in
+    /// its list, training says why it cannot work instead of "a single output needs 'loss mse'".
+    func testASingleClassIsSaidSo() {
+        let scratch = Scratch()
+        let sevens = scratch.write("sevens.csv", "x,y,label\n1,2,7\n3,4,7\n")
+        let cats = scratch.write("cats.csv", "x,y,label\n1,2,cat\n3,4,cat\n")
+        let session = Session()
+        session.run("let keep = 7")
+        XCTAssertTrue(session.output(of: "load csv \(sevens) label=label").contains("note: every row has the label '7': one class"))
+        XCTAssertTrue(session.output(of: "load csv \(cats) label=label").contains("note: every row has the label 'cat': one class"))
+        XCTAssertEqual(session.run("linear\ntrain epochs=1"), """
+            t.nnl:2:1: error: the data have a single class ('cat'): there is nothing to tell apart
+             2 | train epochs=1
+               | ^~~~~
+              = a classifier needs samples of at least 2 classes; is the label column right?
+
+            """)
+        assertStillUsable(session)
+    }
+
     /// File names a student gives: with '-' and digits (mnist-2k.csv), and right after `key=` (test=/tmp/t.csv).
     func testFileNamesWithDashesAndDigitsAreOneWord() {
         let scratch = Scratch()
