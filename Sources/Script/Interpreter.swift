@@ -138,11 +138,7 @@ public final class Interpreter {
 
     func executeOne(_ statement: Statement) throws(ScriptError) {
         switch statement {
-        case .assign(let name, let location, let expr):
-            if Commands.table[name] != nil && !["data", "model"].contains(name) {
-                // Allowed, but a variable named like a command is confusing in argument position.
-                _ = location
-            }
+        case .assign(let name, _, let expr):
             variables[name] = try evaluate(expr)
         case .loop(let variable, _, let sequenceExpr, let body):
             let sequence = try evaluate(sequenceExpr)
