@@ -20,24 +20,24 @@ public enum LayerCatalog {
     /// leaky_relu's and elu's setting (each row has its own default); also `mlp alpha=`.
     public static let alpha = LayerSetting(name: "alpha", range: 0...10, default: 0, help: "slope (leaky_relu) or scale (elu) for x < 0")
 
-    public static let linear = LayerKind(name: "linear", help: "fully connected: y = x W + b", sizes: [inputSize, outputSize],
+    public static let linear = LayerKind(name: Linear.kind, help: "fully connected: y = x W + b", sizes: [inputSize, outputSize],
                                          settings: [initialisation], parameters: { $0[0] * $0[1] + $0[1] }) { recipe, rng in
         Linear(inputs: recipe.sizes[0], outputs: recipe.sizes[1],
                initialisation: Linear.Initialisation(rawValue: recipe.word(initialisation.name)) ?? .pytorch, rng: &rng)
     }
     public static let dropout = LayerKind(
-        name: "dropout", help: "in training, zeroes each value with probability p (and scales the rest by 1/(1-p))",
+        name: Dropout.kind, help: "in training, zeroes each value with probability p (and scales the rest by 1/(1-p))",
         settings: [LayerSetting(name: "p", range: 0...0.99, default: 0.2, help: "probability of dropping a value")]) { recipe, rng in
         Dropout(probability: Float(recipe.number("p")), seed: rng.next())
     }
     /// The Playground's input features, chosen by name: `features x1,x2,x1*x2` (made by `mlp features=...`).
     public static let features = LayerKind(
-        name: "features", help: "the Playground's input features of (x1, x2): x1, x2, x1^2, x2^2, x1*x2, sin(x1), sin(x2)",
+        name: InputFeatures.kind, help: "the Playground's input features of (x1, x2): x1, x2, x1^2, x2^2, x1*x2, sin(x1), sin(x2)",
         terms: InputFeature.allCases.map(\.name), isTyped: false) { recipe, _ in
         InputFeatures(recipe.terms.compactMap(InputFeature.init(name:)))
     }
     public static let linearClassifier = LayerKind(
-        name: "linear_classifier", help: "linear classifier with the bias trick: f(x) = W [x; 1] (made by 'linear')",
+        name: BiasTrickLinear.kind, help: "linear classifier with the bias trick: f(x) = W [x; 1] (made by 'linear')",
         sizes: [inputSize, classCount], isTyped: false, parameters: { ($0[0] + 1) * $0[1] }) { recipe, rng in
         BiasTrickLinear(inputs: recipe.sizes[0], classes: recipe.sizes[1], rng: &rng)
     }
@@ -51,7 +51,7 @@ public enum LayerCatalog {
         activation(.leakyReLU(alpha: 0.1), help: "x for x > 0, alpha x otherwise"),
         activation(.elu(alpha: 1), help: "x for x > 0, alpha (e^x - 1) otherwise"),
         activation(.identity, help: "x: no non-linearity (the Playground's 'linear')"),
-        LayerKind(name: "softmax", help: "probabilities: e^x_i / sum_j e^x_j (cross_entropy already applies it)") { _, _ in Softmax() },
+        LayerKind(name: Softmax.kind, help: "probabilities: e^x_i / sum_j e^x_j (cross_entropy already applies it)") { _, _ in Softmax() },
         dropout,
         features,
         linearClassifier,

@@ -112,8 +112,10 @@ public final class Softmax: Layer {
     private let gradInput = Matrix(rows: 0, cols: 0)
 
     public init() {}
-    public var kind: String { "softmax" }
-    public var spec: String { "softmax" }
+    /// The layer's name in the language and in saved layer lists.
+    public static let kind = "softmax"
+    public var kind: String { Self.kind }
+    public var spec: String { Self.kind }
     public var outputsProbabilities: Bool { true }
     public var parameters: [Parameter] { [] }
     public func outputWidth(for inputWidth: Int) -> Result<Int, LayerError> { .success(inputWidth) }
@@ -163,8 +165,10 @@ public final class Dropout: Layer {
         self.probability = probability
         rng = SeededRandom(seed: seed)
     }
-    public var kind: String { "dropout" }
-    public var spec: String { "dropout p=\(NumberText.float(probability))" }
+    /// The layer's name in the language and in saved layer lists.
+    public static let kind = "dropout"
+    public var kind: String { Self.kind }
+    public var spec: String { "\(Self.kind) p=\(NumberText.float(probability))" }
     public var parameters: [Parameter] { [] }
     public func outputWidth(for inputWidth: Int) -> Result<Int, LayerError> { .success(inputWidth) }
 

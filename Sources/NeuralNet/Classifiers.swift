@@ -19,8 +19,10 @@ public final class BiasTrickLinear: Layer {
         weight = Parameter(name: "weight", value: w)
     }
 
-    public var kind: String { "linear_classifier" }
-    public var spec: String { "linear_classifier \(inputs) \(classes) (bias trick: W is \(classes)x\(inputs + 1))" }
+    /// The layer's name in saved layer lists (the language makes it with `linear`).
+    public static let kind = "linear_classifier"
+    public var kind: String { Self.kind }
+    public var spec: String { "\(Self.kind) \(inputs) \(classes) (bias trick: W is \(classes)x\(inputs + 1))" }
     public var parameters: [Parameter] { [weight] }
 
     public func outputWidth(for inputWidth: Int) -> Result<Int, LayerError> {

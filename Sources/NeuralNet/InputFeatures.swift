@@ -58,9 +58,11 @@ public final class InputFeatures: Layer {
 
     public init(_ features: [InputFeature]) { self.features = features }
 
-    public var kind: String { "features" }
+    /// The layer's name in the language and in saved layer lists.
+    public static let kind = "features"
+    public var kind: String { Self.kind }
     /// "features x1,x2,x1*x2": one word for the list, so a saved layer list reads it back.
-    public var spec: String { "features " + features.map(\.name).joined(separator: ",") }
+    public var spec: String { Self.kind + " " + features.map(\.name).joined(separator: ",") }
     public var parameters: [Parameter] { [] }
     public var inputWidth: Int? { 2 }
 

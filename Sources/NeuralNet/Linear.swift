@@ -50,13 +50,15 @@ public final class Linear: Layer {
         bias = Parameter(name: "bias", value: b)
     }
 
-    public var kind: String { "linear" }
-    public var spec: String { "linear \(inputs) \(outputs)" }
+    /// The layer's name in the language and in saved layer lists.
+    public static let kind = "linear"
+    public var kind: String { Self.kind }
+    public var spec: String { "\(Self.kind) \(inputs) \(outputs)" }
     public var parameters: [Parameter] { [weight, bias] }
 
     public func outputWidth(for inputWidth: Int) -> Result<Int, LayerError> {
         inputWidth == inputs ? .success(outputs)
-            : .failure(LayerError("linear \(inputs) \(outputs) expects \(inputs) inputs but receives \(inputWidth)"))
+            : .failure(LayerError("\(spec) expects \(inputs) inputs but receives \(inputWidth)"))
     }
 
     /// W's entry for input k and output j.

@@ -36,7 +36,7 @@ enum NetworkPlots {
         for (n, (index, layer)) in weighted.enumerated() {
             guard let shape = layer.weightShape else { continue }
             // The activation that follows, up to the next weighted layer: what the hidden column computes.
-            let after = net.layers[(index + 1)...].prefix { $0.weightShape == nil }.map(\.spec).filter { $0 != "softmax" }
+            let after = net.layers[(index + 1)...].prefix { $0.weightShape == nil }.map(\.spec).filter { $0 != Softmax.kind }
             let isOutput = n == weighted.count - 1
             let names: [String]
             let title: String
