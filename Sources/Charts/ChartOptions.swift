@@ -17,7 +17,8 @@ public struct ChartOptions: Sendable, Equatable {
     /// ANSI colour codes; only ever true on a TTY without NO_COLOR (the caller decides).
     public var color: Bool
 
-    public init(width: Int = 72, height: Int = 12, unicode: Bool = true, color: Bool = false) {
+    public init(width: Int = ChartOptions.defaultWidth, height: Int = ChartOptions.defaultHeight, unicode: Bool = true,
+                color: Bool = false) {
         self.width = width
         self.height = height
         self.unicode = unicode
@@ -33,6 +34,13 @@ public struct ChartOptions: Sendable, Equatable {
 
     /// Width used when stdout is not a terminal and COLUMNS is unset, so piped output is reproducible.
     public static let defaultWidth = 72
+    public static let defaultHeight = 12
+
+    /// A notebook's output area (the Jupyter kernel, `nnlab check` re-running a notebook): `width` columns as
+    /// transcripts have them, the default height, never colour (a notebook is a file, not a terminal).
+    public static func notebook(width: Int = defaultWidth, unicode: Bool = true) -> ChartOptions {
+        ChartOptions(width: width, height: defaultHeight, unicode: unicode, color: false)
+    }
 
     /// From the environment: COLUMNS or ioctl(TIOCGWINSZ) on stdout for width, LANG/LC_ALL/LC_CTYPE containing
     /// UTF-8 for unicode, isatty(stdout) && NO_COLOR unset for color. `asciiOverride` forces ASCII.
@@ -40,7 +48,7 @@ public struct ChartOptions: Sendable, Equatable {
         let width = widthOverride ?? columnsFromEnvironment() ?? terminalColumns() ?? defaultWidth
         let unicode = !asciiOverride && localeIsUTF8(environment: environmentValue)
         let color = stdoutIsTerminal() && colorAllowed(environment: environmentValue)
-        return ChartOptions(width: width, height: 12, unicode: unicode, color: color)
+        return ChartOptions(width: width, height: defaultHeight, unicode: unicode, color: color)
     }
 
     /// POSIX precedence: the first non-empty of LC_ALL, LC_CTYPE, LANG names the character set.

@@ -1,4 +1,5 @@
 import Basics
+import Charts
 import CZMQ
 import Foundation
 import REPL
@@ -94,7 +95,7 @@ public final class Kernel {
                               standardError: { [output] in output.write("stderr", $0) })
         interpreter = Interpreter(console: console)
         // Notebooks show Unicode whatever the kernel's locale; no ANSI colour in transcripts.
-        interpreter.fixedChartOptions = ChartSettings.notebook
+        interpreter.fixedChartOptions = ChartOptions.notebook()
         output.publish = { [unowned self] name, text in
             guard let parent = executing else { return }
             publish("stream", .object(["name": .string(name), "text": .string(text)]), parent: parent)
