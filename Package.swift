@@ -75,14 +75,16 @@ let package = Package(
         .executableTarget(name: "nnlab-bench", dependencies: ["Basics", "TensorCore", "NeuralNet", "Datasets", "CAllocCount", "CFMAPeak"],
                          swiftSettings: fast),
 
+        // What test targets share (golden files, Python), as a library they import; no tests of its own.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "TensorCore", "ModelFormat"]),
         .testTarget(name: "ModelFormatTests", dependencies: ["ModelFormat", "NeuralNet", "TensorCore"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Hashing", "TensorCore"]),
         .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
-        .testTarget(name: "ChartsTests", dependencies: ["Basics", "Charts"], resources: [.copy("Snapshots")]),
-        .testTarget(name: "TranscriptTests", dependencies: ["Transcript"], exclude: ["Golden"]),
-        .testTarget(name: "ScriptTests", dependencies: ["Script", "REPL", "Transcript"], exclude: ["Golden"]),
+        .testTarget(name: "ChartsTests", dependencies: ["Basics", "Charts", "TestSupport"], exclude: ["Golden"]),
+        .testTarget(name: "TranscriptTests", dependencies: ["Transcript", "TestSupport"], exclude: ["Golden"]),
+        .testTarget(name: "ScriptTests", dependencies: ["Script", "REPL", "Transcript", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "CLITests", dependencies: ["CLI"]),
         .testTarget(name: "NotebooksTests", dependencies: ["Notebooks", "Script", "Transcript"]),
         // Python clients (jupyter_client, nbconvert, pyzmq) in clients/, driven from XCTest.

@@ -3,10 +3,11 @@ import Foundation
 import FoundationXML
 #endif
 import Charts
+import TestSupport
 import XCTest
 
-/// The SVG renderer: one golden figure per chart kind (Snapshots/svg_*.svg, re-recorded with
-/// NNLAB_RECORD_SNAPSHOTS=1), every figure well-formed XML, and what a teacher expects of a figure.
+/// The SVG renderer: one golden figure per chart kind (Golden/svg_*.svg, re-recorded with
+/// NNLAB_RECORD_GOLDEN=1), every figure well-formed XML, and what a teacher expects of a figure.
 final class ChartSVGTests: XCTestCase {
     static let goldenCharts: [(name: String, chart: Chart)] = [
         ("svg_line_loss", Chart.line([Fixtures.trainingLoss, Fixtures.validationLoss], title: "Loss, 5 epochs of 938 steps",
@@ -32,7 +33,7 @@ final class ChartSVGTests: XCTestCase {
     func testGoldenFigures() throws {
         for (name, chart) in ChartSVGTests.goldenCharts {
             let svg = try XCTUnwrap(chart.svg(), name)
-            assertSnapshot(svg, named: name, fileExtension: "svg")
+            assertGolden(svg, named: name + ".svg")
         }
     }
 

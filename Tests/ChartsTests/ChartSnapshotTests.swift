@@ -1,8 +1,9 @@
 import Charts
+import TestSupport
 import XCTest
 
-/// Every chart kind in both glyph sets, compared with Tests/ChartsTests/Snapshots/<name>.txt.
-/// Re-record with `NNLAB_RECORD_SNAPSHOTS=1 swift test --filter ChartSnapshotTests`, then read the files.
+/// Every chart kind in both glyph sets, compared with Tests/ChartsTests/Golden/<name>.txt.
+/// Re-record with `NNLAB_RECORD_GOLDEN=1 swift test --filter ChartSnapshotTests`, then read the files.
 final class ChartSnapshotTests: XCTestCase {
     private let glyphSets: [(suffix: String, options: ChartOptions)] = [
         ("unicode", ChartOptions(width: 72, height: 12, unicode: true, color: false)),
@@ -13,7 +14,7 @@ final class ChartSnapshotTests: XCTestCase {
         for (suffix, options) in glyphSets {
             let chart = Chart.line([Fixtures.trainingLoss, Fixtures.validationLoss], title: "Loss, 5 epochs of 938 steps",
                                    xLabel: "epoch", yLabel: "loss").text(options)
-            assertSnapshot(chart, named: "line_loss_\(suffix)")
+            assertGolden(chart + "\n", named: "line_loss_\(suffix).txt")
         }
     }
 
@@ -21,14 +22,14 @@ final class ChartSnapshotTests: XCTestCase {
         for (suffix, options) in glyphSets {
             let chart = Chart.line([Fixtures.trainAccuracy, Fixtures.validationAccuracy], title: "Accuracy",
                                    xLabel: "epoch", yLabel: "acc").text(options)
-            assertSnapshot(chart, named: "line_accuracy_\(suffix)")
+            assertGolden(chart + "\n", named: "line_accuracy_\(suffix).txt")
         }
     }
 
     func testActivationFunctions() {
         for (suffix, options) in glyphSets {
             let chart = Chart.line(Fixtures.activations, title: "Activation functions", xLabel: "x").text(options)
-            assertSnapshot(chart, named: "line_activations_\(suffix)")
+            assertGolden(chart + "\n", named: "line_activations_\(suffix).txt")
         }
     }
 
@@ -36,7 +37,7 @@ final class ChartSnapshotTests: XCTestCase {
         for (suffix, options) in glyphSets {
             let chart = Chart.bars(labels: Fixtures.digitLabels, values: Fixtures.trainClassCounts,
                                    title: "Training images per class").text(options)
-            assertSnapshot(chart, named: "bars_class_counts_\(suffix)")
+            assertGolden(chart + "\n", named: "bars_class_counts_\(suffix).txt")
         }
     }
 
@@ -44,14 +45,14 @@ final class ChartSnapshotTests: XCTestCase {
         for (suffix, options) in glyphSets {
             let chart = Chart.bars(labels: Fixtures.digitLabels, values: Fixtures.predictionProbabilities,
                                    title: "predict 0: probabilities", valueFormat: "%.3f", highlight: 7).text(options)
-            assertSnapshot(chart, named: "bars_prediction_\(suffix)")
+            assertGolden(chart + "\n", named: "bars_prediction_\(suffix).txt")
         }
     }
 
     func testHistogramOfNormalValues() {
         for (suffix, options) in glyphSets {
             let chart = Chart.histogram(Fixtures.normalValues, bins: 20, title: "2000 draws from N(0, 1)").text(options)
-            assertSnapshot(chart, named: "histogram_normal_\(suffix)")
+            assertGolden(chart + "\n", named: "histogram_normal_\(suffix).txt")
         }
     }
 
@@ -59,7 +60,7 @@ final class ChartSnapshotTests: XCTestCase {
         for (suffix, options) in glyphSets {
             let chart = Chart.heatmap(Fixtures.confusion, rowLabels: Fixtures.digitLabels, columnLabels: Fixtures.digitLabels,
                                       title: "Confusion matrix (test, 97.89%)", rowTitle: "true", columnTitle: "predicted").text(options)
-            assertSnapshot(chart, named: "heatmap_confusion_\(suffix)")
+            assertGolden(chart + "\n", named: "heatmap_confusion_\(suffix).txt")
         }
     }
 
@@ -68,14 +69,14 @@ final class ChartSnapshotTests: XCTestCase {
             let chart = Chart.heatmap(Fixtures.confusion, rowLabels: Fixtures.digitLabels, columnLabels: Fixtures.digitLabels,
                                       title: "Confusion matrix", rowTitle: "true", columnTitle: "predicted",
                                       showValues: false).text(options)
-            assertSnapshot(chart, named: "heatmap_shading_\(suffix)")
+            assertGolden(chart + "\n", named: "heatmap_shading_\(suffix).txt")
         }
     }
 
     func testRingImage() {
         for (suffix, options) in glyphSets {
             let chart = Chart.image(Fixtures.ringDigit, width: 28, height: 28, caption: "label 0").text(options)
-            assertSnapshot(chart, named: "image_ring_\(suffix)")
+            assertGolden(chart + "\n", named: "image_ring_\(suffix).txt")
         }
     }
 
@@ -83,7 +84,7 @@ final class ChartSnapshotTests: XCTestCase {
         for (suffix, options) in glyphSets {
             let chart = Chart.imageGrid(Fixtures.sevenTwoOne, width: 28, height: 28,
                                         captions: ["7 (pred 7)", "2 (pred 2)", "1 (pred 1)"]).text(options)
-            assertSnapshot(chart, named: "image_grid_\(suffix)")
+            assertGolden(chart + "\n", named: "image_grid_\(suffix).txt")
         }
     }
 
@@ -92,13 +93,13 @@ final class ChartSnapshotTests: XCTestCase {
             let chart = Chart.regions(xRange: -6...6, yRange: -6...6, classAt: Fixtures.circleModel,
                                       points: Fixtures.circlePoints, classNames: ["inner", "outer"],
                                       title: "Decision regions, circle data").text(options)
-            assertSnapshot(chart, named: "regions_circle_\(suffix)")
+            assertGolden(chart + "\n", named: "regions_circle_\(suffix).txt")
         }
     }
 
     func testNumberGrid() {
-        assertSnapshot(Chart.numberGrid(Fixtures.ringDigit, width: 28, height: 28).text(ChartOptions()), named: "number_grid_ring")
+        assertGolden(Chart.numberGrid(Fixtures.ringDigit, width: 28, height: 28).text(ChartOptions()) + "\n", named: "number_grid_ring.txt")
         let normalized = Fixtures.ringDigit.prefix(8 * 28).map { $0 / 255 }
-        assertSnapshot(Chart.numberGrid(Array(normalized), width: 28, height: 8, decimals: 1).text(ChartOptions()), named: "number_grid_decimals")
+        assertGolden(Chart.numberGrid(Array(normalized), width: 28, height: 8, decimals: 1).text(ChartOptions()) + "\n", named: "number_grid_decimals.txt")
     }
 }

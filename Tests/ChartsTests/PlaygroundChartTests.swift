@@ -3,11 +3,12 @@ import Foundation
 import FoundationXML
 #endif
 import Charts
+import TestSupport
 import XCTest
 
 /// The Playground's pictures: the output map (regions shaded by the output, test points apart), the node
 /// thumbnails (`plot neurons`) and the network diagram (`plot network`), in both glyph sets, against snapshots
-/// (re-record with NNLAB_RECORD_SNAPSHOTS=1), and their behaviour on bad input.
+/// (re-record with NNLAB_RECORD_GOLDEN=1), and their behaviour on bad input.
 final class PlaygroundChartTests: XCTestCase {
     private let glyphSets: [(suffix: String, options: ChartOptions)] = [
         ("unicode", ChartOptions(width: 72, height: 12, unicode: true, color: false)),
@@ -38,11 +39,11 @@ final class PlaygroundChartTests: XCTestCase {
         for (suffix, options) in glyphSets {
             let shaded = Chart.outputMap(xRange: -6...6, yRange: -6...6, values: values, resolution: 60, points: points,
                                          discretize: false, sideNames: ("0", "1"), title: "x1 * x2 through tanh").text(options)
-            assertSnapshot(shaded, named: "output_map_\(suffix)")
+            assertGolden(shaded + "\n", named: "output_map_\(suffix).txt")
             let discrete = Chart.outputMap(xRange: -6...6, yRange: -6...6, values: values, resolution: 60,
                                            points: points.filter { !$0.isTest }, discretize: true, sideNames: ("0", "1"),
                                            title: "discretized").text(options)
-            assertSnapshot(discrete, named: "output_map_discretized_\(suffix)")
+            assertGolden(discrete + "\n", named: "output_map_discretized_\(suffix).txt")
         }
     }
 
@@ -79,7 +80,7 @@ final class PlaygroundChartTests: XCTestCase {
         ]
         for (suffix, options) in glyphSets {
             let chart = Chart.neurons(layers, resolution: n, xRange: -6...6, yRange: -6...6, title: "what each node computes").text(options)
-            assertSnapshot(chart, named: "neurons_\(suffix)")
+            assertGolden(chart + "\n", named: "neurons_\(suffix).txt")
         }
         // Wider layers wrap onto more rows of thumbnails.
         let eight = [("hidden", (1...8).map { (name: "n\($0)", values: grid(4) { x, _ in x / 6 }) })]
@@ -97,7 +98,7 @@ final class PlaygroundChartTests: XCTestCase {
                                                 ("output", ["class 0", "class 1"])],
                                       weights: [w1, w2], notes: ["3-4-2: 26 parameters = 20 weights (3 x 4 + 4 x 2) + 6 biases", "4 weights are 0"],
                                       title: "network 'mlp'").text(options)
-            assertSnapshot(chart, named: "network_3_4_2_\(suffix)")
+            assertGolden(chart + "\n", named: "network_3_4_2_\(suffix).txt")
         }
         let w3: [[Double]] = (0..<4).map { (i: Int) -> [Double] in
             (0..<4).map { (j: Int) -> Double in Double((i * 4 + j) % 7) / 3 - 1 }
@@ -107,7 +108,7 @@ final class PlaygroundChartTests: XCTestCase {
                                            ("hidden 2", ["2.1", "2.2", "2.3", "2.4"]), ("output", ["output"])],
                                  weights: [w1, w3, w4], notes: ["3-4-4-1: 41 parameters = 32 weights (3 x 4 + 4 x 4 + 4 x 1) + 9 biases"],
                                  title: "network 'mlp'").text(glyphSets[0].options)
-        assertSnapshot(deep, named: "network_3_4_4_1_unicode")
+        assertGolden(deep + "\n", named: "network_3_4_4_1_unicode.txt")
         // Colour: positive edges blue, negative ones yellow (the terminal's orange).
         let colored = Chart.network(columns: [("in", ["a"]), ("out", ["b", "c"])], weights: [[[1, -1]]]).text(ChartOptions(width: 40, height: 6, unicode: true, color: true))
         XCTAssertTrue(colored.contains("\u{1B}[1;34m") && colored.contains("\u{1B}[1;33m"), colored)
@@ -120,7 +121,7 @@ final class PlaygroundChartTests: XCTestCase {
         XCTAssertTrue(empty.contains("(a)") && empty.contains("(b)") && empty.contains("no edge: w = 0"), empty)
     }
 
-    /// The Playground's pictures as SVG figures: one golden each (Snapshots/svg_*.svg), well-formed, with the
+    /// The Playground's pictures as SVG figures: one golden each (Golden/svg_*.svg), well-formed, with the
     /// Playground's colours.
     func testPlaygroundFiguresAsSVG() throws {
         let n = 24
@@ -142,7 +143,7 @@ final class PlaygroundChartTests: XCTestCase {
         ]
         for (name, chart) in charts {
             let svg = try XCTUnwrap(chart.svg(), name)
-            assertSnapshot(svg, named: name, fileExtension: "svg")
+            assertGolden(svg, named: name + ".svg")
             XCTAssertTrue(svg.contains("#f59322") && svg.contains("#0877bd"), "\(name): the Playground's orange and blue")
             let parser = XMLParser(data: Data(svg.utf8))
             XCTAssertTrue(parser.parse(), "\(name): \(parser.parserError.map(String.init(describing:)) ?? "")")

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 @testable import Script
 import Transcript
@@ -78,7 +79,7 @@ final class LabFigureTests: XCTestCase {
             loaded = [t for t in texts if "loaded MNIST (" in t]
             assert len(loaded) == 1 and "(cache " in loaded[0], texts[:3]
             print(len(svgs), "figures")
-            """, [folder])
+            """, folder)
         XCTAssertEqual(status, 0, output)
         // One figure per chart the lab draws: class counts, samples, an image, its pixels, loss, accuracy,
         // per-class accuracy, confusion matrix, mistakes, a prediction, and two runs overlays.

@@ -1,3 +1,4 @@
+import TestSupport
 import XCTest
 @testable import Script
 import Transcript
@@ -201,7 +202,7 @@ final class PlaygroundScriptTests: XCTestCase {
         let deep = run(i, "plot network table=false")
         XCTAssertTrue(deep.contains("3-4-4-1: 41 parameters = 32 weights (3 x 4 + 4 x 4 + 4 x 1) + 9 biases"), deep)
         XCTAssertFalse(deep.contains("weights inputs ->"), deep)
-        assertGolden(small + deep, "plot_network_lecture.txt")
+        assertGolden(small + deep, named: "plot_network_lecture.txt")
         // The linear classifier keeps its biases in W (the bias trick): still counted and tabled as biases.
         run(i, "load toy gauss n=40\nlinear")
         let classifier = run(i, "plot network")

@@ -1,6 +1,7 @@
 import Foundation
 import NeuralNet
 typealias NeuralNetLinear = NeuralNet.Linear
+import TestSupport
 import XCTest
 @testable import Script
 import Transcript
@@ -58,8 +59,8 @@ final class ScriptRunTests: XCTestCase {
             renders.append(outputs)
         }
         XCTAssertEqual(renders[0], renders[1], "same seed, --no-timing: byte-identical transcripts and figures")
-        assertGolden(normalised(renders[0][0], scratch), "blobs.md")
-        assertGolden(normalised(renders[0][1], scratch), "blobs.txt")
+        assertGolden(normalised(renders[0][0], scratch), named: "blobs.md")
+        assertGolden(normalised(renders[0][1], scratch), named: "blobs.txt")
         XCTAssertTrue(renders[0][1].contains("epoch 3/3"))
         XCTAssertFalse(renders[0][1].contains(" s/epoch"), "no timings with --no-timing")
         XCTAssertTrue(renders[0][0].contains("![loss (cross\\_entropy)](blobs_files/figure-2.svg)"), renders[0][0])
@@ -88,7 +89,7 @@ final class ScriptRunTests: XCTestCase {
         assert nb.metadata.nnlab.seed == 7, nb.metadata.nnlab
         assert len(nb.metadata.nnlab.data) == 2 and all(len(d["sha256"]) == 64 for d in nb.metadata.nnlab.data)
         print("ok")
-        """, [nb])
+        """, nb)
         XCTAssertEqual(code, 0, "nbformat check failed (python3 -m pip install nbformat):\n\(output)")
     }
 
@@ -205,7 +206,7 @@ final class ScriptRunTests: XCTestCase {
         meta = safe_open(sys.argv[1], "np").metadata()
         assert meta["layers"] == "linear 2 5; relu; linear 5 2", meta
         print(repr(float(t["0.weight"][1, 0])))
-        """, [path])
+        """, path)
         XCTAssertEqual(code, 0, "python safetensors check failed (python3 -m pip install safetensors numpy):\n\(output)")
         // PyTorch's layout: weight[out][in]. Compare one entry with nnlab's own W[in][out].
         if let net = j.current?.network, let first = net.layers.first as? NeuralNetLinear {

@@ -88,37 +88,3 @@ func quietInterpreter(unicode: Bool = true) -> Interpreter {
     return i
 }
 
-/// Compares `actual` with Golden/<name>; NNLAB_RECORD_GOLDEN=1 rewrites it. A missing golden is recorded and fails.
-func assertGolden(_ actual: String, _ name: String, file: StaticString = #filePath, line: UInt = #line) {
-    let dir = URL(fileURLWithPath: "\(file)").deletingLastPathComponent().appendingPathComponent("Golden")
-    let url = dir.appendingPathComponent(name)
-    let record = ProcessInfo.processInfo.environment["NNLAB_RECORD_GOLDEN"] == "1"
-    if record || !FileManager.default.fileExists(atPath: url.path) {
-        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        try? Data(actual.utf8).write(to: url)
-        if !record { XCTFail("recorded missing golden file \(name); check it and run again", file: file, line: line) }
-        return
-    }
-    let expected = (try? String(contentsOf: url, encoding: .utf8)) ?? ""
-    if expected != actual {
-        let a = actual.split(separator: "\n", omittingEmptySubsequences: false)
-        let e = expected.split(separator: "\n", omittingEmptySubsequences: false)
-        let firstDiff = zip(a, e).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(a.count, e.count)
-        XCTFail("\(name) differs from its golden file at line \(firstDiff + 1):\n  golden: \(firstDiff < e.count ? String(e[firstDiff]) : "<end>")\n  actual: \(firstDiff < a.count ? String(a[firstDiff]) : "<end>")\n(NNLAB_RECORD_GOLDEN=1 to re-record)",
-                file: file, line: line)
-    }
-}
-
-/// Runs a Python snippet; returns (exit status, stdout+stderr).
-func python(_ code: String, _ args: [String] = []) -> (Int32, String) {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    p.arguments = ["python3", "-c", code] + args
-    let pipe = Pipe()
-    p.standardOutput = pipe
-    p.standardError = pipe
-    do { try p.run() } catch { return (127, "cannot run python3: \(error)") }
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    return (p.terminationStatus, String(decoding: data, as: UTF8.self))
-}

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 import Transcript
 
@@ -12,7 +13,7 @@ final class NotebookTests: XCTestCase {
                                                                                 data: [], timing: false)))] {
             let path = directory.appendingPathComponent("\(name).ipynb").path
             try transcript.write(to: path)
-            try assertValidNotebook(at: path)
+            assertValidNotebook(at: path)
         }
     }
 
@@ -83,41 +84,23 @@ final class NotebookTests: XCTestCase {
     }
 
     /// Runs Python's nbformat validator; a missing nbformat is a failure, not a skip, so CI cannot pass silently.
-    private func assertValidNotebook(at path: String, file: StaticString = #filePath, line: UInt = #line) throws {
-        let probe = try runPython(["-c", "import nbformat"])
+    private func assertValidNotebook(at path: String, file: StaticString = #filePath, line: UInt = #line) {
+        let probe = python("import nbformat")
         guard probe.status == 0 else {
             XCTFail("Python's nbformat is needed to validate notebooks: run `python3 -m pip install nbformat`\n"
                     + probe.output, file: file, line: line)
             return
         }
-        let validation = try runPython([
-            "-c", "import nbformat,sys; nb=nbformat.read(sys.argv[1], as_version=4); nbformat.validate(nb)", path,
-        ])
+        let validation = python("import nbformat,sys; nb=nbformat.read(sys.argv[1], as_version=4); nbformat.validate(nb)", path)
         XCTAssertEqual(validation.status, 0, "nbformat rejected \(path):\n\(validation.output)", file: file, line: line)
         // Jupyter re-saving the notebook should change nothing, so students' diffs stay clean.
-        let resave = try runPython([
-            "-c", """
+        let resave = python("""
             import nbformat,sys
             text = open(sys.argv[1], encoding="utf-8").read()
             sys.exit(0 if nbformat.writes(nbformat.reads(text, as_version=4)) + "\\n" == text else 1)
-            """, path,
-        ])
+            """, path)
         XCTAssertEqual(resave.status, 0, "nbformat would re-save \(path) differently:\n\(resave.output)",
                        file: file, line: line)
-    }
-
-    private func runPython(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3"] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        // Read before waiting so a chatty child cannot block on a full pipe.
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
     }
 }
 
@@ -128,7 +111,7 @@ final class FigureTranscriptTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("figures.ipynb").path
         try TranscriptFixtures.withFigures().write(to: path)
-        let (status, output) = runPython("""
+        let (status, output) = python("""
             import sys, nbformat
             text = open(sys.argv[1], encoding="utf-8").read()
             nb = nbformat.reads(text, as_version=4)
@@ -151,7 +134,7 @@ final class FigureTranscriptTests: XCTestCase {
 
     func testHTMLIsSelfContainedAndParses() throws {
         let html = TranscriptFixtures.withFigures().render(.html)
-        TranscriptFixtures.assertMatchesGolden(html, named: "figures.html")
+        assertGolden(html, named: "figures.html")
         for external in ["<script", "<link", "src=", "@import", "url("] {
             XCTAssertFalse(html.lowercased().contains(external), "no external resources or scripts: \(external)")
         }
@@ -167,7 +150,7 @@ final class FigureTranscriptTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("figures.html").path
         try TranscriptFixtures.withFigures().write(to: path)
-        let (status, output) = runPython("""
+        let (status, output) = python("""
             import sys, html5lib
             # strict: any parse error (bad nesting, stray end tags, bad characters) raises.
             document = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False).parse(open(sys.argv[1], "rb").read())
@@ -179,23 +162,10 @@ final class FigureTranscriptTests: XCTestCase {
     }
 
     func testMarkdownAndTextRenders() {
-        TranscriptFixtures.assertMatchesGolden(TranscriptFixtures.withFigures().render(.markdown, figureFolder: "lab_files"),
+        assertGolden(TranscriptFixtures.withFigures().render(.markdown, figureFolder: "lab_files"),
                                                named: "figures.md")
         let text = TranscriptFixtures.withFigures().render(.text)
         XCTAssertTrue(text.contains("epoch 2 loss 0.3\n┌──┐\n│⠉⠒│ loss\n└──┘\ndone <ok>"), text)
         XCTAssertFalse(text.contains("<svg"), "text transcripts keep the charts as text")
-    }
-
-    private func runPython(_ code: String, _ arguments: String...) -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", code] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        do { try process.run() } catch { return (127, "cannot run python3: \(error)") }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 }

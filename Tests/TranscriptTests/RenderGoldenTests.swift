@@ -1,33 +1,34 @@
+import TestSupport
 import XCTest
 import Transcript
 
 /// The .md, .txt and .ipynb renders of small transcripts, compared byte for byte with Golden/.
 final class RenderGoldenTests: XCTestCase {
     func testMarkdownWithoutTiming() {
-        TranscriptFixtures.assertMatchesGolden(TranscriptFixtures.lab().render(.markdown), named: "lab-no-timing.md")
+        assertGolden(TranscriptFixtures.lab().render(.markdown), named: "lab-no-timing.md")
     }
 
     func testMarkdownWithTiming() {
-        TranscriptFixtures.assertMatchesGolden(TranscriptFixtures.lab(timing: true).render(.markdown),
+        assertGolden(TranscriptFixtures.lab(timing: true).render(.markdown),
                                                named: "lab-timing.md")
     }
 
     func testTextWithoutTiming() {
-        TranscriptFixtures.assertMatchesGolden(TranscriptFixtures.lab().render(.text), named: "lab-no-timing.txt")
+        assertGolden(TranscriptFixtures.lab().render(.text), named: "lab-no-timing.txt")
     }
 
     func testTextWithTiming() {
-        TranscriptFixtures.assertMatchesGolden(TranscriptFixtures.lab(timing: true).render(.text),
+        assertGolden(TranscriptFixtures.lab(timing: true).render(.text),
                                                named: "lab-timing.txt")
     }
 
     func testNotebookWithoutTiming() {
-        TranscriptFixtures.assertMatchesGolden(TranscriptFixtures.lab().render(.notebook),
+        assertGolden(TranscriptFixtures.lab().render(.notebook),
                                                named: "lab-no-timing.ipynb")
     }
 
     func testNotebookWithEscapes() {
-        TranscriptFixtures.assertMatchesGolden(TranscriptFixtures.tricky().render(.notebook), named: "tricky.ipynb")
+        assertGolden(TranscriptFixtures.tricky().render(.notebook), named: "tricky.ipynb")
     }
 
     func testTextHasNoEscapesOrCarriageReturns() {

@@ -95,42 +95,6 @@ enum TranscriptFixtures {
         ])
     }
 
-    static var goldenDirectory: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
-    }
-
-    /// Compares `actual` with the stored golden file. NNLAB_RECORD_GOLDEN=1 re-records; a missing golden
-    /// is recorded and the test fails so the new file gets reviewed.
-    static func assertMatchesGolden(_ actual: String, named name: String,
-                                    file: StaticString = #filePath, line: UInt = #line) {
-        let url = goldenDirectory.appendingPathComponent(name)
-        let recording = ProcessInfo.processInfo.environment["NNLAB_RECORD_GOLDEN"] == "1"
-        let existing = try? String(contentsOf: url, encoding: .utf8)
-        if recording || existing == nil {
-            do {
-                try FileManager.default.createDirectory(at: goldenDirectory, withIntermediateDirectories: true)
-                try Data(actual.utf8).write(to: url)
-            } catch {
-                XCTFail("could not record golden \(url.path): \(error)", file: file, line: line)
-                return
-            }
-            if existing == nil && !recording {
-                XCTFail("golden \(name) was missing; recorded it at \(url.path) — review it and rerun",
-                        file: file, line: line)
-            }
-            return
-        }
-        if actual != existing {
-            XCTFail("""
-                \(name) differs from its golden (rerun with NNLAB_RECORD_GOLDEN=1 to re-record if intended):
-                --- expected
-                \(existing ?? "")
-                --- actual
-                \(actual)
-                """, file: file, line: line)
-        }
-    }
-
     static func temporaryDirectory() throws -> URL {
         let url = FileManager.default.temporaryDirectory
             .appendingPathComponent("nnlab-transcript-tests-\(UUID().uuidString)")
