@@ -58,6 +58,16 @@ public enum SafeText {
         return index + 1
     }
 
+    /// `text` in 7-bit ASCII, each scalar beyond it written as its escape (`猫` as `\u{732B}`): where only ASCII can
+    /// be shown (charts under LANG=C), names in any script stay readable and apart instead of all becoming "?".
+    public static func asciiEscaped(_ text: some StringProtocol) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            if scalar.isASCII { out.unicodeScalars.append(scalar) } else { out += escape(scalar) }
+        }
+        return out
+    }
+
     /// Whether `text` holds anything `escaped` would change.
     public static func needsEscaping(_ text: some StringProtocol, keepLineBreaks: Bool = false) -> Bool {
         text.unicodeScalars.contains { needsEscape($0, keepLineBreaks: keepLineBreaks) }
@@ -93,6 +103,8 @@ public enum SafeText {
     /// Terminal columns `text` takes: 2 for wide characters (CJK, fullwidth forms, most emoji), 0 for
     /// combining marks and other zero-width scalars, 1 otherwise. Controls count as the width of their escape.
     public static func displayWidth(_ text: some StringProtocol) -> Int {
+        // Fast path: printable ASCII is one column a byte.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return text.utf8.count }
         var total = 0
         for character in text { total += displayWidth(of: character) }
         return total

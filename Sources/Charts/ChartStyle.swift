@@ -1,3 +1,5 @@
+import Basics
+
 /// The glyph set and colour policy one chart is drawn with, derived from `ChartOptions`.
 /// Everything that differs between Unicode and ASCII output is decided here, in one place.
 struct ChartStyle {
@@ -47,14 +49,15 @@ struct ChartStyle {
     // MARK: User text
 
     /// Makes caller-supplied text (titles, labels, series names) safe to print: control characters become
-    /// spaces (so an ESC in a label cannot inject codes), and in ASCII mode non-ASCII becomes '?'.
+    /// spaces (so an ESC in a label cannot inject codes), and in ASCII mode non-ASCII is written as its escape
+    /// (`猫` as `\u{732B}`), so that names in any script can still be told apart.
     func clean(_ text: String) -> String {
         var result = ""
         for scalar in text.unicodeScalars {
             if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
                 result.unicodeScalars.append(" ")
             } else if !unicode && scalar.value >= 0x80 {
-                result.unicodeScalars.append("?")
+                result += SafeText.asciiEscaped(String(scalar))
             } else {
                 result.unicodeScalars.append(scalar)
             }

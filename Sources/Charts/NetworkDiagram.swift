@@ -114,8 +114,14 @@ extension NetworkPlot {
             for (i, label) in column.enumerated() {
                 let r = row(i, of: column.count)
                 let start = labelStart(l, i)
-                for (k, character) in label.enumerated() where start + k < totalWidth {
-                    cells[r][start + k] = (String(character), "1")
+                // A wide character takes two cells: the second one stays empty.
+                var column = start
+                for character in label {
+                    let width = max(SafeText.displayWidth(of: character), 1)
+                    guard column + width <= totalWidth else { break }
+                    cells[r][column] = (String(character), "1")
+                    for extra in 1..<width { cells[r][column + extra] = ("", "1") }
+                    column += width
                 }
             }
         }

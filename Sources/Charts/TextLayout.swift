@@ -1,12 +1,15 @@
+import Basics
+
 /// Measuring and aligning text by terminal columns rather than by characters: ANSI colour codes take no
-/// columns, and every glyph the charts draw (braille, blocks, shades, box lines) takes exactly one.
+/// columns, the rest as `SafeText.displayWidth` counts it (wide CJK two, combining marks none; every glyph the
+/// charts draw, braille, blocks, shades and box lines, one).
 enum TextLayout {
     static let escape: Unicode.Scalar = "\u{1B}"
 
-    /// Columns `text` occupies. SGR sequences (ESC [ ... m) count zero; combining marks count zero;
-    /// every other scalar counts one (wide CJK labels are not expected in charts).
+    /// Columns `text` occupies: SGR sequences (ESC [ ... m) count zero, the rest as on a terminal.
     static func displayWidth(_ text: String) -> Int {
-        var width = 0
+        guard text.unicodeScalars.contains(escape) else { return SafeText.displayWidth(text) }
+        var visible = String.UnicodeScalarView()
         var insideEscape = false
         for scalar in text.unicodeScalars {
             if insideEscape {
@@ -18,12 +21,9 @@ enum TextLayout {
                 insideEscape = true
                 continue
             }
-            switch scalar.properties.generalCategory {
-            case .nonspacingMark, .enclosingMark, .format: continue
-            default: width += 1
-            }
+            visible.append(scalar)
         }
-        return width
+        return SafeText.displayWidth(String(visible))
     }
 
     static func padRight(_ text: String, to width: Int) -> String {

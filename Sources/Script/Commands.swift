@@ -100,6 +100,10 @@ enum GeneralCommands {
 }
 
 extension String {
-    func padded(to width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }
-    func leftPadded(to width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
+    /// Terminal columns, as `SafeText` counts them (wide CJK characters take two).
+    var columns: Int { SafeText.displayWidth(self) }
+    /// The text, then spaces up to `width` columns.
+    func padded(to width: Int) -> String { self + String(repeating: " ", count: max(0, width - columns)) }
+    /// Spaces up to `width` columns, then the text.
+    func leftPadded(to width: Int) -> String { String(repeating: " ", count: max(0, width - columns)) + self }
 }

@@ -260,7 +260,7 @@ enum ModelCommands {
             rows.append([String(i + 1), layer.spec, String(width), weights, biases, NumberText.grouped(layer.parameterCount)])
         }
         var widths = [Int](repeating: 0, count: rows[0].count)
-        for r in rows { for (j, c) in r.enumerated() { widths[j] = max(widths[j], c.count) } }
+        for r in rows { for (j, c) in r.enumerated() { widths[j] = max(widths[j], c.columns) } }
         var text = "model '\(m.name)' (input \(net.inputWidth.map(String.init) ?? "?"), loss \(m.loss.rawValue))\n"
         for (k, r) in rows.enumerated() {
             let cells = r.enumerated().map { j, c in j == 1 ? c.padded(to: widths[j]) : c.leftPadded(to: widths[j]) }

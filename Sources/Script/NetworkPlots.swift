@@ -106,7 +106,7 @@ enum NetworkPlots {
             for (k, fan) in matrix.enumerated() { rows.append([from.nodes[k]] + fan.map(number)) }
             if let b = structure.biases[l] { rows.append(["bias"] + b.map(number)) }
             var widths = [Int](repeating: 0, count: rows[0].count)
-            for r in rows { for (j, c) in r.enumerated() { widths[j] = max(widths[j], c.count) } }
+            for r in rows { for (j, c) in r.enumerated() { widths[j] = max(widths[j], c.columns) } }
             text += "weights \(from.title) -> \(to.title):\n"
             for r in rows {
                 text += "  " + r.enumerated().map { j, c in j == 0 ? c.padded(to: widths[j]) : c.leftPadded(to: widths[j]) }

@@ -167,8 +167,8 @@ enum RunCommands {
         }
         // Text columns left-aligned, numbers right-aligned.
         let leftAligned: Set<Int> = [1, 2, 3]
-        var widths = header.map(\.count)
-        for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+        var widths = header.map(\.columns)
+        for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.columns) } }
         func render(_ cells: [String]) -> String {
             cells.enumerated().map { i, c in leftAligned.contains(i) ? c.padded(to: widths[i]) : c.leftPadded(to: widths[i]) }
                 .joined(separator: "  ").trimmingTrailingSpaces()

@@ -1,3 +1,4 @@
+import Basics
 import Charts
 import TestSupport
 import XCTest
@@ -101,5 +102,30 @@ final class ChartSnapshotTests: XCTestCase {
         assertGolden(Chart.numberGrid(Fixtures.ringDigit, width: 28, height: 28).text(ChartOptions()) + "\n", named: "number_grid_ring.txt")
         let normalized = Fixtures.ringDigit.prefix(8 * 28).map { $0 / 255 }
         assertGolden(Chart.numberGrid(Array(normalized), width: 28, height: 8, decimals: 1).text(ChartOptions()) + "\n", named: "number_grid_decimals.txt")
+    }
+
+    /// Class names in Chinese take two columns a character: labels, bars and the confusion grid's cells stay in
+    /// line in Unicode; in ASCII each name is written as its escapes (not "?"), so the classes stay apart.
+    func testWideClassNamesLineUp() {
+        let names = ["猫", "狗", "bird", "鸟类"]
+        let confusion: [[Double]] = [[50, 2, 0, 1], [3, 45, 1, 0], [0, 0, 60, 2], [1, 0, 4, 40]]
+        for (suffix, options) in glyphSets {
+            let bars = Chart.bars(labels: names, values: [94.3, 91.8, 96.8, 88.9], title: "accuracy per class (%)",
+                                  valueFormat: "%.2f").text(options)
+            let grid = Chart.heatmap(confusion, rowLabels: names, columnLabels: names, title: "confusion matrix",
+                                     rowTitle: "true", columnTitle: "predicted").text(options)
+            assertGolden(bars + "\n\n" + grid + "\n", named: "wide_class_names_\(suffix).txt")
+            // Every bar leaves the label column at the same terminal column.
+            let tick = options.unicode ? "┤" : "|"
+            let starts = bars.split(separator: "\n").compactMap { line in
+                line.range(of: tick).map { SafeText.displayWidth(line[..<$0.lowerBound]) }
+            }
+            XCTAssertEqual(starts.count, names.count, bars)
+            XCTAssertEqual(Set(starts).count, 1, "bars start in one column: \(bars)")
+            if !options.unicode {
+                XCTAssertTrue(bars.contains("\\u{732B}") && bars.contains("\\u{72D7}"), bars)
+                XCTAssertFalse(bars.contains("?"), bars)
+            }
+        }
     }
 }
