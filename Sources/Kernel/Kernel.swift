@@ -257,17 +257,16 @@ public final class Kernel {
             payload.append(.object(["source": .string("ask_exit"), "keepkernel": .bool(false)]))
             interpreter.resume()
         }
-        guard let first = errors.first else {
+        let lines = code.split(separator: "\n", omittingEmptySubsequences: false)
+        guard let (_, entry) = Diagnostic.cellError(errors, file: "In[\(count)]", sourceLines: lines) else {
             return Reply(type: "execute_reply", content: .object([
                 "status": .string("ok"), "execution_count": .integer(Int64(count)), "payload": .array(payload),
                 "user_expressions": userExpressions(content["user_expressions"]),
             ]))
         }
-        let lines = code.split(separator: "\n", omittingEmptySubsequences: false)
-        let rendered = errors.map { Diagnostic.render($0, file: "In[\(count)]", sourceLines: lines) }.joined()
-        let name = first.isInterrupt ? "KeyboardInterrupt" : "ScriptError"
-        let value = first.isInterrupt ? first.message : rendered.split(separator: "\n").first.map(String.init) ?? first.message
-        let traceback = rendered.split(separator: "\n").map { JSONValue.string(String($0)) }
+        let name = entry.name, value = entry.message
+        // Jupyter shows the traceback alone: the message is its first line.
+        let traceback = ([entry.message] + entry.traceback).map { JSONValue.string($0) }
         if !silent {
             publish("error", .object(["ename": .string(name), "evalue": .string(value), "traceback": .array(traceback)]), parent: request)
         }

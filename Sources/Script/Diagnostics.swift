@@ -1,5 +1,6 @@
 import Basics
 import ModelFormat
+import Transcript
 
 /// A position in a script: 1-based line and column, and how many columns to underline.
 public struct SourceLocation: Sendable, Equatable {
@@ -63,6 +64,19 @@ public enum Diagnostic {
         }
         if let hint { text += "  = \(hint)\n" }
         return text
+    }
+
+    /// A cell's errors as every front end records them: the rendered text (what a terminal prints), and the
+    /// notebook's error entry made from it: `KeyboardInterrupt` for Ctrl-C or SIGTERM (it says which statement
+    /// it stopped), else `ScriptError`; the message is the first rendered line and the traceback the lines under
+    /// it, so a transcript that shows the message and then the traceback shows each line once. Nil without errors.
+    public static func cellError(_ errors: [ScriptError], file: String, sourceLines: [Substring]) -> (rendered: String, entry: CellError)? {
+        guard let first = errors.first else { return nil }
+        let rendered = errors.map { render($0, file: file, sourceLines: sourceLines) }.joined()
+        let lines = rendered.split(separator: "\n").map(String.init)
+        let entry = CellError(name: first.isInterrupt ? "KeyboardInterrupt" : "ScriptError", message: lines.first ?? first.message,
+                              traceback: Array(lines.dropFirst()))
+        return (rendered, entry)
     }
 
     /// The source line as shown (tabs as spaces, controls escaped), with the display column where the caret

@@ -147,14 +147,11 @@ extension Interpreter {
             count += 1
             let run = runCell(cell.source, firstLine: cell.firstLine)
             var cellError: CellError?
-            if let first = run.errors.first {
-                let (file, lines) = place(count)
-                let rendered = run.errors.map { Diagnostic.render($0, file: file, sourceLines: lines) }.joined()
+            let (file, lines) = place(count)
+            if let (rendered, entry) = Diagnostic.cellError(run.errors, file: file, sourceLines: lines) {
                 console.error(rendered)
-                cellError = CellError(name: first.isInterrupt ? "KeyboardInterrupt" : "ScriptError",
-                                      message: first.isInterrupt ? first.message : rendered.split(separator: "\n").first.map(String.init) ?? first.message,
-                                      traceback: rendered.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).filter { !$0.isEmpty })
-                status = first.isInterrupt ? first.exitStatus : 1
+                cellError = entry
+                status = run.errors[0].isInterrupt ? run.errors[0].exitStatus : 1
             }
             transcript.append(TranscriptCell(kind: .code, title: cell.title, source: cell.source, outputs: run.outputs,
                                              error: cellError, executionCount: count))
@@ -189,18 +186,10 @@ extension Interpreter {
         let run = runCell(input, firstLine: firstLine)
         let errors = run.errors
         lastOutput = run.output
-        var cellError: CellError?
-        if let first = errors.first {
-            if first.isInterrupt {
-                cellError = CellError(name: "KeyboardInterrupt", message: first.message, traceback: [first.message])
-            } else {
-                let rendered = errors.map { Diagnostic.render($0, file: file, sourceLines: lines) }.joined()
-                console.error(rendered)
-                cellError = CellError(name: "ScriptError", message: rendered.split(separator: "\n").first.map(String.init) ?? first.message,
-                                      traceback: rendered.split(separator: "\n").map(String.init))
-            }
-        }
-        record(input: input, outputs: run.outputs, error: cellError)
+        let cellError = Diagnostic.cellError(errors, file: file, sourceLines: lines)
+        // At the prompt an interrupt is not printed as an error: the prompt comes back (training says where it stopped).
+        if let (rendered, _) = cellError, !errors[0].isInterrupt { console.error(rendered) }
+        record(input: input, outputs: run.outputs, error: cellError?.entry)
         return (.complete, errors.contains { !$0.isInterrupt })
     }
 

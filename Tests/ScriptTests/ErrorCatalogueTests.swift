@@ -689,7 +689,9 @@ final class ErrorCatalogueTests: XCTestCase {
         XCTAssertEqual(cells.count, 1)
         XCTAssertEqual(cells.first?.error?.name, "ScriptError")
         XCTAssertEqual(cells.first?.error?.message, "lab.nnl:2:11: error: division by zero")
-        XCTAssertEqual(cells.first?.error?.traceback, ["lab.nnl:2:11: error: division by zero", " 2 | let x = 1 / 0", "   |           ^"])
+        XCTAssertEqual(cells.first?.error?.traceback, [" 2 | let x = 1 / 0", "   |           ^"])
+        // A transcript shows the message, then the traceback: each line once.
+        XCTAssertEqual(cells.first?.error?.displayLines, ["lab.nnl:2:11: error: division by zero", " 2 | let x = 1 / 0", "   |           ^"])
         XCTAssertEqual(session.errors, "lab.nnl:2:11: error: division by zero\n 2 | let x = 1 / 0\n   |           ^\n")
         XCTAssertEqual(cells.first?.output, "seed 1\n")
     }

@@ -37,8 +37,13 @@ final class SignalTests: XCTestCase {
         let outputs = try XCTUnwrap(cells[1]["outputs"] as? [[String: Any]])
         let error = try XCTUnwrap(outputs.last)
         XCTAssertEqual(error["output_type"] as? String, "error")
-        XCTAssertEqual(error["evalue"] as? String, "terminated by SIGTERM")
-        XCTAssertTrue((error["traceback"] as? [String])?.dropFirst().first?.hasSuffix("long.nnl:5:1: error: terminated by SIGTERM") ?? false, "\(error)")
+        XCTAssertEqual(error["ename"] as? String, "KeyboardInterrupt")
+        XCTAssertTrue((error["evalue"] as? String)?.hasSuffix("long.nnl:5:1: error: terminated by SIGTERM") ?? false, "\(error)")
+        // Each line once: where it stopped, the statement, the caret.
+        let traceback = try XCTUnwrap(error["traceback"] as? [String])
+        XCTAssertEqual(traceback.count, 3, "\(traceback)")
+        XCTAssertEqual(traceback.first, error["evalue"] as? String)
+        XCTAssertEqual(traceback.dropFirst().first, " 5 | train epochs=10000 batch=8")
     }
 
     func testSIGTERMAtThePromptEndsTheSessionWithItsRecording() throws {
