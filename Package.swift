@@ -57,7 +57,7 @@ let package = Package(
         .target(name: "Datasets", dependencies: ["Basics", "Hashing", "TensorCore", "CZlib"], swiftSettings: checked),
         // Models as text and files: the table of layer kinds, the text-to-layer parser, the safetensors codec.
         // Built checked (no fast settings): it parses what users type and what files contain.
-        .target(name: "ModelFormat", dependencies: ["TensorCore", "NeuralNet"]),
+        .target(name: "ModelFormat", dependencies: ["Basics", "TensorCore", "NeuralNet"]),
         .target(name: "Charts", dependencies: ["Basics"]),
         .target(name: "Transcript", dependencies: ["Basics"]),
         .target(name: "Script", dependencies: ["Basics", "Hashing", "TensorCore", "NeuralNet", "ModelFormat", "Datasets", "Charts", "Transcript"]),
@@ -83,12 +83,12 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Hashing", "TensorCore"]),
         .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
         .testTarget(name: "ChartsTests", dependencies: ["Basics", "Charts", "TestSupport"], exclude: ["Golden"]),
-        .testTarget(name: "TranscriptTests", dependencies: ["Transcript", "TestSupport"], exclude: ["Golden"]),
+        .testTarget(name: "TranscriptTests", dependencies: ["Basics", "Transcript", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "ScriptTests", dependencies: ["Script", "REPL", "Transcript", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "CLITests", dependencies: ["CLI"]),
-        .testTarget(name: "NotebooksTests", dependencies: ["Notebooks", "Script", "Transcript"]),
+        .testTarget(name: "NotebooksTests", dependencies: ["Basics", "Notebooks", "Script", "Transcript"]),
         // Python clients (jupyter_client, nbconvert, pyzmq) in clients/, driven from XCTest.
-        .testTarget(name: "KernelTests", dependencies: ["Kernel", "Hashing", "Transcript"], exclude: ["clients"]),
+        .testTarget(name: "KernelTests", dependencies: ["Basics", "Kernel", "Hashing", "Transcript"], exclude: ["clients"]),
         .testTarget(name: "BasicsTests", dependencies: ["Basics"]),
     ]
 )

@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 import NeuralNet
 import TensorCore
@@ -21,13 +22,13 @@ public struct SafetensorsModel {
     public let loss: LossFunction?
     /// The weights' penalty, if the file has one (a kind and a rate nnlab accepts).
     public let regularization: Regularization?
-    private let header: [String: Any]
+    private let header: [String: JSONValue]
     private let bytes: [UInt8]
     private let dataStart: Int
 
     /// The file's bytes, for a model and the metadata entries to keep beside its layer list.
     public static func encode(_ network: Sequential, metadata: [String: String]) -> [UInt8] {
-        var header: [String: Any] = [:]
+        var header: [String: JSONValue] = [:]
         var blobs: [[Float]] = []
         var offset = 0
         for (i, layer) in network.layers.enumerated() {
@@ -39,15 +40,16 @@ public struct SafetensorsModel {
                     shape = [p.value.cols, p.value.rows]
                     values = transposed(values, rows: p.value.rows, cols: p.value.cols)
                 }
-                header["\(i).\(p.name)"] = ["dtype": "F32", "shape": shape, "data_offsets": [offset, offset + bytes]]
+                header["\(i).\(p.name)"] = .object(["dtype": .string("F32"), "shape": .array(shape.map { .integer(Int64($0)) }),
+                                                      "data_offsets": .array([.integer(Int64(offset)), .integer(Int64(offset + bytes))])])
                 blobs.append(values)
                 offset += bytes
             }
         }
         var meta = metadata
         meta["layers"] = network.layers.map(\.spec).joined(separator: "; ")
-        header["__metadata__"] = meta
-        var json = (try? JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])) ?? Data("{}".utf8)
+        header["__metadata__"] = .object(meta.mapValues { .string($0) })
+        var json = Array(JSONValue.object(header).compact().utf8)
         // The data section is 8-byte aligned, as the reference implementation pads it.
         while (json.count % 8) != 0 { json.append(0x20) }
         var out = [UInt8]()
@@ -68,10 +70,13 @@ public struct SafetensorsModel {
             throw .headerLength(claimed: length, available: bytes.count - 8)
         }
         let headerEnd = 8 + Int(length)
-        guard let header = try? JSONSerialization.jsonObject(with: Data(bytes[8..<headerEnd])) as? [String: Any] else {
+        guard let parsed = try? JSONValue.parse(Array(bytes[8..<headerEnd])), let header = parsed.objectValue else {
             throw .headerNotJSON
         }
-        guard let meta = header["__metadata__"] as? [String: String], let layers = meta["layers"] else { throw .noLayerList }
+        // Metadata are strings only (as the format says): a list that is not one is no list.
+        guard let entries = header["__metadata__"]?.objectValue else { throw .noLayerList }
+        let meta = entries.compactMapValues(\.stringValue)
+        guard meta.count == entries.count, let layers = meta["layers"] else { throw .noLayerList }
         guard !layers.allSatisfy({ $0 == " " || $0 == ";" }) else { throw .emptyLayerList }
         if let name = meta["loss"] {
             guard let loss = LossFunction(rawValue: name) else {
@@ -143,9 +148,10 @@ public struct SafetensorsModel {
     private func read(_ p: Parameter, of layer: Layer, at i: Int, description: String) throws(ModelFileError)
         -> (key: String, range: Range<Int>) {
         let key = "\(i).\(p.name)"
-        guard let entry = header[key] as? [String: Any] else { throw .missingTensor(key) }
-        guard entry["dtype"] as? String == "F32" else { throw .unsupportedType(tensor: key) }
-        let shape = (entry["shape"] as? [Int]) ?? []
+        guard let entry = header[key], entry.objectValue != nil else { throw .missingTensor(key) }
+        guard entry["dtype"]?.stringValue == "F32" else { throw .unsupportedType(tensor: key) }
+        let dimensions = entry["shape"]?.arrayValue ?? []
+        let shape = dimensions.allSatisfy({ $0.intValue != nil }) ? dimensions.compactMap(\.intValue) : []
         // The shape as `encode` writes it, dimension by dimension: [2, 6] is not [3, 4], though both hold 12.
         let transposed = layer.storesTransposed(p)
         let expected = p.name == "bias" ? [p.value.cols] : transposed ? [p.value.cols, p.value.rows] : [p.value.rows, p.value.cols]
@@ -153,22 +159,23 @@ public struct SafetensorsModel {
             throw .shapeMismatch(tensor: key, shape: shape, layer: description, expected: expected)
         }
         // Compared without adding, so that offsets near Int.max cannot overflow.
-        guard let offsets = entry["data_offsets"] as? [Int], offsets.count == 2, offsets[0] >= 0, offsets[1] >= offsets[0],
-              offsets[1] - offsets[0] == p.value.count * 4, offsets[1] <= bytes.count - dataStart else {
+        guard let offsets = entry["data_offsets"]?.arrayValue?.map(\.intValue), offsets.count == 2,
+              let start = offsets[0], let end = offsets[1], start >= 0, end >= start,
+              end - start == p.value.count * 4, end <= bytes.count - dataStart else {
             throw .badOffsets(tensor: key)
         }
-        let start = dataStart + offsets[0]
+        let first = dataStart + start
         var values = [Float](repeating: 0, count: p.value.count)
         bytes.withUnsafeBytes { raw in
             for j in 0..<values.count {
-                let bits = raw.loadUnaligned(fromByteOffset: start + 4 * j, as: UInt32.self)
+                let bits = raw.loadUnaligned(fromByteOffset: first + 4 * j, as: UInt32.self)
                 values[j] = Float(bitPattern: UInt32(littleEndian: bits))
             }
         }
         if let bad = values.firstIndex(where: { !$0.isFinite }) { throw .nonFiniteWeight(tensor: key, index: bad) }
         if transposed { values = Self.transposed(values, rows: p.value.cols, cols: p.value.rows) }
         for j in 0..<values.count { p.value.data[j] = values[j] }
-        return (key, offsets[0]..<offsets[1])
+        return (key, start..<end)
     }
 
     static func transposed(_ v: [Float], rows: Int, cols: Int) -> [Float] {

@@ -1,3 +1,5 @@
+import Basics
+
 /// The language as Jupyter knows it: written into every notebook's metadata and sent by the kernel in its
 /// kernel_info_reply, from this one place. Highlighting borrows Julia's lexer (Pygments, for nbconvert's HTML)
 /// and mode (CodeMirror, for JupyterLab): `#` comments, "strings", numbers like 1e-3, and `let`, `for ... in`,

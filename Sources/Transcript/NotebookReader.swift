@@ -1,3 +1,5 @@
+import Basics
+
 /// A notebook read from an `.ipynb` file (nbformat 4): the cells with their sources, titles and stored outputs,
 /// and what a rewrite keeps (cell ids, metadata, attachments). Reading never traps: whatever is not a notebook
 /// is a thrown `NotebookError`, so the reader can be fuzzed through `NotebookReader.parse`.

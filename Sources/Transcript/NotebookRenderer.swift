@@ -1,3 +1,5 @@
+import Basics
+
 /// Renders a transcript as an nbformat 4.5 notebook: one cell per script cell, text outputs as stdout
 /// streams, figures as display_data (`image/svg+xml`, with the terminal chart as `text/plain`, so Jupyter
 /// shows the picture and text-only viewers the text), errors as error outputs, run facts under

@@ -1,3 +1,4 @@
+import Basics
 import XCTest
 import Hashing
 import Transcript

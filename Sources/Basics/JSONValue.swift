@@ -1,8 +1,10 @@
 /// A JSON document serialised the way Jupyter writes notebooks (Python's
 /// `json.dumps(nb, sort_keys=True, indent=1, ensure_ascii=False)`), so equal transcripts give equal bytes
-/// and a notebook saved again by Jupyter produces a small diff. JSONSerialization is not used because its
-/// key order and number formatting are not guaranteed stable across platforms.
-/// `JSONValue.parse` (JSONParser.swift) reads one back.
+/// and a notebook saved again by Jupyter produces a small diff; `compact()` for one line (wire frames,
+/// safetensors headers). JSONSerialization is not used because its key order and number formatting are not
+/// guaranteed stable across platforms, and because the one reader of untrusted JSON, `JSONValue.parse`
+/// (JSONParser.swift: checked, depth-limited, never traps), reads every JSON nnlab is given: notebooks, Jupyter
+/// messages and connection files, safetensors headers.
 public enum JSONValue: Equatable, Sendable {
     case string(String)
     case integer(Int64)
