@@ -23,13 +23,13 @@ final class LiveViewTerminalTests: XCTestCase {
         try t.expect("nnlab> ")
         // 5,000 epochs at 25 frames a second would take minutes: Ctrl-C comes first.
         t.send("train epochs=5000 batch=10 live=true every=5\r")
-        // Four frames, however slowly a loaded machine draws them, then Ctrl-C.
+        // Four frames, however slowly a loaded machine draws them, then Ctrl-C. (Waiting for frames, never
+        // counting how many arrive in some time: the frames are paced by the clock.)
         for _ in 0..<4 { try t.expect("(Ctrl-C stops and keeps the model)") }
         t.send("\u{03}")
         try t.expect("the model keeps its current weights")
         try t.expect("nnlab> ")
         let screen = t.transcript
-        XCTAssertGreaterThanOrEqual(screen.components(separatedBy: "(Ctrl-C stops and keeps the model)").count - 1, 4, "several frames")
         XCTAssertNotNil(screen.range(of: "\u{1B}\\[[0-9]+A", options: .regularExpression), "the cursor moves up over the frame")
         XCTAssertFalse(screen.contains("\u{1B}[2J") || screen.contains("\u{1B}[H"), "the screen is never cleared")
         XCTAssertTrue(screen.contains("\u{1B}[?25h"), "the cursor is shown again")

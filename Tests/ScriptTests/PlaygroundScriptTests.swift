@@ -317,15 +317,14 @@ final class PlaygroundScriptTests: XCTestCase {
 
     // MARK: the lab
 
-    /// labs/playground.nnl runs through, fast, and gives what its markdown says to expect.
+    /// labs/playground.nnl runs through and gives what its markdown says to expect. (How fast is the benchmark's
+    /// business: a wall-clock bound here would fail on a loaded machine.)
     func testPlaygroundLabMeetsItsExpectedOutcomes() throws {
         let root = URL(fileURLWithPath: "\(#filePath)").deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let source = try String(contentsOf: root.appendingPathComponent("labs/playground.nnl"), encoding: .utf8)
         let i = quietInterpreter()
-        let start = Date()
         let (status, cells) = i.runSource(source, file: "playground.nnl")
         XCTAssertEqual(status, 0, cells.compactMap(\.error).map(\.message).joined(separator: "\n"))
-        XCTAssertLessThan(Date().timeIntervalSince(start), 20, "a few seconds (a release build takes well under one)")
         /// The test accuracy (%) or loss printed by the cell titled `title`.
         func measured(_ title: String) -> Double? {
             guard let cell = cells.first(where: { $0.title == title }),

@@ -37,8 +37,8 @@ final class PseudoTerminalTests: XCTestCase {
         try t.expect("nnlab> ")
         t.send("optimizer sgd lr=0.05 momentum=0.9\rtrain epochs=10000 batch=16\r")
         try t.expect("training 'mlp' on 1,000 samples")
-        try t.expect("epoch ")
-        usleep(300_000)
+        // Two whole epochs trained (the progress line is in the third), however slowly: then Ctrl-C.
+        try t.expect("epoch 3/10000 ")
         t.send("\u{03}")  // Ctrl-C, turned into SIGINT by the terminal
         try t.expect("the model keeps its current weights")
         try t.expect("nnlab> ")
@@ -83,7 +83,7 @@ final class PseudoTerminalTests: XCTestCase {
         try t.expect("...> ")
         t.send("mlp 2 8 2 name=s\rtrain epochs=10000 batch=4\rend\r")
         try t.expect("training 's'")
-        usleep(200_000)
+        try t.expect("epoch 2/10000 ")
         t.send("\u{03}")
         try t.expect("the model keeps its current weights")
         let after = try t.expect("nnlab> ")
@@ -103,9 +103,12 @@ final class PseudoTerminalTests: XCTestCase {
 final class Terminal {
     let master: Int32
     private(set) var pid: pid_t = 0
-    /// Everything the child wrote, and how much of it `expect` has consumed.
-    private(set) var transcript = ""
-    private var consumed: String.Index
+    /// Everything the child wrote, as bytes (a read can end inside a UTF-8 character), and how much of it
+    /// `expect` has consumed.
+    private var output: [UInt8] = []
+    private var consumed = 0
+    /// Everything the child wrote, as text.
+    var transcript: String { String(decoding: output, as: UTF8.self) }
 
     init(executable: String, arguments: [String], environment: [String: String]) throws {
         // posix_openpt/unlockpt/ptsname as Linux implements them (Swift's Glibc module leaves them out).
@@ -119,7 +122,6 @@ final class Terminal {
         let slavePath = "/dev/pts/\(number)"
         var size = winsize(ws_row: 40, ws_col: 100, ws_xpixel: 0, ws_ypixel: 0)
         _ = ioctl(master, UInt(TIOCSWINSZ), &size)
-        consumed = transcript.startIndex
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -152,12 +154,15 @@ final class Terminal {
     }
 
     /// Reads until `text` appears after what earlier calls consumed; returns the output up to and including it.
+    /// Tests wait for what the program shows, never for a time: `timeout` only bounds a program that hangs, and
+    /// is generous for a loaded machine.
     @discardableResult
-    func expect(_ text: String, timeout: Double = 30) throws -> String {
+    func expect(_ text: String, timeout: Double = 60) throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
+        let wanted = Array(text.utf8)
         while true {
-            if let range = transcript.range(of: text, range: consumed..<transcript.endIndex) {
-                let chunk = String(transcript[consumed..<range.upperBound])
+            if let range = output[consumed...].firstRange(of: wanted) {
+                let chunk = String(decoding: output[consumed..<range.upperBound], as: UTF8.self)
                 consumed = range.upperBound
                 return chunk
             }
@@ -179,14 +184,12 @@ final class Terminal {
         var buffer = [UInt8](repeating: 0, count: 65536)
         let n = buffer.withUnsafeMutableBytes { read(master, $0.baseAddress!, $0.count) }
         if n <= 0 { return false }
-        let before = transcript.distance(from: transcript.startIndex, to: consumed)
-        transcript += String(decoding: buffer[0..<n], as: UTF8.self)
-        consumed = transcript.index(transcript.startIndex, offsetBy: before)
+        output += buffer[0..<n]
         return true
     }
 
     /// The exit status once the child ends (draining its output meanwhile); -signal if it was killed.
-    func waitForExit(timeout: Double = 30) throws -> Int32 {
+    func waitForExit(timeout: Double = 60) throws -> Int32 {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             var status: Int32 = 0

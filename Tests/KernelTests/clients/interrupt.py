@@ -54,9 +54,16 @@ try:
     reply, messages = run_cell(kc, "summary")
     check(reply["status"] == "ok" and "total" in stdout_of(messages), messages)
 
-    # An interrupt while idle is harmless: the next cell runs whole.
-    km.interrupt_kernel()
-    time.sleep(0.3)
+    # An interrupt while idle is harmless: the next cell runs whole. The interrupt_request (what the stop button
+    # sends) is answered before the cell is sent, so it cannot land inside the cell however slow the machine.
+    request = kc.session.msg("interrupt_request", {})
+    kc.control_channel.send(request)
+    deadline = time.time() + TIMEOUT
+    while True:
+        answer = kc.get_control_msg(timeout=max(0.1, deadline - time.time()))
+        if answer["parent_header"].get("msg_id") == request["header"]["msg_id"]:
+            break
+    check(answer["msg_type"] == "interrupt_reply" and answer["content"]["status"] == "ok", answer)
     reply, messages = run_cell(kc, "train epochs=1 batch=32")
     check(reply["status"] == "ok" and "done in" in stdout_of(messages), (reply, messages))
 finally:

@@ -79,7 +79,14 @@ try:
     gone = kernel.socket(zmq.DEALER, "shell_port")
     frames, gone_id = kernel.frames("execute_request", dict(code="seed 1\nload toy xor n=400\nmlp 2 8 2\ntrain epochs=20 batch=4\nlet survived = 7"))
     gone.send_multipart(frames)
-    time.sleep(0.2)
+    # Gone once the cell has started (its execute_input is published), not after some time: closing earlier
+    # could drop the request before it left.
+    deadline = time.time() + TIMEOUT
+    started = False
+    while not started and time.time() < deadline:
+        msg = kernel.receive(kernel.iopub, timeout=1)
+        started = bool(msg) and msg["parent_header"].get("msg_id") == gone_id
+    check(started, "the vanishing client's cell never started")
     gone.close(linger=0)
     deadline = time.time() + TIMEOUT
     while time.time() < deadline:
