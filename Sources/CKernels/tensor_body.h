@@ -56,9 +56,49 @@ static void NNLAB_NAME(transpose_add)(long n, long count, const int32_t *starts,
 #undef ADD1
 }
 
+static void NNLAB_NAME(add_rows)(long n, long count, const float *x, long stride, float *y) {
+    long j = 0;
+    // 64 lanes of y stay in registers while the rows go by.
+    for (; j + 64 <= n; j += 64) {
+        nnlab_v16 a0 = nnlab_load(y + j), a1 = nnlab_load(y + j + 16), a2 = nnlab_load(y + j + 32), a3 = nnlab_load(y + j + 48);
+        for (long r = 0; r < count; r++) {
+            const float *row = x + r * stride + j;
+            a0 += nnlab_load(row);
+            a1 += nnlab_load(row + 16);
+            a2 += nnlab_load(row + 32);
+            a3 += nnlab_load(row + 48);
+        }
+        nnlab_store(a0, y + j);
+        nnlab_store(a1, y + j + 16);
+        nnlab_store(a2, y + j + 32);
+        nnlab_store(a3, y + j + 48);
+    }
+    for (; j + 16 <= n; j += 16) {
+        nnlab_v16 a = nnlab_load(y + j);
+        for (long r = 0; r < count; r++) a += nnlab_load(x + r * stride + j);
+        nnlab_store(a, y + j);
+    }
+    for (; j < n; j++) {
+        float a = y[j];
+        for (long r = 0; r < count; r++) a += x[r * stride + j];
+        y[j] = a;
+    }
+}
+
+static void NNLAB_NAME(expand_codes)(long count, const uint8_t *codes, const float *palette, float *out) {
+    for (long i = 0; i < count; i++) out[i] = palette[codes[i]];
+}
+
+static void NNLAB_NAME(bytes_to_floats)(long count, const uint8_t *bytes, float scale, float shift, float *out) {
+    for (long i = 0; i < count; i++) out[i] = (float)bytes[i] * scale + shift;
+}
+
 static const nnlab_tensor_kernels NNLAB_NAME(tensor_kernels) = {
     .name = NNLAB_ISA_NAME,
     .row_combination_packed = NNLAB_NAME(row_combination_packed),
     .row_combination_separate = NNLAB_NAME(row_combination_separate),
     .transpose_add = NNLAB_NAME(transpose_add),
+    .add_rows = NNLAB_NAME(add_rows),
+    .expand_codes = NNLAB_NAME(expand_codes),
+    .bytes_to_floats = NNLAB_NAME(bytes_to_floats),
 };

@@ -154,10 +154,97 @@ static void NNLAB_NAME(transpose_adam)(long n, long count, const int32_t *starts
 #undef NNLAB_KEEP16
 #undef NNLAB_KEEP1
 
+// Vectors of 16 bit masks, for selecting lanes without a branch.
+typedef int32_t NNLAB_NAME(mask16) __attribute__((ext_vector_type(16)));
+
+static void NNLAB_NAME(relu_forward)(long n, const float *x, float *y) {
+    long i = 0;
+    for (; i + 16 <= n; i += 16) {
+        nnlab_v16 v = nnlab_load(x + i);
+        NNLAB_NAME(mask16) keep = v >= nnlab_splat(0);
+        nnlab_store((nnlab_v16)((NNLAB_NAME(mask16))v & keep), y + i);
+    }
+    for (; i < n; i++) y[i] = x[i] >= 0 ? x[i] : 0;
+}
+
+static void NNLAB_NAME(relu_backward)(long n, const float *x, const float *g, float *dx) {
+    long i = 0;
+    for (; i + 16 <= n; i += 16) {
+        NNLAB_NAME(mask16) pass = nnlab_load(x + i) > nnlab_splat(0);
+        nnlab_store((nnlab_v16)((NNLAB_NAME(mask16))nnlab_load(g + i) & pass), dx + i);
+    }
+    for (; i < n; i++) dx[i] = x[i] > 0 ? g[i] : 0;
+}
+
+static void NNLAB_NAME(gather_batch)(long count, const long *picked, const long *starts, const uint32_t *entries,
+                                     const int32_t *slots, long width, long dense_count, uint8_t zero_code,
+                                     long *row_starts, uint32_t *row_entries, int32_t *column_starts,
+                                     uint32_t *column_entries, uint8_t *codes) {
+    long spare = count * dense_count;
+    memset(codes, zero_code, (size_t)spare + 1);
+    // The picked rows are scattered over the whole set and come from memory: ask for all their lines first,
+    // so that the misses overlap instead of coming one after another.
+    for (long r = 0; r < count; r++) {
+        for (long e = starts[picked[r]]; e < starts[picked[r] + 1]; e += 16) __builtin_prefetch(entries + e);
+    }
+    // Row by row: a value in a dense column goes to its cell of the block, any other to the row form. Both
+    // writes happen for every entry, the spare cells taking the one that is not kept (no branch per entry).
+    long next = 0;
+    row_starts[0] = 0;
+    for (long r = 0; r < count; r++) {
+        long block_row = r * dense_count, end = starts[picked[r] + 1];
+        for (long e = starts[picked[r]]; e < end; e++) {
+            uint32_t entry = entries[e];
+            long slot = slots[entry & 0xFFFF];
+            long other = slot >> 63;  // all ones for a column that is not dense (slot -1), zero for a dense one
+            codes[((block_row + slot) & ~other) | (spare & other)] = (uint8_t)(entry >> 16);
+            row_entries[next] = entry;
+            next += other & 1;
+        }
+        row_starts[r + 1] = next;
+    }
+    // The row form regrouped by column (a counting sort): count per column (shifted by one), prefix-sum, place
+    // each entry at its column's cursor; the cursors end at the next column's start, so shift them back.
+    memset(column_starts, 0, (size_t)(width + 1) * sizeof(int32_t));
+    for (long e = 0; e < next; e++) column_starts[(row_entries[e] & 0xFFFF) + 1]++;
+    for (long k = 0; k < width; k++) column_starts[k + 1] += column_starts[k];
+    for (long r = 0; r < count; r++) {
+        for (long e = row_starts[r]; e < row_starts[r + 1]; e++) {
+            uint32_t entry = row_entries[e];
+            column_entries[column_starts[entry & 0xFFFF]++] = (uint32_t)r | (entry & 0xFFFF0000u);
+        }
+    }
+    memmove(column_starts + 1, column_starts, (size_t)width * sizeof(int32_t));
+    column_starts[0] = 0;
+}
+
+static void NNLAB_NAME(sparse_rows_from_bytes)(long n, long width, const uint8_t *bytes, uint8_t background,
+                                               long *starts, uint32_t *entries) {
+    starts[0] = 0;
+    for (long i = 0; i < n; i++) {
+        const uint8_t *row = bytes + i * width;
+        long e = starts[i];
+        if (entries) {
+            // Every byte is written; only ink moves the cursor on (no branch per byte).
+            for (long k = 0; k < width; k++) {
+                entries[e] = (uint32_t)k | (uint32_t)row[k] << 16;
+                e += row[k] != background;
+            }
+        } else {
+            for (long k = 0; k < width; k++) e += row[k] != background;
+        }
+        starts[i + 1] = e;
+    }
+}
+
 static const nnlab_training_kernels NNLAB_NAME(training_kernels) = {
     .name = NNLAB_ISA_NAME,
     .sgd_step = NNLAB_NAME(sgd_step),
     .adam_step = NNLAB_NAME(adam_step),
     .transpose_sgd = NNLAB_NAME(transpose_sgd),
     .transpose_adam = NNLAB_NAME(transpose_adam),
+    .relu_forward = NNLAB_NAME(relu_forward),
+    .relu_backward = NNLAB_NAME(relu_backward),
+    .gather_batch = NNLAB_NAME(gather_batch),
+    .sparse_rows_from_bytes = NNLAB_NAME(sparse_rows_from_bytes),
 };

@@ -79,7 +79,7 @@ public final class Activation: Layer {
         output.resize(rows: x.rows, cols: x.cols)
         let n = x.count, src = x.data, dst = output.data
         switch function {
-        case .relu: for i in 0..<n { dst[i] = max(0, src[i]) }
+        case .relu: TrainingKernels.reluForward(n, src, dst)  // for i in 0..<n { dst[i] = max(0, src[i]) }
         case .sigmoid: for i in 0..<n { dst[i] = 1 / (1 + expf(-src[i])) }
         case .tanh: for i in 0..<n { dst[i] = tanhf(src[i]) }
         case .leakyReLU(let a): for i in 0..<n { let v = src[i]; dst[i] = v > 0 ? v : a * v }
@@ -94,7 +94,7 @@ public final class Activation: Layer {
         gradInput.resize(rows: dy.rows, cols: dy.cols)
         let n = dy.count, g = dy.data, dx = gradInput.data, y = output.data, xin = x.data
         switch function {
-        case .relu: for i in 0..<n { dx[i] = xin[i] > 0 ? g[i] : 0 }
+        case .relu: TrainingKernels.reluBackward(n, input: xin, gradient: g, into: dx)  // dx[i] = xin[i] > 0 ? g[i] : 0
         case .sigmoid: for i in 0..<n { dx[i] = g[i] * y[i] * (1 - y[i]) }
         case .tanh: for i in 0..<n { dx[i] = g[i] * (1 - y[i] * y[i]) }
         case .leakyReLU(let a): for i in 0..<n { dx[i] = xin[i] > 0 ? g[i] : a * g[i] }

@@ -82,7 +82,7 @@ public final class Linear: Layer {
         guard let x = input else { return nil }
         let batch = dy.rows, n = outputs
         let db = bias.grad.data
-        for r in 0..<batch { Kernels.add(n, dy.data + r * n, db) }
+        Kernels.addRows(n, count: batch, dy.data, stride: n, into: db)
         BLAS.gemm(transA: true, transB: false, m: inputs, n: n, k: batch, a: x.data, lda: inputs,
                   b: dy.data, ldb: n, beta: 1, c: weight.grad.data, ldc: n)
         guard needInputGradient else { return nil }

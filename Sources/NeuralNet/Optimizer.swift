@@ -172,11 +172,3 @@ public struct AdamRule: Sendable {
                         epsilon: epsilon, weight_decay: weightDecay)
     }
 }
-
-/// NeuralNet's C kernels (CTrainingKernels: the step rules, alone and fused into the sparse first layer's
-/// gradient product) in the build TensorCore's kernels run (`Kernels.instructionSet`).
-enum TrainingKernels {
-    static var table: UnsafePointer<nnlab_training_kernels> {
-        nnlab_training_kernels_for(Kernels.instructionSet.rawValue) ?? nnlab_training_kernels_for(0)
-    }
-}

@@ -62,25 +62,22 @@ public final class SparseRows: @unchecked Sendable {
         guard 1 - Double(frequency[common]) / Double(max(1, sampled)) <= maxDensity else { return nil }
         let c = Float(common) * scale + shift
         let palette = (0..<256).map { Float($0) * scale + shift - c }
+        // Two passes of a kernel (TrainingKernels): the ink of each row counted, then packed (every byte written,
+        // only ink moving the cursor on).
         var starts = [Int](repeating: 0, count: n + 1)
         let background = UInt8(common)
         bytes.withUnsafeBufferPointer { b in
-            for i in 0..<n {
-                var ink = 0
-                for k in 0..<width where b[i * width + k] != background { ink += 1 }
-                starts[i + 1] = starts[i] + ink
+            starts.withUnsafeMutableBufferPointer { s in
+                guard let b = b.baseAddress, let s = s.baseAddress else { return }
+                TrainingKernels.table.pointee.sparse_rows_from_bytes(n, width, b, background, s, nil)
             }
         }
         var entries = [UInt32](repeating: 0, count: starts[n] + 1)
         bytes.withUnsafeBufferPointer { b in
-            entries.withUnsafeMutableBufferPointer { out in
-                var e = 0
-                for i in 0..<n {
-                    for k in 0..<width {
-                        let v = b[i * width + k]
-                        out[e] = UInt32(k) | UInt32(v) << 16
-                        e += v != background ? 1 : 0
-                    }
+            starts.withUnsafeMutableBufferPointer { s in
+                entries.withUnsafeMutableBufferPointer { out in
+                    guard let b = b.baseAddress, let s = s.baseAddress, let out = out.baseAddress else { return }
+                    TrainingKernels.table.pointee.sparse_rows_from_bytes(n, width, b, background, s, out)
                 }
             }
         }
@@ -248,6 +245,10 @@ public final class SparseBatch {
         let spare = rows * denseCount, zero = source.zeroCode ?? 0
         if denseCodes.count < spare + 1 { denseCodes = [UInt8](repeating: zero, count: spare + 1) }
         selection += 1
+        // One kernel (gather_batch, TrainingKernels): each entry goes to the block or to the row form (both are
+        // written, a spare cell takes the one not kept: no branch on a coin toss per entry), then the row form
+        // regrouped by column.
+        picked.withUnsafeBufferPointer { p in
         source.starts.withUnsafeBufferPointer { st in
         source.entries.withUnsafeBufferPointer { packed in
         columnStarts.withUnsafeMutableBufferPointer { cs in
@@ -256,50 +257,12 @@ public final class SparseBatch {
         rowEntries.withUnsafeMutableBufferPointer { re in
         denseCodes.withUnsafeMutableBufferPointer { db in
         denseSlot.withUnsafeBufferPointer { ds in
-            db.update(repeating: zero)
-            // The picked rows are scattered over the whole set and come from memory. Touch one word per cache
-            // line of each first: independent loads the CPU overlaps, instead of one miss after another.
-            var touched: UInt32 = 0
-            for i in picked {
-                var e = st[i]
-                while e < st[i + 1] { touched |= packed[e]; e += 16 }
-            }
-            // Row by row: a value in a dense column goes to its cell of the block, any other to the row form
-            // (the source rows are scattered; these copies lie next to each other).
-            var next = 0
-            rs[0] = 0
-            for (r, i) in picked.enumerated() {
-                let blockRow = r * denseCount
-                for e in st[i]..<st[i + 1] {
-                    let entry = packed[e]
-                    let k = Int(entry & 0xFFFF)
-                    // All ones for a column that is not dense (its slot is -1), zero for a dense one.
-                    let d = Int(ds[k]), other = d >> 63
-                    db[((blockRow + d) & ~other) | (spare & other)] = UInt8(truncatingIfNeeded: entry >> 16)
-                    re[next] = entry
-                    next += other & 1
-                }
-                rs[r + 1] = next
-            }
-            // The row form regrouped by column (a counting sort): count per column (shifted by one), prefix-sum,
-            // place each entry at its column's cursor. The cursors end at the next column's start, so shift them
-            // back by one column afterwards. Dense columns have no entries here.
-            cs.update(repeating: Int32(truncatingIfNeeded: touched & 0))
-            for e in 0..<next { cs[Int(re[e] & 0xFFFF) + 1] &+= 1 }
-            for k in 0..<width { cs[k + 1] &+= cs[k] }
-            for r in 0..<rows {
-                let row = UInt32(truncatingIfNeeded: r)
-                for e in rs[r]..<rs[r + 1] {
-                    let entry = re[e]
-                    let k = Int(entry & 0xFFFF)
-                    let slot = Int(cs[k])
-                    ce[slot] = row | (entry & 0xFFFF_0000)
-                    cs[k] = Int32(slot + 1)
-                }
-            }
-            var k = width
-            while k > 0 { cs[k] = cs[k - 1]; k -= 1 }
-            cs[0] = 0
+            guard let st = st.baseAddress, let packed = packed.baseAddress, let cs = cs.baseAddress, let ce = ce.baseAddress,
+                  let rs = rs.baseAddress, let re = re.baseAddress, let db = db.baseAddress, let ds = ds.baseAddress
+            else { return }
+            TrainingKernels.table.pointee.gather_batch(rows, p.baseAddress ?? st, st, packed, ds, width, denseCount, zero,
+                                                       rs, re, cs, ce, db)
+        }
         }
         }
         }
@@ -355,7 +318,8 @@ public final class SparseBatch {
                 block.withUnsafeMutableBufferPointer { out in
                     denseCodes.withUnsafeBufferPointer { codes in
                         source.palette.withUnsafeBufferPointer { palette in
-                            for i in 0..<count { out[i] = palette[Int(codes[i])] }
+                            guard let o = out.baseAddress, let c = codes.baseAddress, let p = palette.baseAddress else { return }
+                            Kernels.expandCodes(count, c, palette: p, into: o)
                         }
                     }
                 }

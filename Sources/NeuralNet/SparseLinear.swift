@@ -80,7 +80,7 @@ public final class SparseLinear {
             if reuse {
                 base.update(from: p.sums, count: m)
             } else {
-                for k in 0..<inputs { Kernels.add(m, p.weights + k * p.stride, base) }
+                Kernels.addRows(m, count: inputs, p.weights, stride: p.stride, into: base)
             }
             for j in 0..<m { base[j] *= x.background }
         }
@@ -170,7 +170,7 @@ public final class SparseLinear {
     /// db += Σ_rows dy
     private func addBiasGradient(_ dy: Matrix) {
         let n = outputs, db = layer.bias.grad.data
-        for r in 0..<dy.rows { Kernels.add(n, dy.data + r * n, db) }
+        Kernels.addRows(n, count: dy.rows, dy.data, stride: n, into: db)
     }
 
     /// The dense columns' rows of dW for the columns `lanes`: the batch's dense block (copy `blockCopy`)
@@ -192,7 +192,7 @@ public final class SparseLinear {
         let shift = columnSums.data
         shift.update(repeating: 0, count: n)
         if x.background != 0 {
-            for r in 0..<dy.rows { Kernels.add(n, dy.data + r * n, shift) }
+            Kernels.addRows(n, count: dy.rows, dy.data, stride: n, into: shift)
             for j in 0..<n { shift[j] *= x.background }
         }
         return shift

@@ -72,8 +72,8 @@ public final class FeatureMatrix: @unchecked Sendable {
             }
         case .bytes(let b, let scale, let shift):
             b.withUnsafeBufferPointer { src in
-                let row = i * width
-                for k in 0..<width { out[k] = Float(src[row + k]) * scale + shift }
+                guard let base = src.baseAddress else { return }
+                Kernels.bytesToFloats(width, base + i * width, scale: scale, shift: shift, into: out)
             }
         }
     }

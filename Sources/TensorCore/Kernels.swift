@@ -103,14 +103,26 @@ public enum Kernels {
     }
 
     /// y[0..<n] += x[0..<n]
-    @inline(__always)
     public static func add(_ n: Int, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>) {
-        var j = 0
-        while j + 16 <= n {
-            store(load(y + j) + load(x + j), y + j)
-            j += 16
-        }
-        while j < n { y[j] += x[j]; j += 1 }
+        table.pointee.add_rows(n, 1, x, n, y)
+    }
+
+    /// y[0..<n] += x[r][0..<n] for r = 0, 1, ..., count - 1 in turn, the rows of x `stride` apart: the same
+    /// numbers as `add` row after row, in one pass over y (Σ_rows of a matrix: a bias gradient).
+    public static func addRows(_ n: Int, count: Int, _ x: UnsafePointer<Float>, stride: Int, into y: UnsafeMutablePointer<Float>) {
+        table.pointee.add_rows(n, count, x, stride, y)
+    }
+
+    /// out[i] = palette[codes[i]] for i < count.
+    public static func expandCodes(_ count: Int, _ codes: UnsafePointer<UInt8>, palette: UnsafePointer<Float>,
+                                   into out: UnsafeMutablePointer<Float>) {
+        table.pointee.expand_codes(count, codes, palette, out)
+    }
+
+    /// out[i] = Float(bytes[i]) * scale + shift for i < count (rounded after the product and after the sum).
+    public static func bytesToFloats(_ count: Int, _ bytes: UnsafePointer<UInt8>, scale: Float, shift: Float,
+                                     into out: UnsafeMutablePointer<Float>) {
+        table.pointee.bytes_to_floats(count, bytes, scale, shift, out)
     }
 
     /// Entries packed as index | code << 16, the value palette[code].

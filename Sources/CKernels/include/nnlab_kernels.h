@@ -23,6 +23,13 @@ typedef struct nnlab_tensor_kernels {
     void (*transpose_add)(long n, long count, const int32_t *starts, const uint32_t *packed, const float *palette,
                           const float *g, long g_stride, const float *shift, const int32_t *pre_slots,
                           const float *pre_rows, long pre_stride, float *target, long stride);
+    // y[0..<n] += x[r][0..<n] for r = 0, 1, ..., count - 1 in turn (rows of x `stride` apart): each y[j] gains
+    // the rows' values one after another, as count calls of a row add would.
+    void (*add_rows)(long n, long count, const float *x, long stride, float *y);
+    // out[i] = palette[codes[i]] for i < count.
+    void (*expand_codes)(long count, const uint8_t *codes, const float *palette, float *out);
+    // out[i] = (float)bytes[i] * scale + shift for i < count: a rounded product, then a rounded sum.
+    void (*bytes_to_floats)(long count, const uint8_t *bytes, float scale, float shift, float *out);
 } nnlab_tensor_kernels;
 
 // The kernels built for `isa`, or NULL where this build has none (AVX2 and AVX-512 exist on x86-64 only).

@@ -1,0 +1,65 @@
+import XCTest
+@testable import TensorCore
+
+/// The element-wise kernels (row sums, palette codes, bytes to floats) against the plain loops they stand for,
+/// bit for bit, on every build of the kernels this CPU runs.
+final class ElementKernelTests: XCTestCase {
+    private func onEveryBuild(_ body: (Kernels.InstructionSet) -> Void) {
+        let chosen = Kernels.instructionSet
+        defer { Kernels.instructionSet = chosen }
+        for isa in Kernels.InstructionSet.allCases where isa.isAvailable {
+            Kernels.instructionSet = isa
+            body(isa)
+        }
+    }
+
+    /// addRows is y[j] += x[r][j] for r = 0, 1, ... in turn: the plain loop's additions in its order, so the same
+    /// bits (widths that take the 64-lane, 16-lane and scalar paths; a stride wider than the rows).
+    func testAddRowsIsTheRowByRowSum() {
+        var rng = SeededRandom(seed: 41)
+        for n in [1, 7, 16, 33, 64, 100, 128, 200] {
+            for count in [0, 1, 3, 64] {
+                let stride = n + 3
+                let x = (0..<(count * stride)).map { _ in Float(rng.normal()) * 1e3 }
+                let start = (0..<n).map { _ in Float(rng.normal()) }
+                var expected = start
+                for r in 0..<count { for j in 0..<n { expected[j] += x[r * stride + j] } }
+                onEveryBuild { isa in
+                    var y = start
+                    y.withUnsafeMutableBufferPointer { Kernels.addRows(n, count: count, x, stride: stride, into: $0.baseAddress!) }
+                    XCTAssertEqual(y.map(\.bitPattern), expected.map(\.bitPattern), "n=\(n) count=\(count) \(isa)")
+                    var one = start
+                    for r in 0..<count { one.withUnsafeMutableBufferPointer { Kernels.add(n, x.withUnsafeBufferPointer { $0.baseAddress! + r * stride }, $0.baseAddress!) } }
+                    XCTAssertEqual(one.map(\.bitPattern), expected.map(\.bitPattern), "add, n=\(n) count=\(count) \(isa)")
+                }
+            }
+        }
+    }
+
+    /// Codes through a palette, and bytes through an affine map (a rounded product, then a rounded sum), as
+    /// Swift writes them.
+    func testCodesAndBytesBecomeTheirFloats() {
+        var rng = SeededRandom(seed: 42)
+        let palette = (0..<256).map { _ in Float(rng.normal()) }
+        for count in [0, 1, 15, 16, 17, 784, 1000] {
+            let codes = (0..<count).map { _ in UInt8(Int(rng.uniform(0, 256)) & 255) }
+            let (scale, shift): (Float, Float) = (1 / (255 * 0.3081), -0.1307 / 0.3081)
+            onEveryBuild { isa in
+                var out = [Float](repeating: .nan, count: count + 1)
+                out.withUnsafeMutableBufferPointer { o in
+                    codes.withUnsafeBufferPointer { c in
+                        Kernels.expandCodes(count, c.baseAddress ?? UnsafePointer(bitPattern: 8)!, palette: palette, into: o.baseAddress!)
+                    }
+                }
+                XCTAssertEqual(out.prefix(count).map(\.bitPattern), codes.map { palette[Int($0)].bitPattern }, "codes, \(count) \(isa)")
+                XCTAssertTrue(out[count].isNaN, "nothing written past the end")
+                out.withUnsafeMutableBufferPointer { o in
+                    codes.withUnsafeBufferPointer { c in
+                        Kernels.bytesToFloats(count, c.baseAddress ?? UnsafePointer(bitPattern: 8)!, scale: scale, shift: shift, into: o.baseAddress!)
+                    }
+                }
+                XCTAssertEqual(out.prefix(count).map(\.bitPattern), codes.map { (Float($0) * scale + shift).bitPattern }, "bytes, \(count) \(isa)")
+            }
+        }
+    }
+}
