@@ -79,13 +79,23 @@ public final class Linear: Layer {
 
     /// db += Σ_rows dy;  dW += xᵀ dy;  dx = dy Wᵀ (only when asked for: the first layer's input is data).
     public func backward(_ dy: Matrix, needInputGradient: Bool) -> Matrix? {
-        guard let x = input else { return nil }
+        guard input != nil else { return nil }
+        addParameterGradients(dy)
+        return needInputGradient ? inputGradient(dy) : nil
+    }
+
+    /// db += Σ_rows dy;  dW += xᵀ dy  (x: the last forward's input)
+    public func addParameterGradients(_ dy: Matrix) {
+        guard let x = input else { return }
         let batch = dy.rows, n = outputs
-        let db = bias.grad.data
-        Kernels.addRows(n, count: batch, dy.data, stride: n, into: db)
+        Kernels.addRows(n, count: batch, dy.data, stride: n, into: bias.grad.data)
         BLAS.gemm(transA: true, transB: false, m: inputs, n: n, k: batch, a: x.data, lda: inputs,
                   b: dy.data, ldb: n, beta: 1, c: weight.grad.data, ldc: n)
-        guard needInputGradient else { return nil }
+    }
+
+    /// dx = dy Wᵀ
+    public func inputGradient(_ dy: Matrix) -> Matrix {
+        let batch = dy.rows, n = outputs
         gradInput.resize(rows: batch, cols: inputs)
         BLAS.gemm(transA: false, transB: true, m: batch, n: inputs, k: n, a: dy.data, lda: n,
                   b: weight.value.data, ldb: n, beta: 0, c: gradInput.data, ldc: inputs)

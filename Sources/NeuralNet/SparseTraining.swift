@@ -38,6 +38,12 @@ final class SparseTraining {
         next.prefetch(self.rows(of: b + 1))
     }
 
+    /// For each linear layer after the first (nil for the other layers): the helper's job that adds its
+    /// parameter gradients, and where the loop leaves it the gradient of the layer's output for this step. Made
+    /// once: posting a job allocates nothing.
+    private let parameterGradientJobs: [(job: (Int) -> Void, upstream: Upstream)?]
+    private final class Upstream { var gradient: Matrix? }
+
     /// nil when the sparse path does not apply: the first layer is not linear, the set has no sparse form, or
     /// batches are over 65,536 rows (a sparse batch packs its row numbers into 16 bits). Claims `helper` if
     /// it is free, until `finish`.
@@ -47,6 +53,11 @@ final class SparseTraining {
         else { return nil }
         self.model = model
         self.batchSize = batchSize
+        parameterGradientJobs = model.layers.enumerated().map { index, layer in
+            guard index >= 1, let linear = layer as? Linear else { return nil }
+            let upstream = Upstream()
+            return ({ _ in if let dy = upstream.gradient { linear.addParameterGradients(dy) } }, upstream)
+        }
         first = SparseLinear(layer)
         self.helper = helper.flatMap { !$0.isBusy && $0.claim() ? $0 : nil }
         buffers = self.helper == nil ? [SparseBatch(rows)] : [SparseBatch(rows), SparseBatch(rows)]
@@ -112,12 +123,15 @@ final class SparseTraining {
     }
 
     /// Back-propagates through the model. Returns the parameter already stepped here (the first layer's weights,
-    /// when its step is fused), which the optimizer's step must leave out.
+    /// when its step is fused), which the optimizer's step must leave out. With the helper, the parameter
+    /// gradients of the linear layers after the first (db, dW = xᵀ dy) are made there while this thread goes on
+    /// down the model with their input gradients (dy Wᵀ): the same calls, on the other thread; all done on return.
     func backward(_ gradOutput: Matrix) -> Parameter? {
         weightsUnchanged = false
-        guard let g = model.backward(gradOutput, downTo: 1) else { return nil }
+        guard let g = backwardAfterFirst(gradOutput) else { return nil }
         guard let fused else {
             first.backward(g)
+            helper?.wait()
             checkHelper(endOfEpoch: false)
             return nil
         }
@@ -127,9 +141,29 @@ final class SparseTraining {
         case .adam(let adam): rule = .adam(adam.nextRule(for: first.layer.weight))
         }
         first.backward(g, steppingWeightsWith: rule, state: state, helper: helper)
+        helper?.wait()
         weightsUnchanged = true
         checkHelper(endOfEpoch: false)
         return first.layer.weight
+    }
+
+    /// The model's backward from its last layer down to layer 1: dLoss/dInput of layer 1 (the first layer's
+    /// output gradient). With the helper, each linear layer's parameter gradients go to it as a job
+    /// (`parameterGradientJobs`): the dy it reads stays untouched until the next step.
+    private func backwardAfterFirst(_ gradOutput: Matrix) -> Matrix? {
+        guard let helper else { return model.backward(gradOutput, downTo: 1) }
+        var g = gradOutput
+        for index in model.layers.indices.reversed() where index >= 1 {
+            if let linear = model.layers[index] as? Linear, let (job, upstream) = parameterGradientJobs[index] {
+                upstream.gradient = g
+                helper.start(job, index)
+                g = linear.inputGradient(g)
+            } else {
+                guard let next = model.layers[index].backward(g, needInputGradient: true) else { return nil }
+                g = next
+            }
+        }
+        return g
     }
 
     /// The sparse form of batch `b`. Alone: gathered here, and the next batch's rows prefetched. With the helper:

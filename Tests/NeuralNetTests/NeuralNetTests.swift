@@ -216,13 +216,19 @@ final class ModelTests: XCTestCase {
         }
     }
 
+    /// With the helper (batches gathered there, the first layer's columns split, the later linear layers'
+    /// parameter gradients made there) the weights are those of one thread, bit for bit: SGD and Adam, one or two
+    /// linear layers after the first, the first layer's step fused or not.
     func testHelperThreadGivesTheSameWeights() throws {
         guard let helper = Helper.shared else { throw XCTSkip("needs two CPUs and NNLAB_THREADS unset") }
         helperGivesTheSameWeights(helper) { SGD(learningRate: 0.05, momentum: 0.9) }
         helperGivesTheSameWeights(helper) { Adam(learningRate: 2e-3) }
+        helperGivesTheSameWeights(helper, hidden: [70, 24]) { SGD(learningRate: 0.05, momentum: 0.9) }
+        helperGivesTheSameWeights(helper, hidden: [70, 24], fused: false) { Adam(learningRate: 2e-3) }
     }
 
-    private func helperGivesTheSameWeights(_ helper: Helper, optimizer: () -> Optimizer) {
+    private func helperGivesTheSameWeights(_ helper: Helper, hidden: [Int] = [70], fused: Bool = true,
+                                           optimizer: () -> Optimizer) {
         func run(_ helper: Helper?, stopAfter: Int = .max) -> ([[Float]], TrainOutcome) {
             var rng = SeededRandom(seed: 5)
             let width = 40
@@ -231,9 +237,10 @@ final class ModelTests: XCTestCase {
             let labels = (0..<203).map { Int32($0 % 3) }
             // 70 hidden units: the first layer's columns split 48 + 22 between the threads (SIMD tiles of 64 and
             // 16, and a scalar tail); a background of -0.4242 as after MNIST's standardisation.
-            let m = mlp([width, 70, 3], seed: 8)
+            let m = mlp([width] + hidden + [3], seed: 8)
             let trainer = Trainer(model: m, loss: .crossEntropy, optimizer: optimizer())
             trainer.helper = helper
+            trainer.fusesFirstLayerStep = fused
             var batches = 0
             let data = Samples(matrix: FeatureMatrix(floats: features, width: width).affine(scale: 1, shift: -0.4242),
                                labels: labels)
@@ -246,12 +253,12 @@ final class ModelTests: XCTestCase {
         let (helped, helpedOutcome) = run(helper)
         XCTAssertEqual(aloneOutcome, .completed)
         XCTAssertEqual(helpedOutcome, .completed)
-        assertSameWeights(alone, helped, "full run")
+        assertSameWeights(alone, helped, "full run, \(hidden) fused \(fused)")
         let (stoppedAlone, stop1) = run(nil, stopAfter: 20)
         let (stoppedHelped, stop2) = run(helper, stopAfter: 20)
         XCTAssertEqual(stop1, .interrupted(epoch: 2, batch: 7))
         XCTAssertEqual(stop2, stop1)
-        assertSameWeights(stoppedAlone, stoppedHelped, "interrupted run")
+        assertSameWeights(stoppedAlone, stoppedHelped, "interrupted run, \(hidden) fused \(fused)")
         // The helper is free again: a second claimant gets it, and only one at a time.
         XCTAssertTrue(helper.claim())
         XCTAssertFalse(helper.claim())
