@@ -47,3 +47,15 @@ double nnlab_fma_peak_gflops(int bits) {
     return 0;
 }
 #endif
+
+int nnlab_flush_denormals(void) {
+#if defined(__x86_64__)
+    unsigned int csr;
+    __asm__ volatile("stmxcsr %0" : "=m"(csr));
+    csr |= 0x8040;  // FTZ (bit 15), DAZ (bit 6)
+    __asm__ volatile("ldmxcsr %0" : : "m"(csr));
+    return 0;
+#else
+    return -1;
+#endif
+}

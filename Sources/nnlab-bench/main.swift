@@ -20,6 +20,7 @@ struct Options {
     var gemmOnly = false
     var variations = true
     var lab = true
+    var flushDenormals = false
 }
 
 var options = Options()
@@ -35,14 +36,18 @@ while let a = args.first {
     case "--gemm-only": options.gemmOnly = true
     case "--no-variations": options.variations = false
     case "--no-lab": options.lab = false
+    case "--flush-denormals": options.flushDenormals = true
     case "--json": options.json = args.first; if !args.isEmpty { args.removeFirst() }
     default:
-        print("usage: nnlab-bench [--epochs N] [--peer-epochs N] [--peer-threads N] [--no-peer] [--no-knn] [--gemm-only] [--no-variations] [--no-lab] [--json FILE]")
+        print("usage: nnlab-bench [--epochs N] [--peer-epochs N] [--peer-threads N] [--no-peer] [--no-knn] [--gemm-only] [--no-variations] [--no-lab] [--flush-denormals] [--json FILE]")
         exit(a == "--help" ? 0 : 2)
     }
 }
 
 func log(_ s: String) { FileHandle.standardError.write(Data((s + "\n").utf8)) }
+// Denormals flushed to zero on this thread and the threads it starts (the trainer's helper): other numbers than
+// nnlab computes, to see what denormal arithmetic costs on this CPU (on some, each is a slow microcode assist).
+if options.flushDenormals && nnlab_flush_denormals() != 0 { log("nnlab-bench: --flush-denormals is not supported on this CPU") }
 func median(_ xs: [Double]) -> Double { let s = xs.sorted(); return s.isEmpty ? .nan : s[s.count / 2] }
 func f(_ x: Double?, _ digits: Int = 3) -> String { x.map { String(format: "%.\(digits)f", $0) } ?? "-" }
 
@@ -54,6 +59,7 @@ func loadAverage() -> String {
 let loadAtStart = loadAverage()
 let env = ProcessInfo.processInfo.environment
 results["openblas_coretype"] = env["OPENBLAS_CORETYPE"] ?? NSNull()
+results["flush_denormals"] = options.flushDenormals
 results["openblas_l2_size"] = env["OPENBLAS_L2_SIZE"] ?? NSNull()
 
 // 1. Loading MNIST from the cache (fetches it first if needed, outside the timing).
@@ -134,6 +140,7 @@ var epochTimes: [Double] = []
 // Allocations inside the training loop's steady state: from the first to the last step of the second epoch
 // (epoch boundaries allocate a little: the weight snapshot, the statistics).
 var allocationsAtStep: (first: Int, last: Int, steps: Int)?
+var lateWaitsSeen = trainer.helper?.lateWaits ?? 0
 log("training the lab MLP for \(options.epochs) epochs...")
 _ = trainer.train(samples, validation: nil, config: TrainConfig(epochs: options.epochs, batchSize: 64), rng: &rng,
                   onBatch: { p in
@@ -143,7 +150,13 @@ _ = trainer.train(samples, validation: nil, config: TrainConfig(epochs: options.
                           allocationsAtStep = (a.first, nnlab_allocation_count(), p.batches - 1)
                       }
                   },
-                  onEpoch: { e in epochTimes.append(e.seconds); log("  epoch \(e.epoch): \(f(e.seconds)) s, loss \(f(e.loss, 4))") })
+                  onEpoch: { e in
+                      epochTimes.append(e.seconds)
+                      // Waits for the helper that outlasted the spin (it was not running when needed), this epoch.
+                      let late = (trainer.helper?.lateWaits ?? 0) - lateWaitsSeen
+                      lateWaitsSeen += late
+                      log("  epoch \(e.epoch): \(f(e.seconds)) s, loss \(f(e.loss, 4)), helper late \(late) times")
+                  })
 let allocationsPerStep = allocationsAtStep.flatMap { $0.steps > 0 ? Double($0.last - $0.first) / Double($0.steps) : nil }
 results["nnlab_allocations_per_step"] = allocationsPerStep ?? NSNull()
 let testAccuracy = trainer.evaluate(Samples(matrix: test.matrix, labels: test.labels)).accuracy
@@ -186,7 +199,9 @@ results["mlp_dense_gflop_per_epoch"] = gflopPerEpoch
 // 2b. Variations on the lab MLP, each 3 epochs from the lab's seed, seconds per epoch (median), default threads:
 // Adam instead of SGD, Fashion-MNIST (denser images: less to gain from the sparse first layer), a wide
 // 784-512-10 model.
-func epochSeconds(_ data: Samples, sizes: [Int], optimizer: Optimizer, epochs: Int = 3) -> Double {
+// Each records whether the trainer let its helper go (a busy machine: the figure is then a one-thread one).
+var variationsAlone: Set<String> = []
+@MainActor func epochSeconds(_ data: Samples, sizes: [Int], optimizer: Optimizer, epochs: Int = 3, key: String) -> Double {
     var rng = SeededRandom(seed: 1)
     let m = Sequential(name: "m")
     for i in 0..<(sizes.count - 1) {
@@ -194,21 +209,23 @@ func epochSeconds(_ data: Samples, sizes: [Int], optimizer: Optimizer, epochs: I
         if i < sizes.count - 2 { _ = m.append(Activation(.relu)) }
     }
     var times: [Double] = []
-    _ = Trainer(model: m, loss: .crossEntropy, optimizer: optimizer)
-        .train(data, validation: nil, config: TrainConfig(epochs: epochs, batchSize: 64), rng: &rng,
-               onEpoch: { times.append($0.seconds) })
+    let trainer = Trainer(model: m, loss: .crossEntropy, optimizer: optimizer)
+    _ = trainer.train(data, validation: nil, config: TrainConfig(epochs: epochs, batchSize: 64), rng: &rng,
+                      onEpoch: { times.append($0.seconds) })
+    if trainer.helper?.isBusy ?? false { variationsAlone.insert(key) }
+    results[key + "_helper_let_go"] = trainer.helper?.isBusy ?? false
+    results[key] = median(times)
     return median(times)
 }
 if options.variations {
     log("variations: Adam, Fashion-MNIST, 784-512-10...")
-    let adamSeconds = epochSeconds(samples, sizes: [784, 128, 64, 10], optimizer: Adam(learningRate: 1e-3))
-    results["nnlab_mlp_adam_s_per_epoch"] = adamSeconds
-    results["nnlab_wide_s_per_epoch"] = epochSeconds(samples, sizes: [784, 512, 10], optimizer: SGD(learningRate: 0.01, momentum: 0.9))
+    _ = epochSeconds(samples, sizes: [784, 128, 64, 10], optimizer: Adam(learningRate: 1e-3), key: "nnlab_mlp_adam_s_per_epoch")
+    _ = epochSeconds(samples, sizes: [784, 512, 10], optimizer: SGD(learningRate: 0.01, momentum: 0.9), key: "nnlab_wide_s_per_epoch")
     // Fashion-MNIST normalised with MNIST's constants, as the numpy peer does: a timing figure.
     if var fashion = try? ImageSetLoader.load(.fashionMNIST, log: log).train {
         Normalization.mnistStandard.apply(to: &fashion)
         let data = Samples(matrix: fashion.matrix, labels: fashion.labels, sparse: SparseRows.make(fashion.matrix))
-        results["nnlab_fashion_s_per_epoch"] = epochSeconds(data, sizes: [784, 128, 64, 10], optimizer: SGD(learningRate: 0.01, momentum: 0.9))
+        _ = epochSeconds(data, sizes: [784, 128, 64, 10], optimizer: SGD(learningRate: 0.01, momentum: 0.9), key: "nnlab_fashion_s_per_epoch")
         results["fashion_density"] = data.sparse?.density ?? 1
         results["mnist_density"] = samples.sparse?.density ?? 1
     }
@@ -353,6 +370,7 @@ if let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
     cpu = line.split(separator: ":").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? cpu
 }
 print("nnlab-bench — \(cpu), \(ProcessInfo.processInfo.activeProcessorCount) vCPUs, BLAS 1 thread, OPENBLAS_CORETYPE=\(env["OPENBLAS_CORETYPE"] ?? "(unset)")")
+if options.flushDenormals { print("denormals flushed to zero (--flush-denormals): not the numbers nnlab computes, a measure of what denormals cost here") }
 printGEMM()
 print("load average at start \(loadAtStart), at the end \(loadAverage()) (other work on the machine slows every figure)")
 print("threads: nnlab \(trainer.helper == nil ? 1 : 2) (its own helper; BLAS calls on one thread each)"
@@ -373,10 +391,13 @@ func row(_ label: String, _ value: Double?, _ peerLabel: String, _ peerValue: Do
 }
 if options.variations {
     let adam = ours("nnlab_mlp_adam_s_per_epoch")
-    print("  with Adam (lr 1e-3), s/epoch           \(f(adam).padding(toLength: 12, withPad: " ", startingAt: 0))                            \(ratio(adam, secondsPerEpoch)) the SGD epoch")
+    func alone(_ key: String) -> String { variationsAlone.contains(key) ? " (helper let go: one thread)" : "" }
+    print("  with Adam (lr 1e-3), s/epoch           \(f(adam).padding(toLength: 12, withPad: " ", startingAt: 0))                            \(ratio(adam, secondsPerEpoch)) the SGD epoch"
+          + alone("nnlab_mlp_adam_s_per_epoch"))
     row("Fashion-MNIST MLP s/epoch", ours("nnlab_fashion_s_per_epoch"), "numpy", num("numpy_fashion_s_per_epoch"),
-        " numpy (ink: \(f(ours("fashion_density").map { $0 * 100 }, 0))% of pixels, MNIST \(f(ours("mnist_density").map { $0 * 100 }, 0))%)")
-    row("MLP 784-512-10 s/epoch", ours("nnlab_wide_s_per_epoch"), "numpy", num("numpy_wide_s_per_epoch"), " numpy")
+        " numpy (ink: \(f(ours("fashion_density").map { $0 * 100 }, 0))% of pixels, MNIST \(f(ours("mnist_density").map { $0 * 100 }, 0))%)"
+        + alone("nnlab_fashion_s_per_epoch"))
+    row("MLP 784-512-10 s/epoch", ours("nnlab_wide_s_per_epoch"), "numpy", num("numpy_wide_s_per_epoch"), " numpy" + alone("nnlab_wide_s_per_epoch"))
 }
 if options.lab {
     row("whole lab (labs/lab1-mnist.nnl), s", labSeconds, "torch", num("torch_lab_s"),
