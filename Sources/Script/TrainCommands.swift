@@ -92,6 +92,10 @@ enum TrainCommands {
             try train(s, inv)
         },
         CommandSpec("gradcheck", group: .training, summary: "compare backprop with finite differences, per parameter",
+                    details: """
+                    An entry whose ±eps step carries a relu-like input (or a hinge margin) across 0 is skipped and
+                    counted: there the slope jumps, and a finite difference averages the two sides.
+                    """,
                     options: [checkedSamples]) { s, inv throws(ScriptError) in
             let m = try s.requireModel(inv)
             let data = try s.requireTrainingData(inv)
@@ -102,8 +106,18 @@ enum TrainCommands {
                                             targets: data.targets.map { Array($0[0..<n]) })
             s.console.line("gradient check on \(n) samples (central differences, eps 1e-2, float32):")
             for e in entries {
-                let verdict = e.relativeError < 1e-2 ? "ok" : e.relativeError < 1e-1 ? "check" : "WRONG"
-                s.console.line("  layer \(e.layer) \(e.layerSpec.padded(to: 18)) \(e.parameter.padded(to: 6))  max relative error \(NumberText.significant(e.relativeError, 3).padded(to: 10)) \(verdict)")
+                let verdict = e.checked == 0 ? "not checked" : e.relativeError < 1e-2 ? "ok" : e.relativeError < 1e-1 ? "check" : "WRONG"
+                let error = e.checked == 0 ? "-" : NumberText.significant(e.relativeError, 3)
+                let skipped = e.skipped == 0 ? "" : "  (\(e.skipped) of \(e.checked + e.skipped) entries at a kink, skipped)"
+                s.console.line("  layer \(e.layer) \(e.layerSpec.padded(to: 18)) \(e.parameter.padded(to: 6))  max relative error \(error.padded(to: 10)) \(verdict)\(skipped)")
+            }
+            let skipped = entries.reduce(0) { $0 + $1.skipped }
+            if skipped > 0 {
+                let corner = m.loss == .hinge && !data.isRegression ? "a relu-like input or a hinge margin" : "a relu-like input"
+                s.console.line("""
+                    \(skipped) \(skipped == 1 ? "entry was" : "entries were") skipped: moving \(skipped == 1 ? "it" : "each") by ±eps carries \(corner) \
+                    across 0, where the slope jumps and a finite difference measures neither side
+                    """)
             }
         },
     ]
