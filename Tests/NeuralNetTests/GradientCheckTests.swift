@@ -37,7 +37,7 @@ final class GradientCheckTests: XCTestCase {
 
     func testAWrongBackwardIsStillReportedBesideKinks() {
         var rng = SeededRandom(seed: 4)
-        let broken = DoubleCountingLinear(Linear(inputs: 2, outputs: 3, initialisation: .xavier, rng: &rng))
+        let broken = DoubleCounting(Linear(inputs: 2, outputs: 3, initialisation: .xavier, rng: &rng))
         let (m, x) = kinkedModel(first: broken)
         let entries = GradientCheck.run(m, loss: .crossEntropy, input: x, labels: [0, 1, 0])
         XCTAssertEqual(entries.map(\.skipped), [0, 3, 0, 0])
@@ -85,12 +85,32 @@ final class GradientCheckTests: XCTestCase {
         let smooth = GradientCheck.run(m, loss: .crossEntropy, input: x, labels: [0, 0])
         XCTAssertEqual(smooth.map(\.skipped), [0, 0], "cross-entropy has no corner")
     }
+
+    /// With the bias trick on balanced classes, the hinge gradient of the bias column is exactly 0 and the finite
+    /// difference is Float32 rounding (about 1e-6): that is agreement, not a relative error of 1.
+    func testAZeroGradientIsNotWrongForRounding() {
+        var rng = SeededRandom(seed: 4)
+        let m = Sequential(name: "svm")
+        let classifier = BiasTrickLinear(inputs: 2, classes: 2, rng: &rng)
+        _ = m.append(classifier)
+        let x = Matrix(rows: 4, cols: 2, values: [0, 0, 0.5, -0.3, -0.8, 0.4, 0.2, 0.9])
+        for loss in [LossFunction.hinge, .crossEntropy] {
+            let entries = GradientCheck.run(m, loss: loss, input: x, labels: [0, 1, 0, 1])
+            XCTAssertEqual(entries.map(\.checked), [6], "\(loss)")
+            XCTAssertLessThan(entries[0].relativeError, 1e-2, "\(loss)")
+        }
+        // A gradient off by a factor of two is still far above that floor.
+        let doubled = DoubleCounting(classifier)
+        let broken = Sequential(name: "broken")
+        _ = broken.append(doubled)
+        XCTAssertGreaterThan(GradientCheck.run(broken, loss: .hinge, input: x, labels: [0, 1, 0, 1])[0].relativeError, 0.1)
+    }
 }
 
-/// A linear layer whose backward adds its parameter gradients twice: the kind of bug a gradient check is for.
-private final class DoubleCountingLinear: Layer {
-    let inner: Linear
-    init(_ inner: Linear) { self.inner = inner }
+/// A layer whose backward adds its parameter gradients twice: the kind of bug a gradient check is for.
+private final class DoubleCounting: Layer {
+    let inner: Layer
+    init(_ inner: Layer) { self.inner = inner }
     var kind: String { inner.kind }
     var spec: String { inner.spec }
     var parameters: [Parameter] { inner.parameters }
