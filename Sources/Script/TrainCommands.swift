@@ -24,7 +24,8 @@ enum TrainCommands {
     static let live = Option<Bool>("live", default: false,
                                    help: "watch it learn: on a terminal the regions and losses redrawn every few epochs; in scripts the last frame and loss curves")
     static let every = Option<Int?>("every", range: 1...10_000, defaultText: "about 100 frames in all", help: "epochs between live frames")
-    static let checkedSamples = Option<Int>("n", default: 8, range: 1...256, help: "samples in the batch checked")
+    static let defaultCheckedSamples = 8
+    static let checkedSamples = Option<Int>("n", default: defaultCheckedSamples, range: 1...256, help: "samples in the batch checked")
     static let penaltyKind = Positional<String>("KIND", what: "a penalty", choices: ["none"] + Regularization.Kind.allCases.map(\.rawValue),
                                                 help: "l1: λ Σ|w| (drives weights to exactly 0), l2: λ Σ w²/2 (shrinks them), none")
     static let penaltyRate = Option<Double>("rate", default: 0.001, range: Regularization.rates,
@@ -118,6 +119,10 @@ enum TrainCommands {
                     \(skipped) \(skipped == 1 ? "entry was" : "entries were") skipped: moving \(skipped == 1 ? "it" : "each") by ±eps carries \(corner) \
                     across 0, where the slope jumps and a finite difference measures neither side
                     """)
+                // Every sample adds kinks the step may cross: a smaller batch leaves more entries to compare.
+                if 2 * skipped > entries.reduce(0, { $0 + $1.checked + $1.skipped }) && n > defaultCheckedSamples {
+                    s.console.line("fewer samples cross fewer kinks: try gradcheck n=\(defaultCheckedSamples)")
+                }
             }
         },
     ]

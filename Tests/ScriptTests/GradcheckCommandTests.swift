@@ -20,4 +20,13 @@ final class GradcheckCommandTests: XCTestCase {
         XCTAssertEqual(lines.last, "4 entries were skipped: moving each by ±eps carries a relu-like input across 0, where the slope jumps and a finite difference measures neither side")
         XCTAssertFalse(i.lastOutput.contains("WRONG"), i.lastOutput)
     }
+
+    /// With 256 samples most hidden entries cross a kink: the report suggests the smaller default batch.
+    func testManySkipsSuggestFewerSamples() {
+        let i = quietInterpreter()
+        XCTAssertFalse(i.runInteractive("seed 2\nload toy spiral n=400\nmlp 2 16 16 2 act=relu").hadError, i.lastOutput)
+        XCTAssertFalse(i.runInteractive("gradcheck n=256").hadError, i.lastOutput)
+        XCTAssertTrue(i.lastOutput.hasSuffix("\nfewer samples cross fewer kinks: try gradcheck n=8\n"), i.lastOutput)
+        XCTAssertFalse(i.lastOutput.contains("WRONG"), i.lastOutput)
+    }
 }
