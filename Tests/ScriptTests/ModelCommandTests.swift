@@ -1,8 +1,8 @@
 import XCTest
 @testable import Script
 
-/// The bugs the issue named, each as it was reported.
-final class IssueFixesTests: XCTestCase {
+/// Building models at the prompt: `mlp`, `layer`, `linear`, and what `summary` says of them.
+final class ModelCommandTests: XCTestCase {
     private func layerSpecs(_ i: Interpreter) -> [String] { i.current?.network.layers.map(\.spec) ?? [] }
 
     /// `mlp ... act=elu alpha=0.1` built ELU with alpha 1; each activation's alpha is honoured, and its default is
