@@ -57,17 +57,35 @@ extension NetworkPlot {
     /// edges drawn in braille between them (in ASCII, one character per cell: . + # for positive, , - = for
     /// negative weights, by size).
     func text(title: String?, style: ChartStyle) -> String {
-        let labels = columns.map { column in column.nodes.map { "(" + style.label($0, limit: 9) + ")" } }
-        let labelWidths = labels.map { $0.map(TextLayout.displayWidth).max() ?? 1 }
-        let titleWidths = columns.map { TextLayout.displayWidth(style.label($0.title, limit: 18)) }
-        let widths = zip(labelWidths, titleWidths).map { max($0, min($1, 18)) }
+        // Fit the width: the columns' titles give way first (down to their labels' width), then the gap between
+        // columns (down to 2), then the labels (down to 3 characters). A network still wider than the chart is cut
+        // at its right edge, and a note says so.
+        var titleLimit = 18, minimumGap = 6, labelLimit = 9
+        var labels: [[String]] = [], widths: [Int] = []
+        while true {
+            labels = columns.map { column in column.nodes.map { "(" + style.label($0, limit: labelLimit) + ")" } }
+            let labelWidths = labels.map { $0.map(TextLayout.displayWidth).max() ?? 1 }
+            let titleWidths = columns.map { TextLayout.displayWidth(style.label($0.title, limit: titleLimit)) }
+            widths = zip(labelWidths, titleWidths).map { max($0, $1) }
+            if widths.reduce(0, +) + minimumGap * (columns.count - 1) <= style.width { break }
+            if titleLimit > 1 && zip(labelWidths, titleWidths).contains(where: { $1 > $0 }) {
+                titleLimit -= 1
+            } else if minimumGap > 2 {
+                minimumGap -= 1
+            } else if labelLimit > 3 {
+                labelLimit -= 1
+            } else {
+                break
+            }
+        }
         let largest = columns.map(\.nodes.count).max() ?? 1
         let rows = max(3, 2 * largest - 1)
-        let gap = max(6, (style.width - widths.reduce(0, +)) / max(columns.count - 1, 1))
+        let gap = max(minimumGap, (style.width - widths.reduce(0, +)) / max(columns.count - 1, 1))
         var starts: [Int] = []
         var x = 0
         for w in widths { starts.append(x); x += w + gap }
         let totalWidth = x - gap
+        let visibleWidth = min(totalWidth, style.width)
 
         /// The text row of node i of a column with n nodes: spread evenly over the rows, centred.
         func row(_ i: Int, of n: Int) -> Int {
@@ -125,14 +143,21 @@ extension NetworkPlot {
                 }
             }
         }
+        if visibleWidth < totalWidth {
+            for r in cells.indices {
+                // A wide character cut in half leaves a blank.
+                if cells[r][visibleWidth].glyph.isEmpty { cells[r][visibleWidth - 1] = (" ", "") }
+                cells[r].removeSubrange(visibleWidth...)
+            }
+        }
         var lines: [String] = []
-        if let title, !title.isEmpty { lines.append(TextLayout.center(style.clean(title), in: max(totalWidth, 1))) }
+        if let title, !title.isEmpty { lines.append(TextLayout.center(style.label(title, limit: style.width), in: max(visibleWidth, 1))) }
         var header = ""
         for (l, column) in columns.enumerated() {
             let name = style.label(column.title, limit: widths[l] + (l < columns.count - 1 ? gap - 1 : 0))
             header = TextLayout.padRight(header, to: starts[l]) + (l == 0 ? name : TextLayout.center(name, in: widths[l]))
         }
-        lines.append(header)
+        lines.append(TextLayout.truncate(header, to: style.width, ellipsis: style.ellipsis))
         for row in cells {
             var line = "", run = "", runColor = ""
             for cell in row {
@@ -151,6 +176,9 @@ extension NetworkPlot {
         if weights.joined().joined().contains(0) { legend.append("no edge: w = 0") }
         lines.append(contentsOf: Chart.wrapEntries(legend, width: style.width, ellipsis: style.ellipsis))
         lines.append(contentsOf: Chart.wrapEntries(notes.map { style.clean($0) }, width: style.width, ellipsis: style.ellipsis))
+        if visibleWidth < totalWidth {
+            lines.append(TextLayout.truncate("(cut to \(style.width) of \(totalWidth) columns)", to: style.width, ellipsis: style.ellipsis))
+        }
         return TextLayout.joinLines(lines)
     }
 }

@@ -128,6 +128,14 @@ enum Fixtures {
         }
     }
 
+    /// A function of the Playground's plane [-6, 6]² sampled as the Playground charts take it: `n` x `n`,
+    /// row-major, top row (y = 6) first.
+    static func plane(_ n: Int, _ f: (Double, Double) -> Double) -> [Double] {
+        (0..<n).flatMap { r in
+            (0..<n).map { c in f(-6 + (Double(c) + 0.5) / Double(n) * 12, 6 - (Double(r) + 0.5) / Double(n) * 12) }
+        }
+    }
+
     /// A slightly imperfect learned boundary: an ellipse a little off centre.
     static func circleModel(_ x: Double, _ y: Double) -> Int {
         let inside = ((x - 0.2) / 3.3) * ((x - 0.2) / 3.3) + ((y + 0.1) / 2.9) * ((y + 0.1) / 2.9) < 1
