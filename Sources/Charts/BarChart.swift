@@ -16,10 +16,14 @@ struct BarPlot: Sendable {
     /// Bar i's label: the given one, else its number.
     func label(_ index: Int) -> String { index < labels.count ? labels[index] : "\(index)" }
 
-    /// Each value as printed at the end of its bar ("NaN"/"inf" for non-finite values).
-    var valueTexts: [String] {
+    /// Each value as printed at the end of its bar ("NaN"/"inf" for non-finite values). A value the format prints
+    /// wider than `longest` columns (a huge number through "%.3f") is printed with %g instead.
+    func valueTexts(longest: Int) -> [String] {
         let format = NumberFormat(validating: valueFormat) ?? NumberFormat.general
-        return values.map { format.format($0) }
+        return values.map { value in
+            let text = format.format(value)
+            return TextLayout.displayWidth(text) > longest ? NumberFormat.general.format(value) : text
+        }
     }
 
     /// The highlighted bar when it is one of the bars.
@@ -47,8 +51,9 @@ extension Chart {
 
 extension BarPlot {
     func text(title: String?, style: ChartStyle) -> String {
-        guard let bounds = DataRange.finiteBounds(values) else { return Chart.nothingToPlot(problem ?? "") }
-        let valueTexts = self.valueTexts
+        guard let bounds = DataRange.finiteBounds(values) else { return Chart.nothingToPlot(problem ?? "", style: style) }
+        // Labels take at most a third of the width, values a quarter (or what %g needs).
+        let valueTexts = self.valueTexts(longest: style.width / 4)
         let labelTexts = values.indices.map { index in
             style.label(label(index), limit: max(4, style.width / 3))
         }

@@ -4,8 +4,8 @@
 /// ChartStyle for glyphs and colours) and `svg()` for notebooks and HTML (SVG/).
 ///
 /// Nothing here throws or traps on bad data: NaN and infinities are skipped, degenerate ranges widened, and
-/// when nothing is left to draw the text is a one-line message such as "(nothing to plot: series 'loss' is
-/// empty)" and there is no SVG.
+/// when nothing is left to draw the text is a message such as "(nothing to plot: series 'loss' is empty)"
+/// (wrapped to the width when it is longer) and there is no SVG.
 ///
 /// A kind is a case of `Content` with its plot type, a text renderer and an SVG renderer; `panels` lays several
 /// charts out as one figure.
@@ -68,10 +68,10 @@ public struct Chart: Sendable {
     /// The chart drawn with characters: a multi-line string that fits `options.width` columns.
     public func text(_ options: ChartOptions) -> String {
         let style = ChartStyle(options)
-        if case .panels(let charts) = content {
+        if case .panels(let charts) = content, !charts.isEmpty {
             return charts.map { $0.text(options) }.joined(separator: "\n")
         }
-        if let problem { return Chart.nothingToPlot(style.clean(problem)) }
+        if let problem { return Chart.nothingToPlot(style.clean(problem), style: style) }
         switch content {
         case .line(let plot): return plot.text(title: title, style: style)
         case .bars(let plot): return plot.text(title: title, style: style)
@@ -97,8 +97,24 @@ public struct Chart: Sendable {
     /// Markers that tell series (or classes) apart in ASCII mode, in order.
     static let asciiMarkers = ["*", "+", "o", "x", "#", "@", "%", "&"]
 
-    static func nothingToPlot(_ reason: String) -> String {
-        "(nothing to plot: \(reason))"
+    /// "(nothing to plot: reason)", on one line when it fits the width, else wrapped at spaces (a word too long for
+    /// a line of its own is cut).
+    static func nothingToPlot(_ reason: String, style: ChartStyle) -> String {
+        let message = "(nothing to plot: \(reason))"
+        guard TextLayout.displayWidth(message) > style.width else { return message }
+        var lines: [String] = []
+        var current = ""
+        for word in message.split(separator: " ") {
+            let candidate = current.isEmpty ? String(word) : current + " " + word
+            if TextLayout.displayWidth(candidate) <= style.width || current.isEmpty {
+                current = candidate
+            } else {
+                lines.append(current)
+                current = String(word)
+            }
+        }
+        lines.append(current)
+        return lines.map { TextLayout.truncate($0, to: style.width, ellipsis: style.ellipsis) }.joined(separator: "\n")
     }
 
     /// Wraps legend entries into lines no wider than `width`, entries separated by three spaces.

@@ -62,7 +62,7 @@ extension HeatmapPlot {
     func text(title: String?, style: ChartStyle) -> String {
         let columnCount = self.columnCount
         var grid = self.grid
-        guard let bounds = DataRange.finiteBounds(grid.joined()) else { return Chart.nothingToPlot(problem ?? "") }
+        guard let bounds = DataRange.finiteBounds(grid.joined()) else { return Chart.nothingToPlot(problem ?? "", style: style) }
 
         var frame = PlotFrame()
         frame.title = title.map { style.clean($0) }

@@ -40,7 +40,7 @@ extension Chart {
 extension HistogramPlot {
     func text(title: String?, style: ChartStyle) -> String {
         let finite = values.filter(\.isFinite)
-        guard let bounds = DataRange.finiteBounds(finite) else { return Chart.nothingToPlot(problem ?? "") }
+        guard let bounds = DataRange.finiteBounds(finite) else { return Chart.nothingToPlot(problem ?? "", style: style) }
         let skipped = values.count - finite.count
         let limits = DataRange.niceLimits(bounds.lower, bounds.upper)
 

@@ -71,7 +71,7 @@ extension ImagePlot {
         if single {
             guard let tile = ImageTile(pixels: images[0], width: width, height: height, range: range,
                                        maximumColumns: style.width - 2, style: style) else {
-                return Chart.nothingToPlot(problem ?? "the image has no finite pixels")
+                return Chart.nothingToPlot(problem ?? "the image has no finite pixels", style: style)
             }
             var lines = tile.framedLines(style: style)
             if let title, !title.isEmpty {
@@ -83,11 +83,11 @@ extension ImagePlot {
             }
             return TextLayout.joinLines(lines)
         }
-        guard let sharedRange = range ?? valueRange else { return Chart.nothingToPlot(problem ?? "the images have no finite pixels") }
+        guard let sharedRange = range ?? valueRange else { return Chart.nothingToPlot(problem ?? "the images have no finite pixels", style: style) }
         let tiles = images.compactMap { pixels in
             ImageTile(pixels: pixels, width: width, height: height, range: sharedRange, maximumColumns: style.width - 2, style: style)
         }
-        guard let first = tiles.first else { return Chart.nothingToPlot("the images have no finite pixels") }
+        guard let first = tiles.first else { return Chart.nothingToPlot("the images have no finite pixels", style: style) }
         let tileWidth = first.columns + 2
         let gap = 2
         let perRow = max((style.width + gap) / (tileWidth + gap), 1)

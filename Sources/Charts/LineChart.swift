@@ -48,7 +48,7 @@ extension Chart {
 
 extension LinePlot {
     func text(title: String?, style: ChartStyle) -> String {
-        guard let bounds else { return Chart.nothingToPlot(problem ?? "no finite points") }
+        guard let bounds else { return Chart.nothingToPlot(problem ?? "no finite points", style: style) }
         let pointLists = self.pointLists
         let xBounds = bounds.x, yBounds = bounds.y
         let xLimits = DataRange.niceLimits(xBounds.lower, xBounds.upper)

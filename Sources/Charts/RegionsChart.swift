@@ -67,7 +67,7 @@ extension Chart {
 
 extension RegionPlot {
     func text(title: String?, style: ChartStyle) -> String {
-        guard let xLimits, let yLimits else { return Chart.nothingToPlot(problem ?? "") }
+        guard let xLimits, let yLimits else { return Chart.nothingToPlot(problem ?? "", style: style) }
         let rows = style.height
         var frame = PlotFrame()
         frame.title = title.map { style.clean($0) }

@@ -60,13 +60,13 @@ final class PlaygroundChartTests: XCTestCase {
         let thinned = Chart.outputMap(xRange: -6...6, yRange: -6...6, values: [0.9], resolution: 1, points: crowd,
                                       discretize: false, sideNames: ("0", "1")).text(options)
         XCTAssertTrue(thinned.contains("1 point in "), thinned)
-        // Bad input: nothing drawn, said in a line.
+        // Bad input: nothing drawn, said within the width (40 here).
         XCTAssertEqual(Chart.outputMap(xRange: -6...6, yRange: -6...6, values: [1, 2], resolution: 3, points: [], discretize: false,
                                        sideNames: ("0", "1")).text(options),
-                       "(nothing to plot: the grid of outputs is incomplete)")
+                       "(nothing to plot: the grid of outputs is\nincomplete)")
         let nan = Chart.outputMap(xRange: -Double.infinity...Double.infinity, yRange: -6...6, values: [.nan], resolution: 1,
                                   points: [(.nan, 1, 1, false)], discretize: false, sideNames: ("0", "1")).text(options)
-        XCTAssertEqual(nan, "(nothing to plot: the ranges are not finite and there are no finite points)")
+        XCTAssertEqual(nan, "(nothing to plot: the ranges are not\nfinite and there are no finite points)")
     }
 
     func testNeuronThumbnails() {

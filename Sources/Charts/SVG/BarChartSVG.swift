@@ -7,7 +7,7 @@ extension BarPlot {
         let ticks = DataRange.niceTicks(min(bounds.lower, 0), max(bounds.upper, 0), count: 5)
         let count = values.count
         let rowHeight = 26.0, barHeight = 18.0
-        let valueTexts = self.valueTexts
+        let valueTexts = self.valueTexts(longest: 16)
         let valueWidth = valueTexts.map { SVGWriter.textWidth($0, size: SVGFrame.labelSize) }.max() ?? 0
 
         var frame = SVGFrame(title: title, xDomain: (ticks.lower, ticks.upper), yDomain: (0, Double(count)),
