@@ -30,6 +30,9 @@ final class ChartSVGTests: XCTestCase {
                                                 title: "P(class | image #0)", valueFormat: "%.3f", highlight: 7)])),
     ]
 
+    /// Every SVG golden: these and the Playground's.
+    static var allGoldens: [(name: String, chart: Chart)] { goldenCharts + PlaygroundChartTests.svgGoldens }
+
     func testGoldenFigures() throws {
         for (name, chart) in ChartSVGTests.goldenCharts {
             let svg = try XCTUnwrap(chart.svg(), name)
@@ -38,14 +41,14 @@ final class ChartSVGTests: XCTestCase {
     }
 
     func testEveryFigureIsWellFormedXML() throws {
-        for (name, chart) in ChartSVGTests.goldenCharts + ChartRobustnessTests.charts {
+        for (name, chart) in ChartSVGTests.allGoldens + ChartRobustnessTests.charts {
             let svg = try XCTUnwrap(chart.svg(), name)
             try assertWellFormedSVG(svg, name)
         }
     }
 
     func testFiguresAreDeterministicAndHaveNoIds() throws {
-        for (name, chart) in ChartSVGTests.goldenCharts {
+        for (name, chart) in ChartSVGTests.allGoldens {
             let svg = try XCTUnwrap(chart.svg())
             XCTAssertEqual(svg, chart.svg(), name)
             // Ids would clash when several figures share one HTML page.
@@ -58,7 +61,7 @@ final class ChartSVGTests: XCTestCase {
 
     /// Opaque white background, dark text: the figure reads the same in a dark-themed viewer.
     func testFiguresHaveAnOpaqueBackground() throws {
-        for (name, chart) in ChartSVGTests.goldenCharts {
+        for (name, chart) in ChartSVGTests.allGoldens {
             let svg = try XCTUnwrap(chart.svg())
             let firstShape = svg.split(separator: "\n").dropFirst().first { !$0.hasPrefix("<title>") }
             XCTAssertTrue(firstShape?.hasPrefix("<rect width=") == true && firstShape?.contains("fill=\"#ffffff\"") == true, name)
@@ -123,33 +126,6 @@ final class ChartSVGTests: XCTestCase {
             XCTAssertFalse(svg.contains("<b>"), "chart \(index): text is escaped")
             XCTAssertFalse(svg.unicodeScalars.contains("\u{1B}"), "chart \(index)")
             XCTAssertLessThan(svg.utf8.count, 600_000, "chart \(index) stays small")
-        }
-    }
-
-    // MARK: Helpers
-
-    private func assertWellFormedSVG(_ svg: String, _ name: String, file: StaticString = #filePath, line: UInt = #line) throws {
-        let delegate = RootElement()
-        let parser = XMLParser(data: Data(svg.utf8))
-        parser.shouldProcessNamespaces = true
-        parser.delegate = delegate
-        XCTAssertTrue(parser.parse(), "\(name): \(parser.parserError.map(String.init(describing:)) ?? "parse failed")",
-                      file: file, line: line)
-        XCTAssertEqual(delegate.root, "svg", name, file: file, line: line)
-        XCTAssertEqual(delegate.namespace, "http://www.w3.org/2000/svg", name, file: file, line: line)
-    }
-}
-
-/// Records the document's root element and its namespace.
-private final class RootElement: NSObject, XMLParserDelegate {
-    var root: String?
-    var namespace: String?
-
-    func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
-                qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]) {
-        if root == nil {
-            root = elementName
-            namespace = namespaceURI
         }
     }
 }

@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import Charts
 import TestSupport
 import XCTest
@@ -16,14 +13,14 @@ final class PlaygroundChartTests: XCTestCase {
     ]
 
     /// A function of the plane sampled as the charts take it: `n` x `n`, row-major, top row (y = 6) first.
-    private func grid(_ n: Int, _ f: (Double, Double) -> Double) -> [Double] {
+    private static func grid(_ n: Int, _ f: (Double, Double) -> Double) -> [Double] {
         (0..<n).flatMap { r in
             (0..<n).map { c in f(-6 + (Double(c) + 0.5) / Double(n) * 12, 6 - (Double(r) + 0.5) / Double(n) * 12) }
         }
     }
 
     /// XOR-like points: (±3, ±3) and (±1.5, ±4.5), class by the sign of x·y; the test set shifted.
-    private var points: [(x: Double, y: Double, value: Double, isTest: Bool)] {
+    private static var points: [(x: Double, y: Double, value: Double, isTest: Bool)] {
         var out: [(x: Double, y: Double, value: Double, isTest: Bool)] = []
         for (sx, sy) in [(1.0, 1.0), (1.0, -1.0), (-1.0, 1.0), (-1.0, -1.0)] {
             for (a, b) in [(3.0, 3.0), (1.5, 4.5), (4.5, 1.5)] {
@@ -35,13 +32,13 @@ final class PlaygroundChartTests: XCTestCase {
     }
 
     func testOutputMap() {
-        let values = grid(60) { x, y in tanh(x * y / 6) }
+        let values = Self.grid(60) { x, y in tanh(x * y / 6) }
         for (suffix, options) in glyphSets {
-            let shaded = Chart.outputMap(xRange: -6...6, yRange: -6...6, values: values, resolution: 60, points: points,
+            let shaded = Chart.outputMap(xRange: -6...6, yRange: -6...6, values: values, resolution: 60, points: Self.points,
                                          discretize: false, sideNames: ("0", "1"), title: "x1 * x2 through tanh").text(options)
             assertGolden(shaded + "\n", named: "output_map_\(suffix).txt")
             let discrete = Chart.outputMap(xRange: -6...6, yRange: -6...6, values: values, resolution: 60,
-                                           points: points.filter { !$0.isTest }, discretize: true, sideNames: ("0", "1"),
+                                           points: Self.points.filter { !$0.isTest }, discretize: true, sideNames: ("0", "1"),
                                            title: "discretized").text(options)
             assertGolden(discrete + "\n", named: "output_map_discretized_\(suffix).txt")
         }
@@ -72,18 +69,18 @@ final class PlaygroundChartTests: XCTestCase {
     func testNeuronThumbnails() {
         let n = 24
         let layers: [(title: String, nodes: [(name: String, values: [Double])])] = [
-            ("input features", [("x1", grid(n) { x, _ in x / 6 }), ("x2", grid(n) { _, y in y / 6 }), ("x1*x2", grid(n) { x, y in x * y / 36 })]),
+            ("input features", [("x1", Self.grid(n) { x, _ in x / 6 }), ("x2", Self.grid(n) { _, y in y / 6 }), ("x1*x2", Self.grid(n) { x, y in x * y / 36 })]),
             ("hidden layer 1 (tanh)", (1...4).map { j in
-                ("1.\(j)", grid(n) { x, y in tanh(Double(j) * 0.3 * x - (Double(j) - 2.5) * 0.4 * y) })
+                ("1.\(j)", Self.grid(n) { x, y in tanh(Double(j) * 0.3 * x - (Double(j) - 2.5) * 0.4 * y) })
             }),
-            ("output", [("output", grid(n) { x, y in tanh(x * y / 8) })]),
+            ("output", [("output", Self.grid(n) { x, y in tanh(x * y / 8) })]),
         ]
         for (suffix, options) in glyphSets {
             let chart = Chart.neurons(layers, resolution: n, xRange: -6...6, yRange: -6...6, title: "what each node computes").text(options)
             assertGolden(chart + "\n", named: "neurons_\(suffix).txt")
         }
         // Wider layers wrap onto more rows of thumbnails.
-        let eight = [("hidden", (1...8).map { (name: "n\($0)", values: grid(4) { x, _ in x / 6 }) })]
+        let eight = [("hidden", (1...8).map { (name: "n\($0)", values: Self.grid(4) { x, _ in x / 6 }) })]
         let narrow = Chart.neurons(eight, resolution: 4, xRange: -6...6, yRange: -6...6).text(ChartOptions(width: 40, height: 6))
         XCTAssertEqual(narrow.split(separator: "\n").filter { $0.hasPrefix("┌") }.count, 2, "4 a row: \(narrow)")
         XCTAssertEqual(Chart.neurons([("inputs", [("x1", [1, 2])])], resolution: 2, xRange: -6...6, yRange: -6...6).text(ChartOptions()), "(nothing to plot: a node's grid of values is incomplete)")
@@ -121,32 +118,35 @@ final class PlaygroundChartTests: XCTestCase {
         XCTAssertTrue(empty.contains("(a)") && empty.contains("(b)") && empty.contains("no edge: w = 0"), empty)
     }
 
-    /// The Playground's pictures as SVG figures: one golden each (Golden/svg_*.svg), well-formed, with the
-    /// Playground's colours.
-    func testPlaygroundFiguresAsSVG() throws {
+    /// The Playground's pictures as SVG figures, one golden each (Golden/svg_*.svg); ChartSVGTests checks them
+    /// with its own.
+    static var svgGoldens: [(name: String, chart: Chart)] {
         let n = 24
         let layers: [(title: String, nodes: [(name: String, values: [Double])])] = [
-            ("input features", [("x1", grid(n) { x, _ in x / 6 }), ("x2", grid(n) { _, y in y / 6 })]),
-            ("hidden layer 1 (tanh)", (1...3).map { j in ("1.\(j)", grid(n) { x, y in tanh(Double(j) * 0.3 * x - 0.4 * y) }) }),
-            ("output", [("output", grid(n) { x, y in tanh(x * y / 8) })]),
+            ("input features", [("x1", Self.grid(n) { x, _ in x / 6 }), ("x2", Self.grid(n) { _, y in y / 6 })]),
+            ("hidden layer 1 (tanh)", (1...3).map { j in ("1.\(j)", Self.grid(n) { x, y in tanh(Double(j) * 0.3 * x - 0.4 * y) }) }),
+            ("output", [("output", Self.grid(n) { x, y in tanh(x * y / 8) })]),
         ]
         let w1: [[Double]] = [[0.9, -0.2, 0, 0.05], [-1.4, 0.6, 0.3, 0], [0.1, 0, -0.7, 1.2]]
         let w2: [[Double]] = [[0.8, -0.8], [0, 1.1], [-0.3, 0.25], [0.6, -1.5]]
-        let charts: [(String, Chart)] = [
-            ("svg_output_map", Chart.outputMap(xRange: -6...6, yRange: -6...6, values: grid(60) { x, y in tanh(x * y / 6) }, resolution: 60,
-                                               points: points, discretize: false, sideNames: ("0", "1"), title: "x1 * x2 through tanh")),
+        return [
+            ("svg_output_map", Chart.outputMap(xRange: -6...6, yRange: -6...6, values: Self.grid(60) { x, y in tanh(x * y / 6) }, resolution: 60,
+                                               points: Self.points, discretize: false, sideNames: ("0", "1"), title: "x1 * x2 through tanh")),
             ("svg_neurons", Chart.neurons(layers, resolution: n, xRange: -6...6, yRange: -6...6, title: "what each node computes")),
             ("svg_network", Chart.network(columns: [("inputs", ["x1", "x2", "x3"]), ("hidden 1 (relu)", ["1.1", "1.2", "1.3", "1.4"]),
                                                     ("output", ["class 0", "class 1"])],
                                           weights: [w1, w2], notes: ["3-4-2: 26 parameters = 20 weights (3 x 4 + 4 x 2) + 6 biases"],
                                           title: "network 'mlp'")),
         ]
-        for (name, chart) in charts {
+    }
+
+    /// The Playground's pictures as SVG figures: one golden each, well-formed, with the Playground's colours.
+    func testPlaygroundFiguresAsSVG() throws {
+        for (name, chart) in Self.svgGoldens {
             let svg = try XCTUnwrap(chart.svg(), name)
             assertGolden(svg, named: name + ".svg")
             XCTAssertTrue(svg.contains("#f59322") && svg.contains("#0877bd"), "\(name): the Playground's orange and blue")
-            let parser = XMLParser(data: Data(svg.utf8))
-            XCTAssertTrue(parser.parse(), "\(name): \(parser.parserError.map(String.init(describing:)) ?? "")")
+            try assertWellFormedSVG(svg, name)
         }
         XCTAssertNil(Chart.network(columns: [("in", ["a"])], weights: []).svg())
         XCTAssertNil(Chart.neurons([("inputs", [("x1", [1, 2])])], resolution: 2, xRange: -6...6, yRange: -6...6).svg())
