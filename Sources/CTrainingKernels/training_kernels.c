@@ -2,6 +2,7 @@
 #include "nnlab_training_kernels.h"
 #include "nnlab_kernels.h"
 #include "nnlab_simd.h"
+#include <float.h>
 #include "nnlab_sparse_loops.h"
 #pragma clang fp contract(off)
 // 16-float vectors pass between always-inlined helpers only, so the AVX2 build's ABI for them never applies.

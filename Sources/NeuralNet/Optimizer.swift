@@ -67,7 +67,8 @@ public final class SGD: Optimizer {
 /// g ← g + λw;  v ← μv + g;  w ← w - η(g + μv) with Nesterov, w ← w - ηv otherwise (no momentum: w ← w - ηg).
 /// `SGD` and the fused sparse backward (`SparseLinear`) both step through the same C code (CTrainingKernels),
 /// 16 lanes or one at a time, with the same operations in the same order: the two give the same weights, bit
-/// for bit.
+/// for bit. The velocity is stored with subnormal values made 0 (see the kernels: a stopped gradient leaves them
+/// there for good, slow on Intel CPUs); the weights are the same.
 public struct SGDRule: Sendable {
     public var learningRate: Float
     public var momentum: Float
@@ -141,7 +142,9 @@ public final class Adam: Optimizer {
 
 /// PyTorch's Adam step for one weight, given its gradient g (step size η/(1-β₁ᵗ), 1/√(1-β₂ᵗ) precomputed for
 /// the parameter's step t): g ← g + λw;  m ← β₁m + (1-β₁)g;  v ← β₂v + (1-β₂)g²;  w ← w - η' m / (√v/√(1-β₂ᵗ) + ε).
-/// The same operations in the same order 16 lanes or one at a time (CTrainingKernels).
+/// The same operations in the same order 16 lanes or one at a time (CTrainingKernels); m and v are stored with
+/// subnormal values made 0, which moves no weight (see the kernels) and keeps dead units' moments off Intel's slow
+/// subnormal path.
 public struct AdamRule: Sendable {
     public var stepSize: Float
     public var inverseSqrtCorrection: Float

@@ -120,6 +120,71 @@ final class StepRuleTests: XCTestCase {
         }
     }
 
+    /// Where a weight's gradient stops (a ReLU unit that died), the textbook rules leave its SGD velocity and Adam
+    /// moment subnormal for good (0.9 · m rounds a few multiples of the smallest subnormal back to themselves),
+    /// and on Intel CPUs every operation on such a value is a slow microcode assist. The kernels store those
+    /// values as +0: over 1,000 steps the weights stay those of the textbook loop bit for bit at every step, the
+    /// stuck state is 0, and NaN stays NaN. The scenario must reach the stuck state (checked), or the test proves
+    /// nothing.
+    func testSubnormalOptimizerStateIsFlushedWithTheSameWeights() { onEveryKernelBuild(subnormalStateIsFlushed) }
+
+    private func subnormalStateIsFlushed(_ build: String) {
+        let n = 37, steps = 1000
+        let dead = { (i: Int) in i % 3 == 0 }
+        var rng = SeededRandom(seed: 29)
+        let w0 = (0..<n).map { _ in Float(rng.normal()) * 0.1 }
+        let s0 = (0..<n).map { _ in Float(rng.normal()) * 0.01 }
+        let gradients = (0..<steps).map { _ in (0..<n).map { i in dead(i) ? Float(0) : Float(rng.normal()) * 0.1 } }
+
+        // Adam (β₁ 0.9, β₂ 0.999, ε 1e-8), the textbook loop beside the kernel.
+        var w = w0, m = s0, v = s0.map { $0 * $0 }, tw = w0, tm = s0, tv = v
+        m[1] = .nan; tm[1] = .nan
+        for t in 1...steps {
+            let c1 = 1 - powf(0.9, Float(t)), c2 = 1 - powf(0.999, Float(t))
+            let stepSize: Float = 0.001 / c1, invSqrt = 1 / c2.squareRoot()
+            var g = gradients[t - 1]
+            w.withUnsafeMutableBufferPointer { wp in m.withUnsafeMutableBufferPointer { mp in
+                v.withUnsafeMutableBufferPointer { vp in g.withUnsafeMutableBufferPointer { gp in
+                    AdamRule(stepSize: stepSize, inverseSqrtCorrection: invSqrt, beta1: 0.9, beta2: 0.999, epsilon: 1e-8,
+                             weightDecay: 0)
+                        .step(n: n, weights: wp.baseAddress!, moments: (mp.baseAddress!, vp.baseAddress!), gradient: gp.baseAddress!)
+                } }
+            } }
+            for i in 0..<n {
+                let gi = gradients[t - 1][i]
+                tm[i] = 0.9 * tm[i] + (1 - 0.9) * gi
+                tv[i] = 0.999 * tv[i] + (1 - 0.999) * gi * gi
+                tw[i] = tw[i] - stepSize * tm[i] / (tv[i].squareRoot() * invSqrt + 1e-8)
+                if i != 1 { XCTAssertEqual(w[i].bitPattern, tw[i].bitPattern, "\(build) Adam step \(t) i=\(i)") }
+            }
+        }
+        let stuck = (0..<n).filter { dead($0) && tm[$0].isSubnormal }
+        XCTAssertGreaterThan(stuck.count, n / 6, "\(build): the textbook Adam moments of the dead lanes end subnormal")
+        for i in 0..<n where dead(i) { XCTAssertEqual(m[i].bitPattern, 0, "\(build) Adam m[\(i)]") }
+        XCTAssertFalse((0..<n).contains { m[$0].isSubnormal || v[$0].isSubnormal }, build)
+        XCTAssertTrue(m[1].isNaN && w[1].isNaN, "\(build): NaN stays NaN")
+
+        // SGD with momentum 0.9, plain and Nesterov.
+        for nesterov in [false, true] {
+            var w = w0, vel = s0, tw = w0, tvel = s0
+            for t in 0..<steps {
+                var g = gradients[t]
+                w.withUnsafeMutableBufferPointer { wp in vel.withUnsafeMutableBufferPointer { vp in g.withUnsafeMutableBufferPointer { gp in
+                    SGDRule(learningRate: 0.01, momentum: 0.9, weightDecay: 0, nesterov: nesterov).step(
+                        n: n, weights: wp.baseAddress!, velocity: vp.baseAddress!, gradient: gp.baseAddress!)
+                } } }
+                for i in 0..<n {
+                    let gi = gradients[t][i]
+                    tvel[i] = 0.9 * tvel[i] + gi
+                    tw[i] = tw[i] - 0.01 * (nesterov ? gi + 0.9 * tvel[i] : tvel[i])
+                    XCTAssertEqual(w[i].bitPattern, tw[i].bitPattern, "\(build) SGD nesterov=\(nesterov) step \(t) i=\(i)")
+                }
+            }
+            XCTAssertGreaterThan((0..<n).filter { dead($0) && tvel[$0].isSubnormal }.count, n / 6, build)
+            for i in 0..<n where dead(i) { XCTAssertEqual(vel[i].bitPattern, 0, "\(build) SGD velocity[\(i)]") }
+        }
+    }
+
     /// `SGDRule.step` is PyTorch's update, written out per element.
     func testSGDStepFollowsTheFormula() { onEveryKernelBuild(sgdStepFollowsTheFormula) }
 
