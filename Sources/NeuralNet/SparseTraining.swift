@@ -40,9 +40,14 @@ final class SparseTraining {
 
     /// For each linear layer after the first (nil for the other layers): the helper's job that adds its
     /// parameter gradients, and where the loop leaves it the gradient of the layer's output for this step. Made
-    /// once: posting a job allocates nothing.
-    private let parameterGradientJobs: [(job: (Int) -> Void, upstream: Upstream)?]
-    private final class Upstream { var gradient: Matrix? }
+    /// once, and held by an object with a closure-typed property: posting a job allocates nothing. (A closure
+    /// kept in an array's element, a tuple, is stored reabstracted, and each read of it made a new thunk: two
+    /// allocations a step.)
+    private let parameterGradientJobs: [ParameterGradientJob?]
+    private final class ParameterGradientJob {
+        var gradient: Matrix?
+        var job: (Int) -> Void = { _ in }
+    }
 
     /// nil when the sparse path does not apply: the first layer is not linear, the set has no sparse form, or
     /// batches are over 65,536 rows (a sparse batch packs its row numbers into 16 bits). Claims `helper` if
@@ -55,8 +60,9 @@ final class SparseTraining {
         self.batchSize = batchSize
         parameterGradientJobs = model.layers.enumerated().map { index, layer in
             guard index >= 1, let linear = layer as? Linear else { return nil }
-            let upstream = Upstream()
-            return ({ _ in if let dy = upstream.gradient { linear.addParameterGradients(dy) } }, upstream)
+            let job = ParameterGradientJob()
+            job.job = { [unowned job] _ in if let dy = job.gradient { linear.addParameterGradients(dy) } }
+            return job
         }
         first = SparseLinear(layer)
         self.helper = helper.flatMap { !$0.isBusy && $0.claim() ? $0 : nil }
@@ -154,9 +160,9 @@ final class SparseTraining {
         guard let helper else { return model.backward(gradOutput, downTo: 1) }
         var g = gradOutput
         for index in model.layers.indices.reversed() where index >= 1 {
-            if let linear = model.layers[index] as? Linear, let (job, upstream) = parameterGradientJobs[index] {
-                upstream.gradient = g
-                helper.start(job, index)
+            if let linear = model.layers[index] as? Linear, let job = parameterGradientJobs[index] {
+                job.gradient = g
+                helper.start(job.job, index)
                 g = linear.inputGradient(g)
             } else {
                 guard let next = model.layers[index].backward(g, needInputGradient: true) else { return nil }
