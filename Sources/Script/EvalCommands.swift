@@ -35,7 +35,7 @@ enum EvalCommands {
             s.console.line(line)
             RunCommands.recordEvaluation(s, m, set: which, accuracy: e.accuracy, loss: m.knn == nil ? e.loss : nil)
         },
-        CommandSpec("predict", group: .evaluation, summary: "the model's probabilities for one image, as bars",
+        CommandSpec("predict", group: .evaluation, summary: "the model's probabilities (or outputs) for one image, as bars",
                     arguments: [image], options: [set, FigureFile.option]) { s, inv throws(ScriptError) in
             _ = try FigureFile.path(inv)
             let m = try s.requireModel(inv)
@@ -48,13 +48,35 @@ enum EvalCommands {
                 let output = Evaluator.outputs(m.network, features: features, softmax: false).first ?? .nan
                 let point = features.map { NumberText.significant(Double($0), 4) }.joined(separator: ", ")
                 s.console.line("#\(i) at (\(point)): predicted \(NumberText.fixed(Double(output), 4)), true value \(NumberText.fixed(Double(targets[i]), 4)), squared error \(NumberText.fixed(Double((output - targets[i]) * (output - targets[i])), 4))")
+                // A regression's prediction is one number: the figure sets it beside the true value.
+                try s.show(Chart.bars(labels: ["predicted", "true value"], values: [Double(output), Double(targets[i])],
+                                      title: "#\(i) at (\(point))", valueFormat: "%.4f", highlight: 0), inv)
                 return
             }
-            let probabilities = Evaluator.outputs(m.network, features: features, softmax: true)
-            let predicted = probabilities.indices.max(by: { probabilities[$0] < probabilities[$1] }) ?? 0
+            // Only a softmax (cross-entropy's, or the model's last layer) makes the outputs probabilities. With mse
+            // or hinge they are shown as they are: one output per class (the largest wins), or one output read
+            // against 0.5 for two classes (also under a softmax, which makes one output always 1).
+            let isProbability = (m.loss == .crossEntropy || m.network.endsInSoftmax) && (m.network.outputWidth ?? 0) > 1
+            let outputs = Evaluator.outputs(m.network, features: features, softmax: isProbability)
+            let predicted = outputs.withUnsafeBufferPointer { b in b.baseAddress.map { predictedClass($0, b.count) } ?? 0 }
+            let top = Double(outputs.indices.contains(predicted) ? outputs[predicted] : .nan)
             let label = Int(data.labels[i])
-            let bars = Chart.bars(labels: data.classNames, values: probabilities.map(Double.init),
+            let bars: Chart
+            let reading: String
+            if isProbability {
+                bars = Chart.bars(labels: data.classNames, values: outputs.map(Double.init),
                                   title: "P(class | image #\(i))", valueFormat: "%.3f", highlight: predicted)
+                reading = NumberText.percent(top)
+            } else if let output = outputs.first, outputs.count == 1 {
+                bars = Chart.bars(labels: ["output"], values: [Double(output)],
+                                  title: "#\(i): output (over 0.5: \(data.className(1)), else \(data.className(0)))", valueFormat: "%.3f")
+                reading = "output \(NumberText.fixed(Double(output), 3)) \(output > 0.5 ? ">" : "<=") 0.5"
+            } else {
+                bars = Chart.bars(labels: data.classNames, values: outputs.map(Double.init),
+                                  title: "#\(i): \(m.loss == .hinge ? "class scores" : "outputs") (\(m.loss.rawValue); the largest wins)",
+                                  valueFormat: "%.3f", highlight: predicted)
+                reading = "largest \(m.loss == .hinge ? "score" : "output"), \(NumberText.fixed(top, 3))"
+            }
             if let shape = data.imageShape {
                 // One figure: the image beside the probabilities.
                 try s.show(Chart.panels([Chart.image(Array(features), width: shape.cols, height: shape.rows,
@@ -62,7 +84,7 @@ enum EvalCommands {
             } else {
                 try s.show(bars, inv)
             }
-            s.console.line("predicted \(data.className(predicted)) (\(NumberText.percent(Double(probabilities[predicted])))), true label \(data.className(label)): \(predicted == label ? "correct" : "wrong")")
+            s.console.line("predicted \(data.className(predicted)) (\(reading)), true label \(data.className(label)): \(predicted == label ? "correct" : "wrong")")
         },
         CommandSpec("confusion", group: .evaluation, summary: "confusion matrix as a shaded grid, and the most confused pairs",
                     options: [set, FigureFile.option]) { s, inv throws(ScriptError) in
