@@ -68,6 +68,61 @@ public enum SafeText {
         return out
     }
 
+    /// `text` in 7-bit ASCII for a terminal that shows nothing else, as readable as it can be: a Latin letter with
+    /// accents or a stroke loses them (`café` → `cafe`, `Łódź` → `Lodz`), the ligatures and special letters are
+    /// spelled out (`ß` → `ss`, `æ` → `ae`), typographic quotes and dashes become their ASCII forms, combining
+    /// marks after a letter are dropped; anything else (CJK, Greek, emoji...) is written as its escape (`猫` as
+    /// `\u{732B}`), so that names in any script stay apart.
+    public static func asciiTransliterated(_ text: some StringProtocol) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            if scalar.isASCII {
+                out.unicodeScalars.append(scalar)
+            } else if let folded = asciiFold(scalar) {
+                out += folded
+            } else if scalar.properties.generalCategory == .nonspacingMark, out.last?.isLetter == true, out.last?.isASCII == true {
+                continue  // a combining accent on a letter already written
+            } else {
+                out += escape(scalar)
+            }
+        }
+        return out
+    }
+
+    /// The ASCII spelling of one Latin letter or punctuation mark, or nil. Letters go by their Unicode name:
+    /// "LATIN SMALL LETTER E WITH ACUTE" is an "e".
+    static func asciiFold(_ scalar: Unicode.Scalar) -> String? {
+        switch scalar.value {
+        case 0x2018, 0x2019, 0x201A, 0x2032: return "'"
+        case 0x201C, 0x201D, 0x201E, 0x2033: return "\""
+        case 0x2010...0x2015, 0x2212: return "-"
+        case 0x2026: return "..."
+        case 0x00A0, 0x2002...0x200A, 0x202F: return " "
+        case 0x00D7: return "x"
+        default: break
+        }
+        guard let name = scalar.properties.name else { return nil }
+        let small = name.hasPrefix("LATIN SMALL LETTER ") || name.hasPrefix("LATIN SMALL LIGATURE ")
+        guard small || name.hasPrefix("LATIN CAPITAL LETTER ") || name.hasPrefix("LATIN CAPITAL LIGATURE ") else { return nil }
+        let words = name.split(separator: " ")
+        guard words.count >= 4 else { return nil }
+        let letter = words[3]
+        let spelled: String
+        switch letter {
+        case "SHARP" where words.count == 5 && words[4] == "S": spelled = small ? "ss" : "SS"
+        case "DOTLESS": spelled = "I"
+        case "ETH": spelled = "D"
+        case "THORN": spelled = "TH"
+        case "AE", "OE", "IJ": spelled = String(letter)
+        default:
+            guard letter.count == 1, let c = letter.first, c.isASCII, c.isLetter else { return nil }
+            spelled = String(letter)
+        }
+        // The rest of the name must be what a letter can carry ("WITH ACUTE", "WITH STROKE"), not another letter.
+        guard words.count == 4 || words[4] == "WITH" || (letter == "SHARP" && words.count == 5) else { return nil }
+        return small ? spelled.lowercased() : spelled
+    }
+
     /// Whether `text` holds anything `escaped` would change.
     public static func needsEscaping(_ text: some StringProtocol, keepLineBreaks: Bool = false) -> Bool {
         text.unicodeScalars.contains { needsEscape($0, keepLineBreaks: keepLineBreaks) }
