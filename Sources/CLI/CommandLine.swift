@@ -152,7 +152,7 @@ struct OutputOptions: ParsableArguments {
           help: "Keep running the cells after a failing cell (like nbconvert --allow-errors).")
     var allowErrors = false
 
-    @Flag(name: .customLong(RootOptionName.ascii), help: "Draw charts with ASCII characters only.")
+    @Flag(name: .customLong(RootOptionName.ascii), help: "Draw charts with ASCII glyphs (names and titles stay as written).")
     var ascii = false
 
     var runOptions: RunOptions {

@@ -12,16 +12,22 @@ public struct ChartOptions: Sendable, Equatable {
     public var width: Int
     /// Rows of the plot area itself, without title, frame and tick lines (default 12).
     public var height: Int
-    /// Braille dots, blocks and shades when true; pure 7-bit ASCII when false.
+    /// Braille dots, blocks and shades when true; 7-bit ASCII glyphs when false.
     public var unicode: Bool
+    /// Titles, labels and names as they are written (any script, CJK two columns wide) when true; in 7-bit ASCII
+    /// when false, for output that cannot carry more (a locale that is not UTF-8): accents dropped, other
+    /// characters as escapes (`SafeText.asciiTransliterated`). `--ascii` chooses the glyphs, not this.
+    public var unicodeLabels: Bool
     /// ANSI colour codes; only ever true on a TTY without NO_COLOR (the caller decides).
     public var color: Bool
 
+    /// `unicodeLabels` defaults to `unicode`: ASCII options without more are 7-bit throughout.
     public init(width: Int = ChartOptions.defaultWidth, height: Int = ChartOptions.defaultHeight, unicode: Bool = true,
-                color: Bool = false) {
+                unicodeLabels: Bool? = nil, color: Bool = false) {
         self.width = width
         self.height = height
         self.unicode = unicode
+        self.unicodeLabels = unicodeLabels ?? unicode
         self.color = color
     }
 
@@ -38,17 +44,18 @@ public struct ChartOptions: Sendable, Equatable {
 
     /// A notebook's output area (the Jupyter kernel, `nnlab check` re-running a notebook): `width` columns as
     /// transcripts have them, the default height, never colour (a notebook is a file, not a terminal).
-    public static func notebook(width: Int = defaultWidth, unicode: Bool = true) -> ChartOptions {
-        ChartOptions(width: width, height: defaultHeight, unicode: unicode, color: false)
+    public static func notebook(width: Int = defaultWidth, unicode: Bool = true, unicodeLabels: Bool? = nil) -> ChartOptions {
+        ChartOptions(width: width, height: defaultHeight, unicode: unicode, unicodeLabels: unicodeLabels, color: false)
     }
 
     /// From the environment: COLUMNS or ioctl(TIOCGWINSZ) on stdout for width, LANG/LC_ALL/LC_CTYPE containing
-    /// UTF-8 for unicode, isatty(stdout) && NO_COLOR unset for color. `asciiOverride` forces ASCII.
+    /// UTF-8 for unicode glyphs and labels, isatty(stdout) && NO_COLOR unset for color. `asciiOverride` forces
+    /// ASCII glyphs; labels stay as written where the locale can show them.
     public static func fromEnvironment(asciiOverride: Bool = false, widthOverride: Int? = nil) -> ChartOptions {
         let width = widthOverride ?? columnsFromEnvironment() ?? terminalColumns() ?? defaultWidth
-        let unicode = !asciiOverride && localeIsUTF8(environment: environmentValue)
+        let utf8 = localeIsUTF8(environment: environmentValue)
         let color = stdoutIsTerminal() && colorAllowed(environment: environmentValue)
-        return ChartOptions(width: width, height: defaultHeight, unicode: unicode, color: color)
+        return ChartOptions(width: width, height: defaultHeight, unicode: !asciiOverride && utf8, unicodeLabels: utf8, color: color)
     }
 
     /// POSIX precedence: the first non-empty of LC_ALL, LC_CTYPE, LANG names the character set.

@@ -6,12 +6,14 @@ struct ChartStyle {
     let width: Int
     let height: Int
     let unicode: Bool
+    let unicodeLabels: Bool
     let color: Bool
 
     init(_ options: ChartOptions) {
         width = min(max(options.width, ChartOptions.minimumWidth), ChartOptions.maximumWidth)
         height = min(max(options.height, ChartOptions.minimumHeight), ChartOptions.maximumHeight)
         unicode = options.unicode
+        unicodeLabels = options.unicodeLabels
         color = options.color
     }
 
@@ -49,20 +51,19 @@ struct ChartStyle {
     // MARK: User text
 
     /// Makes caller-supplied text (titles, labels, series names) safe to print: control characters become
-    /// spaces (so an ESC in a label cannot inject codes), and in ASCII mode non-ASCII is written as its escape
-    /// (`猫` as `\u{732B}`), so that names in any script can still be told apart.
+    /// spaces (so an ESC in a label cannot inject codes). Where labels must be ASCII (`unicodeLabels` false)
+    /// accents are dropped and other characters written as escapes (`猫` as `\u{732B}`), so that names in any
+    /// script can still be told apart; ASCII glyphs alone leave the text as written.
     func clean(_ text: String) -> String {
         var result = ""
         for scalar in text.unicodeScalars {
             if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
                 result.unicodeScalars.append(" ")
-            } else if !unicode && scalar.value >= 0x80 {
-                result += SafeText.asciiEscaped(String(scalar))
             } else {
                 result.unicodeScalars.append(scalar)
             }
         }
-        return result
+        return unicodeLabels ? result : SafeText.asciiTransliterated(result)
     }
 
     /// Cleans and shortens a label to `limit` columns.

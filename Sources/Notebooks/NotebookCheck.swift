@@ -38,7 +38,8 @@ public enum NotebookCheck {
         interpreter.showTiming = facts?.timing ?? true
         // Charts drawn as they were: same width and glyphs, never colour.
         interpreter.fixedChartOptions = ChartOptions.notebook(width: facts?.chartWidth ?? ChartOptions.defaultWidth,
-                                                              unicode: facts?.unicodeCharts ?? true)
+                                                              unicode: facts?.unicodeCharts ?? true,
+                                                              unicodeLabels: facts?.unicodeChartLabels)
         let (_, produced) = NotebookRun.execute(notebook, name: path, interpreter: interpreter, allowErrors: true)
         let here = interpreter.header(script: path)
         // What the code produces, written as a notebook and read back: both sides compared in the same form.

@@ -20,7 +20,7 @@ enum GeneralCommands {
     static let values = Positional<[LocatedValue]>("VALUE", what: "a value", isOptional: true,
                                                  help: "strings, numbers, variables, lists")
     static let width = Option<Int?>("width", range: 30...400, help: "chart width in characters; default: the terminal's")
-    static let ascii = Option<Bool?>("ascii", help: "draw charts with ASCII characters only")
+    static let ascii = Option<Bool?>("ascii", help: "draw charts with ASCII glyphs (names and titles stay as written)")
     static let timing = Option<Bool?>("timing", help: "show durations (off for reproducible transcripts)")
     static let memory = Option<String?>("memory", valueName: "SIZE",
                                         help: "the memory budget models, data sets and kNN may take, e.g. 4GB or 512MB; auto: 3/4 of the machine's")

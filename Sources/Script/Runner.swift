@@ -91,6 +91,7 @@ extension Interpreter {
         let charts = fixedChartOptions ?? ChartOptions.fromEnvironment(asciiOverride: asciiCharts)
         header.chartWidth = charts.width
         header.unicodeCharts = charts.unicode && !asciiCharts
+        header.unicodeChartLabels = charts.unicodeLabels
         return header
     }
 

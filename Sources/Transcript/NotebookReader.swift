@@ -160,5 +160,6 @@ extension TranscriptHeader {
         blas = run["blas"]?.stringValue
         chartWidth = run["charts"]?["width"]?.intValue
         unicodeCharts = run["charts"]?["unicode"]?.boolValue
+        unicodeChartLabels = run["charts"]?["unicodeLabels"]?.boolValue
     }
 }

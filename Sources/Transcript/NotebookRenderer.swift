@@ -49,7 +49,11 @@ enum NotebookRenderer {
         if let startedAt = header.writableStartDate { run["startedAt"] = .string(startedAt) }
         if let blas = header.blas { run["blas"] = .string(blas) }
         if let width = header.chartWidth, let unicode = header.unicodeCharts {
-            run["charts"] = .object(["width": .integer(Int64(width)), "unicode": .bool(unicode)])
+            var charts: [String: JSONValue] = ["width": .integer(Int64(width)), "unicode": .bool(unicode)]
+            // Written only where labels and glyphs differ (ASCII glyphs, labels as written), so other notebooks
+            // keep their bytes.
+            if let labels = header.unicodeChartLabels, labels != unicode { charts["unicodeLabels"] = .bool(labels) }
+            run["charts"] = .object(charts)
         }
         return .object(run)
     }

@@ -29,9 +29,11 @@ public struct TranscriptHeader: Sendable, Equatable {
     /// The BLAS library and the kernel it chose for this CPU ("OpenBLAS 0.3.21 ... SkylakeX"): products can
     /// differ in the last digits between kernels, so a check of the notebook elsewhere can say why.
     public var blas: String?
-    /// How charts were drawn (columns, Unicode or ASCII), so a re-run draws them the same.
+    /// How charts were drawn (columns, Unicode or ASCII glyphs, labels as written or in ASCII), so a re-run
+    /// draws them the same. `unicodeChartLabels` nil: as `unicodeCharts` (what notebooks without it had).
     public var chartWidth: Int?
     public var unicodeCharts: Bool?
+    public var unicodeChartLabels: Bool?
     /// False for a notebook converted from a script and not run: it then records no run facts at all.
     public var executed = true
 

@@ -315,8 +315,8 @@ final class ChartRobustnessTests: XCTestCase {
     }
 }
 
-/// Terminal columns of a line, computed independently of the library: escape sequences removed, then one
-/// column per Unicode scalar.
+/// Terminal columns of a line, computed independently of the library: escape sequences removed, then two
+/// columns for a CJK scalar, none for a combining accent, one for any other.
 func displayColumns(_ line: String) -> Int {
     var count = 0
     var inEscape = false
@@ -325,8 +325,11 @@ func displayColumns(_ line: String) -> Int {
             if scalar.value >= 0x40 && scalar.value <= 0x7E && scalar != "[" { inEscape = false }
         } else if scalar == "\u{1B}" {
             inEscape = true
+        } else if (0x300...0x36F).contains(scalar.value) {
+            continue
         } else {
-            count += 1
+            let wide: [ClosedRange<UInt32>] = [0x1100...0x115F, 0x2E80...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFF00...0xFF60]
+            count += wide.contains { $0.contains(scalar.value) } ? 2 : 1
         }
     }
     return count

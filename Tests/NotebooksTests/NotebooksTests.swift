@@ -177,6 +177,33 @@ final class NotebooksTests: XCTestCase {
         XCTAssertTrue(report.reasons.isEmpty)
     }
 
+    /// A notebook run with ASCII glyphs on a UTF-8 terminal keeps its class names as written, records that, and
+    /// checks as matching wherever it is checked (here under a locale that is not UTF-8).
+    func testASCIIChartsWithNamesAsWrittenCheckAnywhere() throws {
+        func withLocale<T>(_ locale: String, _ body: () throws -> T) rethrows -> T {
+            let previous = getenv("LC_ALL").map { String(cString: $0) }
+            setenv("LC_ALL", locale, 1)
+            defer { if let previous { setenv("LC_ALL", previous, 1) } else { unsetenv("LC_ALL") } }
+            return try body()
+        }
+        let csv = write("pets.csv", "label,x,y\n猫,0,0\ncafé,1,1\n猫,0.2,0.9\ncafé,-1,0\n")
+        write("pets.nnl", "# %% Data\nload csv \"\(csv)\" label=label\ndata\n")
+        _ = try Conversion.convert(path("pets.nnl"), to: path("pets-in.ipynb"))
+        withLocale("C.UTF-8") {
+            let i = interpreter()
+            i.asciiCharts = true
+            XCTAssertEqual(NotebookRun.run(path: path("pets-in.ipynb"), interpreter: i,
+                                           options: RunOptions(transcriptPath: path("pets.ipynb"), timing: false)), 0)
+        }
+        let written = read("pets.ipynb")
+        XCTAssertTrue(written.contains("café |###"), written)
+        let run = try XCTUnwrap(try notebook("pets.ipynb").run)
+        XCTAssertEqual(run.unicodeCharts, false)
+        XCTAssertEqual(run.unicodeChartLabels, true)
+        let report = try withLocale("C") { try NotebookCheck.check(path: path("pets.ipynb"), tolerance: 0, shouldStop: { false }) }
+        XCTAssertTrue(report.allMatch, report.rendered())
+    }
+
     func testAnEditedNumberIsFoundAndMeasured() throws {
         let file = try makeRunNotebook("lab")
         let text = read("lab.ipynb")

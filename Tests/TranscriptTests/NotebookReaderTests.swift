@@ -19,6 +19,7 @@ final class NotebookReaderTests: XCTestCase {
         transcript.header.blas = "OpenBLAS 0.3.21 Haswell"
         transcript.header.chartWidth = 80
         transcript.header.unicodeCharts = false
+        transcript.header.unicodeChartLabels = true
         transcript.cells[1].metadata = ["tags": .array([.string("setup")])]
         transcript.cells[1].id = "setup-cell"
         let notebook = try NotebookReader.parse(Array(transcript.render(.notebook).utf8))
@@ -45,6 +46,7 @@ final class NotebookReaderTests: XCTestCase {
         XCTAssertEqual(run.blas, "OpenBLAS 0.3.21 Haswell")
         XCTAssertEqual(run.chartWidth, 80)
         XCTAssertEqual(run.unicodeCharts, false)
+        XCTAssertEqual(run.unicodeChartLabels, true, "ASCII glyphs, labels as written")
         // Written back, the kept ids and metadata come out as they went in.
         var again = Transcript(header: transcript.header, cells: notebook.transcriptCells)
         again.metadata = notebook.metadata
