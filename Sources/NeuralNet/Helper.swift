@@ -87,6 +87,9 @@ public final class Helper: @unchecked Sendable {
         return ticket
     }
 
+    /// True when job number `ticket` (and those before it) is done; does not wait.
+    public func isDone(_ ticket: Int) -> Bool { finished.load(ordering: .acquiring) >= ticket }
+
     /// Returns when every job queued so far is done.
     public func wait() { wait(for: posted.load(ordering: .relaxed)) }
 

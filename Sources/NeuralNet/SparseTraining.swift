@@ -44,6 +44,15 @@ final class SparseTraining {
     /// kept in an array's element, a tuple, is stored reabstracted, and each read of it made a new thunk: two
     /// allocations a step.)
     private let parameterGradientJobs: [ParameterGradientJob?]
+    /// The helper's job number of the next batch's gather (0: none posted).
+    private var gatherTicket = 0
+
+    /// Which thread makes the later linear layers' parameter gradients when there is a helper: the helper, unless
+    /// it is still gathering the next batch (then this thread, which would otherwise wait for it: dense images
+    /// have many entries to gather). The same calls on either thread, so the same numbers; tests set the other
+    /// two to run each way.
+    enum ParameterGradientPlacement { case helperUnlessGathering, helper, loop }
+    nonisolated(unsafe) static var parameterGradients = ParameterGradientPlacement.helperUnlessGathering
     private final class ParameterGradientJob {
         var gradient: Matrix?
         var job: (Int) -> Void = { _ in }
@@ -124,7 +133,7 @@ final class SparseTraining {
         steps += 1
         let h = first.forward(batch(b), weightsUnchanged: weightsUnchanged, helper: helper)
         // The helper is free again: it gathers the next batch while this one goes on.
-        if let helper, (b + 1) * batchSize < order.count { helper.start(gather, b + 1) }
+        if let helper, (b + 1) * batchSize < order.count { gatherTicket = helper.start(gather, b + 1) }
         return model.forward(h, training: true, from: 1)
     }
 
@@ -161,8 +170,15 @@ final class SparseTraining {
         var g = gradOutput
         for index in model.layers.indices.reversed() where index >= 1 {
             if let linear = model.layers[index] as? Linear, let job = parameterGradientJobs[index] {
-                job.gradient = g
-                helper.start(job.job, index)
+                if SparseTraining.parameterGradients == .helper
+                    || (SparseTraining.parameterGradients == .helperUnlessGathering && helper.isDone(gatherTicket)) {
+                    job.gradient = g
+                    helper.start(job.job, index)
+                } else {
+                    // The helper is still gathering the next batch (dense images: many entries): it has the
+                    // longer way to the first layer's backward, so this thread makes these gradients itself.
+                    linear.addParameterGradients(g)
+                }
                 g = linear.inputGradient(g)
             } else {
                 guard let next = model.layers[index].backward(g, needInputGradient: true) else { return nil }

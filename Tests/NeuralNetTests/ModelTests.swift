@@ -113,10 +113,15 @@ final class ModelTests: XCTestCase {
             return (m.snapshot() + m.parameters.flatMap { $0.slots.map(\.array) }, outcome)
         }
         let (alone, aloneOutcome) = run(nil)
-        let (helped, helpedOutcome) = run(helper)
         XCTAssertEqual(aloneOutcome, .completed)
-        XCTAssertEqual(helpedOutcome, .completed)
-        assertSameWeights(alone, helped, "full run, \(hidden) fused \(fused)")
+        // The later layers' parameter gradients on the helper, on this thread, and wherever the helper is free.
+        defer { SparseTraining.parameterGradients = .helperUnlessGathering }
+        for placement in [SparseTraining.ParameterGradientPlacement.helper, .loop, .helperUnlessGathering] {
+            SparseTraining.parameterGradients = placement
+            let (helped, helpedOutcome) = run(helper)
+            XCTAssertEqual(helpedOutcome, .completed)
+            assertSameWeights(alone, helped, "full run, \(hidden) fused \(fused), parameter gradients \(placement)")
+        }
         let (stoppedAlone, stop1) = run(nil, stopAfter: 20)
         let (stoppedHelped, stop2) = run(helper, stopAfter: 20)
         XCTAssertEqual(stop1, .interrupted(epoch: 2, batch: 7))
