@@ -48,8 +48,10 @@ let package = Package(
 
         // nnlab's SIMD kernels in C, each built for AVX-512, AVX2+FMA and a portable target from one body and
         // chosen at run time; TensorCore's (sparse products) and NeuralNet's (optimizer steps, fused or not).
-        .target(name: "CKernels", cSettings: kernelFlags),
-        .target(name: "CTrainingKernels", dependencies: ["CKernels"], cSettings: kernelFlags),
+        // Each body (tensor_body.h, training_body.h) is found through the target's own folder: nnlab_each_isa.h
+        // includes it once per instruction set.
+        .target(name: "CKernels", cSettings: kernelFlags + [.headerSearchPath(".")]),
+        .target(name: "CTrainingKernels", dependencies: ["CKernels"], cSettings: kernelFlags + [.headerSearchPath(".")]),
 
         .target(name: "TensorCore", dependencies: ["CPlatform", "CKernels"], swiftSettings: fast),
         .target(name: "NeuralNet", dependencies: ["Basics", "TensorCore", "CTrainingKernels"], swiftSettings: fast),

@@ -6,29 +6,8 @@
 // 16-float vectors pass between always-inlined helpers only, so the AVX2 build's ABI for them never applies.
 #pragma clang diagnostic ignored "-Wpsabi"
 
-#define NNLAB_ISA portable
-#define NNLAB_ISA_NAME "portable"
-#include "tensor_body.h"
-#undef NNLAB_ISA
-#undef NNLAB_ISA_NAME
-
-#if defined(__x86_64__)
-#pragma clang attribute push(__attribute__((target(NNLAB_TARGET_AVX2))), apply_to = function)
-#define NNLAB_ISA avx2
-#define NNLAB_ISA_NAME "AVX2+FMA"
-#include "tensor_body.h"
-#undef NNLAB_ISA
-#undef NNLAB_ISA_NAME
-#pragma clang attribute pop
-
-#pragma clang attribute push(__attribute__((target(NNLAB_TARGET_AVX512))), apply_to = function)
-#define NNLAB_ISA avx512
-#define NNLAB_ISA_NAME "AVX-512"
-#include "tensor_body.h"
-#undef NNLAB_ISA
-#undef NNLAB_ISA_NAME
-#pragma clang attribute pop
-#endif
+#define NNLAB_BODY "tensor_body.h"
+#include "nnlab_each_isa.h"
 
 const nnlab_tensor_kernels *nnlab_tensor_kernels_for(int isa) {
     switch (isa) {

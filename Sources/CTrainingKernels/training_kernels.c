@@ -1,36 +1,15 @@
 // NeuralNet's kernels in every build this CPU family has (see nnlab_training_kernels.h).
+#include <float.h>
 #include "nnlab_training_kernels.h"
 #include "nnlab_kernels.h"
 #include "nnlab_simd.h"
-#include <float.h>
 #include "nnlab_sparse_loops.h"
 #pragma clang fp contract(off)
 // 16-float vectors pass between always-inlined helpers only, so the AVX2 build's ABI for them never applies.
 #pragma clang diagnostic ignored "-Wpsabi"
 
-#define NNLAB_ISA portable
-#define NNLAB_ISA_NAME "portable"
-#include "training_body.h"
-#undef NNLAB_ISA
-#undef NNLAB_ISA_NAME
-
-#if defined(__x86_64__)
-#pragma clang attribute push(__attribute__((target(NNLAB_TARGET_AVX2))), apply_to = function)
-#define NNLAB_ISA avx2
-#define NNLAB_ISA_NAME "AVX2+FMA"
-#include "training_body.h"
-#undef NNLAB_ISA
-#undef NNLAB_ISA_NAME
-#pragma clang attribute pop
-
-#pragma clang attribute push(__attribute__((target(NNLAB_TARGET_AVX512))), apply_to = function)
-#define NNLAB_ISA avx512
-#define NNLAB_ISA_NAME "AVX-512"
-#include "training_body.h"
-#undef NNLAB_ISA
-#undef NNLAB_ISA_NAME
-#pragma clang attribute pop
-#endif
+#define NNLAB_BODY "training_body.h"
+#include "nnlab_each_isa.h"
 
 const nnlab_training_kernels *nnlab_training_kernels_for(int isa) {
     switch (isa) {
