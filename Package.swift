@@ -79,8 +79,10 @@ let package = Package(
 
         // What test targets share (golden files, Python), as a library they import; no tests of its own.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),
-        .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "TensorCore", "ModelFormat"]),
+        // The kernel tests' shared pieces: every build of the C kernels, a sparse matrix in columns.
+        .target(name: "KernelTestSupport", dependencies: ["TensorCore"], path: "Tests/KernelTestSupport"),
+        .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "KernelTestSupport"]),
+        .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "TensorCore", "ModelFormat", "KernelTestSupport"]),
         .testTarget(name: "ModelFormatTests", dependencies: ["ModelFormat", "NeuralNet", "TensorCore"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Hashing", "TensorCore"]),
         .testTarget(name: "HashingTests", dependencies: ["Hashing"]),

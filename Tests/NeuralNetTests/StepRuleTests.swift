@@ -1,51 +1,11 @@
 import XCTest
+import KernelTestSupport
 import TensorCore
 @testable import NeuralNet
-
-/// Runs `body` once for each build of the C kernels this CPU runs (portable, AVX2+FMA, AVX-512), then goes back
-/// to the chosen one. A failure's message says which build: `body` gets its name.
-func onEveryKernelBuild(_ body: (String) -> Void) {
-    let chosen = Kernels.instructionSet
-    defer { Kernels.instructionSet = chosen }
-    for isa in Kernels.InstructionSet.allCases where isa.isAvailable {
-        Kernels.instructionSet = isa
-        body("kernels \(isa)")
-    }
-}
 
 /// The optimizers' step rules and those steps fused into the sparse first layer's gradient product, on every
 /// build of the kernels.
 final class StepRuleTests: XCTestCase {
-    /// A sparse matrix in columns: `count` columns over `rows` rows, about a third of the entries set; none in
-    /// the columns `precomputedSlots` gives a slot (every fourth, from column 2). Each entry's value is one of a
-    /// palette of 256; `packed` holds the entries as the kernels read them (row | code << 16).
-    private struct Columns {
-        var starts: [Int32] = [0], rows: [Int32] = [], values: [Float] = [], packed: [UInt32] = [], palette: [Float] = []
-        /// Calls `body` with the packed entries.
-        func withEntries<T>(_ body: (Kernels.PackedEntries) -> T) -> T {
-            packed.withUnsafeBufferPointer { p in palette.withUnsafeBufferPointer { body(Kernels.PackedEntries(p.baseAddress!, palette: $0.baseAddress!)) } }
-        }
-    }
-
-    private func sparseColumns(count: Int, rows: Int, rng: inout SeededRandom) -> Columns {
-        var c = Columns()
-        c.palette = (0..<256).map { _ in Float(rng.normal()) }
-        for k in 0..<count {
-            for r in 0..<rows where rng.uniform() < (k % 7 == 0 || k % 4 == 2 ? 0 : 0.35) {
-                let code = Int(rng.uniform(0, 256)) & 255
-                c.rows.append(Int32(r))
-                c.values.append(c.palette[code])
-                c.packed.append(UInt32(r) | UInt32(code) << 16)
-            }
-            c.starts.append(Int32(c.rows.count))
-        }
-        c.packed.append(0)
-        return c
-    }
-
-    /// Slots of the precomputed columns (every fourth from column 2), -1 for the others.
-    private func precomputedSlots(_ count: Int) -> [Int32] { (0..<count).map { $0 % 4 == 2 ? Int32($0 / 4) : -1 } }
-
     /// The fused product + SGD step gives exactly the weights (and momentum buffers) of the product into a
     /// zeroed gradient followed by `SGDRule.step`, for every form of the rule; its Σ_k W_k is `add` row by row, and
     /// its copies are the updated rows.
@@ -61,23 +21,16 @@ final class StepRuleTests: XCTestCase {
         for n in [1, 5, 16, 70, 128, 130] {
             for rule in rules {
                 let count = 23, batch = 9
-                let s = sparseColumns(count: count, rows: batch, rng: &rng)
+                let s = SparseColumns(count: count, rows: batch, rng: &rng)
                 let g = (0..<(batch * n)).map { _ in Float(rng.normal()) }
                 let shift = (0..<n).map { _ in Float(rng.normal()) }
                 let w0 = (0..<(count * n)).map { _ in Float(rng.normal()) }
                 let v0 = (0..<(count * n)).map { _ in Float(rng.normal()) }
                 let pre = (0..<(6 * n)).map { _ in Float(rng.normal()) }
-                let preSlots = precomputedSlots(count)
+                let preSlots = SparseColumns.precomputedSlots(count)
                 // Reference: gradient, then the step.
                 var grad = [Float](repeating: 0, count: count * n), wRef = w0, vRef = v0
-                grad.withUnsafeMutableBufferPointer { t in
-                    preSlots.withUnsafeBufferPointer { sl in pre.withUnsafeBufferPointer { pr in s.withEntries { entries in
-                        Kernels.sparseColumnsTransposeTimes(
-                            n: n, count: count, starts: s.starts, entries: entries, g: g, shift: shift,
-                            precomputed: Kernels.Precomputed(slots: sl.baseAddress!, rows: pr.baseAddress!, stride: n),
-                            target: t.baseAddress!)
-                    } } }
-                }
+                s.transposeTimes(n: n, g: g, shift: shift, precomputed: (preSlots, pre), into: &grad)
                 wRef.withUnsafeMutableBufferPointer { w in vRef.withUnsafeMutableBufferPointer { v in
                     grad.withUnsafeMutableBufferPointer { gr in
                         rule.step(n: count * n, weights: w.baseAddress!, velocity: v.baseAddress!, gradient: gr.baseAddress!)
@@ -260,23 +213,16 @@ final class StepRuleTests: XCTestCase {
                 let rule = AdamRule(stepSize: 0.002, inverseSqrtCorrection: 1.7, beta1: 0.9, beta2: 0.999, epsilon: 1e-8,
                                     weightDecay: wd)
                 let count = 23, batch = 9
-                let s = sparseColumns(count: count, rows: batch, rng: &rng)
+                let s = SparseColumns(count: count, rows: batch, rng: &rng)
                 let g = (0..<(batch * n)).map { _ in Float(rng.normal()) }
                 let shift = (0..<n).map { _ in Float(rng.normal()) }
                 let w0 = (0..<(count * n)).map { _ in Float(rng.normal()) }
                 let m0 = (0..<(count * n)).map { _ in Float(rng.normal()) * 0.01 }
                 let v0 = (0..<(count * n)).map { _ in Float(rng.uniform()) * 1e-4 }
                 let pre = (0..<(6 * n)).map { _ in Float(rng.normal()) }
-                let preSlots = precomputedSlots(count)
+                let preSlots = SparseColumns.precomputedSlots(count)
                 var grad = [Float](repeating: 0, count: count * n), wRef = w0, mRef = m0, vRef = v0
-                grad.withUnsafeMutableBufferPointer { t in
-                    preSlots.withUnsafeBufferPointer { sl in pre.withUnsafeBufferPointer { pr in s.withEntries { entries in
-                        Kernels.sparseColumnsTransposeTimes(
-                            n: n, count: count, starts: s.starts, entries: entries, g: g, shift: shift,
-                            precomputed: Kernels.Precomputed(slots: sl.baseAddress!, rows: pr.baseAddress!, stride: n),
-                            target: t.baseAddress!)
-                    } } }
-                }
+                s.transposeTimes(n: n, g: g, shift: shift, precomputed: (preSlots, pre), into: &grad)
                 wRef.withUnsafeMutableBufferPointer { w in mRef.withUnsafeMutableBufferPointer { m in
                     vRef.withUnsafeMutableBufferPointer { v in grad.withUnsafeMutableBufferPointer { gr in
                         rule.step(n: count * n, weights: w.baseAddress!, moments: (m.baseAddress!, v.baseAddress!),
@@ -323,15 +269,8 @@ final class StepRuleTests: XCTestCase {
             _ = trainer.train(data, validation: nil, config: TrainConfig(epochs: 2, batchSize: 16), rng: &rng, onEpoch: { _ in })
             return (m.snapshot() + m.parameters.flatMap { $0.slots.map(\.array) }).map { $0.map(\.bitPattern) }
         }
-        let chosen = Kernels.instructionSet
-        defer { Kernels.instructionSet = chosen }
         for optimizer in [{ SGD(learningRate: 0.05, momentum: 0.9) as Optimizer }, { Adam(learningRate: 2e-3) }] {
-            Kernels.instructionSet = .portable
-            let portable = train(optimizer())
-            for isa in Kernels.InstructionSet.allCases where isa.isAvailable {
-                Kernels.instructionSet = isa
-                XCTAssertEqual(train(optimizer()), portable, "\(isa) \(optimizer().spec)")
-            }
+            assertEveryKernelBuildMatchesPortable(optimizer().spec) { train(optimizer()) }
         }
     }
 }

@@ -1,4 +1,5 @@
 import XCTest
+import KernelTestSupport
 import TensorCore
 @testable import NeuralNet
 

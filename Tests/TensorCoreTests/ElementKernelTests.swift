@@ -1,18 +1,10 @@
 import XCTest
+import KernelTestSupport
 @testable import TensorCore
 
 /// The element-wise kernels (row sums, palette codes, bytes to floats) against the plain loops they stand for,
 /// bit for bit, on every build of the kernels this CPU runs.
 final class ElementKernelTests: XCTestCase {
-    private func onEveryBuild(_ body: (Kernels.InstructionSet) -> Void) {
-        let chosen = Kernels.instructionSet
-        defer { Kernels.instructionSet = chosen }
-        for isa in Kernels.InstructionSet.allCases where isa.isAvailable {
-            Kernels.instructionSet = isa
-            body(isa)
-        }
-    }
-
     /// addRows is y[j] += x[r][j] for r = 0, 1, ... in turn: the plain loop's additions in its order, so the same
     /// bits (widths that take the 64-lane, 16-lane and scalar paths; a stride wider than the rows).
     func testAddRowsIsTheRowByRowSum() {
@@ -24,7 +16,7 @@ final class ElementKernelTests: XCTestCase {
                 let start = (0..<n).map { _ in Float(rng.normal()) }
                 var expected = start
                 for r in 0..<count { for j in 0..<n { expected[j] += x[r * stride + j] } }
-                onEveryBuild { isa in
+                onEveryKernelBuild { isa in
                     var y = start
                     y.withUnsafeMutableBufferPointer { Kernels.addRows(n, count: count, x, stride: stride, into: $0.baseAddress!) }
                     XCTAssertEqual(y.map(\.bitPattern), expected.map(\.bitPattern), "n=\(n) count=\(count) \(isa)")
@@ -44,7 +36,7 @@ final class ElementKernelTests: XCTestCase {
         for count in [0, 1, 15, 16, 17, 784, 1000] {
             let codes = (0..<count).map { _ in UInt8(Int(rng.uniform(0, 256)) & 255) }
             let (scale, shift): (Float, Float) = (1 / (255 * 0.3081), -0.1307 / 0.3081)
-            onEveryBuild { isa in
+            onEveryKernelBuild { isa in
                 var out = [Float](repeating: .nan, count: count + 1)
                 out.withUnsafeMutableBufferPointer { o in
                     codes.withUnsafeBufferPointer { c in
