@@ -36,15 +36,7 @@ public enum Interrupt {
         // Touch the globals first: their lazy initialisation must not happen inside the signal handler.
         _ = interruptRequested.load(ordering: .relaxed)
         repeatedInterruptKills.store(kills, ordering: .relaxed)
-        var action = sigaction()
-        #if canImport(Glibc)
-        action.__sigaction_handler.sa_handler = handleInterrupt
-        #else
-        action.__sigaction_u.__sa_handler = handleInterrupt
-        #endif
-        sigemptyset(&action.sa_mask)
-        action.sa_flags = SA_RESTART
-        sigaction(SIGINT, &action, nil)
+        handle(SIGINT)
     }
 
     /// Handles SIGTERM as Ctrl-C (and then leave) instead of dying on the spot, for the prompt and scripts:
@@ -53,6 +45,11 @@ public enum Interrupt {
     public static func installTermination() {
         _ = interruptRequested.load(ordering: .relaxed)
         _ = terminationRequested.load(ordering: .relaxed)
+        handle(SIGTERM)
+    }
+
+    /// Routes `signal` to handleInterrupt, with SA_RESTART.
+    private static func handle(_ signal: Int32) {
         var action = sigaction()
         #if canImport(Glibc)
         action.__sigaction_handler.sa_handler = handleInterrupt
@@ -61,7 +58,7 @@ public enum Interrupt {
         #endif
         sigemptyset(&action.sa_mask)
         action.sa_flags = SA_RESTART
-        sigaction(SIGTERM, &action, nil)
+        sigaction(signal, &action, nil)
     }
 
     /// True once SIGTERM arrived: stop what runs, then leave (exit status 143, as shells report it).
