@@ -212,3 +212,18 @@ public enum SafeText {
         0x1F900...0x1F9FF, 0x1FA70...0x1FAFF, 0x20000...0x2FFFD, 0x30000...0x3FFFD,
     ]
 }
+
+extension String {
+    /// Every occurrence of `target` replaced, left to right, without overlaps (Foundation's
+    /// replacingOccurrences, for the modules that do without Foundation).
+    public func replacingAll(_ target: String, with replacement: String) -> String {
+        guard !target.isEmpty, contains(target) else { return self }
+        var out = ""
+        var rest = Substring(self)
+        while let r = rest.firstRange(of: target) {
+            out += rest[..<r.lowerBound] + replacement
+            rest = rest[r.upperBound...]
+        }
+        return out + rest
+    }
+}

@@ -1,3 +1,4 @@
+import Basics
 import NeuralNet
 
 // Reading the words of saved models and typed options back into NeuralNet's values: parsers of untrusted text,
@@ -28,19 +29,5 @@ extension Regularization {
         guard words.count == 2, let kind = Kind(rawValue: String(words[0])), words[1].hasPrefix("rate="),
               let rate = Double(words[1].dropFirst(5)), rate.isFinite, Self.rates.contains(rate) else { return nil }
         self.init(kind, rate: Float(rate))
-    }
-}
-
-extension String {
-    /// Every occurrence of `target` replaced (without Foundation).
-    func replacingAll(_ target: String, with replacement: String) -> String {
-        guard !target.isEmpty, contains(target) else { return self }
-        var out = ""
-        var rest = Substring(self)
-        while let r = rest.firstRange(of: target) {
-            out += rest[..<r.lowerBound] + replacement
-            rest = rest[r.upperBound...]
-        }
-        return out + rest
     }
 }

@@ -71,7 +71,7 @@ enum GeneralCommands {
             if let t = inv[timing] { session.showTiming = t }
             if inv.options.isEmpty {
                 session.console.line("width=\(session.options.width) ascii=\(session.asciiCharts) timing=\(session.showTiming) "
-                                     + "memory=\(NumberText.bytes(session.memoryLimit).replacingOccurrences(of: " ", with: "")) "
+                                     + "memory=\(NumberText.bytes(session.memoryLimit).replacingAll(" ", with: "")) "
                                      + "(\(NumberText.bytes(session.memoryInUse())) in use)")
             }
         },

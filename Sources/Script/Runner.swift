@@ -126,7 +126,7 @@ extension Interpreter {
     /// Runs every cell of `source`; returns the exit status and the transcript cells.
     public func runSource(_ source: String, file: String, allowErrors: Bool = false) -> (Int32, [TranscriptCell]) {
         // Windows line endings: "\r\n" is a single Character, which splitting on "\n" would not see.
-        let source = source.replacingOccurrences(of: "\r\n", with: "\n")
+        let source = source.replacingAll("\r\n", with: "\n")
         let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
         return runCells(CellSplitter.split(source), allowErrors: allowErrors) { _ in (file, lines) }
     }
@@ -181,7 +181,7 @@ extension Interpreter {
     /// `atEndOfInput` reports an unfinished `for` as an error instead of asking for more.
     public func runInteractive(_ input: String, file: String = "<stdin>", firstLine: Int = 1,
                                atEndOfInput: Bool = false) -> (InteractiveStatus, hadError: Bool) {
-        let input = input.replacingOccurrences(of: "\r\n", with: "\n")
+        let input = input.replacingAll("\r\n", with: "\n")
         if !atEndOfInput && Parser.parse(input, firstLine: firstLine).incomplete { return (.needsMoreInput, false) }
         let lines = Array(repeating: Substring(""), count: max(0, firstLine - 1)) + input.split(separator: "\n", omittingEmptySubsequences: false)
         let run = runCell(input, firstLine: firstLine)
