@@ -48,6 +48,21 @@ struct ChartStyle {
         return "\u{1B}[\(sgr)m" + text + "\u{1B}[0m"
     }
 
+    /// A row of cells, each a glyph with its SGR code, as one line: neighbouring cells of one colour share a
+    /// single escape sequence.
+    func paintRow(_ cells: [(glyph: String, sgr: String)]) -> String {
+        var line = "", run = "", runColor = ""
+        for cell in cells {
+            if cell.sgr != runColor {
+                line += paint(run, runColor)
+                run = ""
+                runColor = cell.sgr
+            }
+            run += cell.glyph
+        }
+        return line + paint(run, runColor)
+    }
+
     // MARK: User text
 
     /// Makes caller-supplied text (titles, labels, series names) safe to print: control characters become

@@ -158,18 +158,7 @@ extension NetworkPlot {
             header = TextLayout.padRight(header, to: starts[l]) + (l == 0 ? name : TextLayout.center(name, in: widths[l]))
         }
         lines.append(TextLayout.truncate(header, to: style.width, ellipsis: style.ellipsis))
-        for row in cells {
-            var line = "", run = "", runColor = ""
-            for cell in row {
-                if cell.sgr != runColor {
-                    line += style.paint(run, runColor)
-                    run = ""
-                    runColor = cell.sgr
-                }
-                run += cell.glyph
-            }
-            lines.append(line + style.paint(run, runColor))
-        }
+        lines.append(contentsOf: cells.map { style.paintRow($0) })
         let solid = style.unicode ? "⠒⠒⠒" : "+++", dashed = style.unicode ? "⠒ ⠒" : "- -"
         var legend = ["\(style.paint(solid, "34")) w > 0", "\(style.paint(dashed, "33")) w < 0",
                       "thicker: larger |w| (largest \(NumberText.compact(largestWeight)))"]

@@ -74,18 +74,11 @@ extension NeuronGridPlot {
                 lines.append(group.map { _ in top }.joined(separator: " "))
                 for row in 0..<rows {
                     lines.append(group.map { node in
-                        var line = "", run = "", runColor = ""
-                        for column in 0..<columns {
+                        let cells = (0..<columns).map { column -> (glyph: String, sgr: String) in
                             let v = value(node, row: row, column: column, rows: rows, columns: columns)
-                            let sgr = DivergingScale.sgr(v)
-                            if sgr != runColor {
-                                line += style.paint(run, runColor)
-                                run = ""
-                                runColor = sgr
-                            }
-                            run += DivergingScale.glyph(v, unicode: style.unicode)
+                            return (DivergingScale.glyph(v, unicode: style.unicode), DivergingScale.sgr(v))
                         }
-                        return style.vertical + line + style.paint(run, runColor) + style.vertical
+                        return style.vertical + style.paintRow(cells) + style.vertical
                     }.joined(separator: " "))
                 }
                 lines.append(group.map { _ in bottom }.joined(separator: " "))

@@ -109,19 +109,7 @@ extension OutputMapPlot {
             let negative = point.value < 0
             cells[row][column] = (OutputMapPlot.marker(negative: negative, test: point.isTest), DivergingScale.pointSGR(negative: negative))
         }
-        let body = cells.map { row in
-            // Neighbouring cells of one colour share a single escape sequence.
-            var line = "", run = "", runColor = ""
-            for cell in row {
-                if cell.sgr != runColor {
-                    line += style.paint(run, runColor)
-                    run = ""
-                    runColor = cell.sgr
-                }
-                run += cell.glyph
-            }
-            return line + style.paint(run, runColor)
-        }
+        let body = cells.map { style.paintRow($0) }
 
         frame.footerLines = [.underBody(AxisTicks.xTickLine(lower: xLimits.lower, upper: xLimits.upper, bodyWidth: columns))]
         // The scale, then the points: "output -1 ▓▒░ ·⠶⣿ +1   o x training   O X test".

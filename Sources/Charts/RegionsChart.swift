@@ -95,19 +95,7 @@ extension RegionPlot {
                   let row = DataRange.index(rowPosition.rounded(.down), clampedTo: 0...(rows - 1)) else { continue }
             cells[row][column] = (markers[wrapped(point.label, markers.count)], "1;" + style.seriesColor(wrapped(point.label, ChartStyle.seriesColors.count)))
         }
-        let body = cells.map { row in
-            // Neighbouring cells of one colour share a single escape sequence.
-            var line = "", run = "", runColor = ""
-            for cell in row {
-                if cell.sgr != runColor {
-                    line += style.paint(run, runColor)
-                    run = ""
-                    runColor = cell.sgr
-                }
-                run += cell.glyph
-            }
-            return line + style.paint(run, runColor)
-        }
+        let body = cells.map { style.paintRow($0) }
 
         frame.footerLines = [.underBody(AxisTicks.xTickLine(lower: xLimits.lower, upper: xLimits.upper, bodyWidth: columns))]
         let legend = (0..<classCount).map { index -> String in
