@@ -69,6 +69,17 @@ enum DataRange {
         return Int(value)
     }
 
+    /// The cell of a `rows` x `columns` grid over the limits (top row at the highest y) that (x, y) falls in; a
+    /// point on the upper or outer edge goes to the last cell, one outside the limits to the nearest; nil for NaN/Inf.
+    static func cell(x: Double, y: Double, xLimits: (lower: Double, upper: Double), yLimits: (lower: Double, upper: Double),
+                     rows: Int, columns: Int) -> (row: Int, column: Int)? {
+        let column = (x - xLimits.lower) / (xLimits.upper - xLimits.lower) * Double(columns)
+        let row = (yLimits.upper - y) / (yLimits.upper - yLimits.lower) * Double(rows)
+        guard let c = index(column.rounded(.down), clampedTo: 0...(columns - 1)),
+              let r = index(row.rounded(.down), clampedTo: 0...(rows - 1)) else { return nil }
+        return (r, c)
+    }
+
     // Pure-stdlib powers and logarithms of ten, enough for choosing tick steps.
     static func pow10(_ exponent: Int) -> Double {
         // Beyond these the result is not representable; saying so keeps callers' loops finite.

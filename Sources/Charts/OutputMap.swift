@@ -29,12 +29,11 @@ struct OutputMapPlot: Sendable {
 
     /// The sampled output nearest to (x, y), discretized when asked.
     func value(_ x: Double, _ y: Double) -> Double {
-        guard let xLimits, let yLimits, resolution > 0, values.count == resolution * resolution else { return .nan }
-        let column = (x - xLimits.lower) / (xLimits.upper - xLimits.lower) * Double(resolution)
-        let row = (yLimits.upper - y) / (yLimits.upper - yLimits.lower) * Double(resolution)
-        guard let c = DataRange.index(column.rounded(.down), clampedTo: 0...(resolution - 1)),
-              let r = DataRange.index(row.rounded(.down), clampedTo: 0...(resolution - 1)) else { return .nan }
-        let v = values[r * resolution + c]
+        guard let xLimits, let yLimits, resolution > 0, values.count == resolution * resolution,
+              let cell = DataRange.cell(x: x, y: y, xLimits: xLimits, yLimits: yLimits, rows: resolution, columns: resolution) else {
+            return .nan
+        }
+        let v = values[cell.row * resolution + cell.column]
         return discretize && v.isFinite ? DivergingScale.discretized(v) : v
     }
 
@@ -102,12 +101,9 @@ extension OutputMapPlot {
         let step = max(1, (drawn.count * 5 + rows * columns - 1) / max(rows * columns, 1))
         for point in stride(from: 0, to: drawn.count, by: step).map({ drawn[$0] }) where point.x.isFinite && point.y.isFinite {
             guard point.x >= xLimits.lower, point.x <= xLimits.upper, point.y >= yLimits.lower, point.y <= yLimits.upper else { continue }
-            let columnPosition = (point.x - xLimits.lower) / (xLimits.upper - xLimits.lower) * Double(columns)
-            let rowPosition = (yLimits.upper - point.y) / (yLimits.upper - yLimits.lower) * Double(rows)
-            guard let column = DataRange.index(columnPosition.rounded(.down), clampedTo: 0...(columns - 1)),
-                  let row = DataRange.index(rowPosition.rounded(.down), clampedTo: 0...(rows - 1)) else { continue }
+            guard let cell = DataRange.cell(x: point.x, y: point.y, xLimits: xLimits, yLimits: yLimits, rows: rows, columns: columns) else { continue }
             let negative = point.value < 0
-            cells[row][column] = (OutputMapPlot.marker(negative: negative, test: point.isTest), DivergingScale.pointSGR(negative: negative))
+            cells[cell.row][cell.column] = (OutputMapPlot.marker(negative: negative, test: point.isTest), DivergingScale.pointSGR(negative: negative))
         }
         let body = cells.map { style.paintRow($0) }
 

@@ -15,13 +15,10 @@ struct RegionPlot: Sendable {
 
     /// The sampled class nearest to (x, y); 0 outside the grid.
     func classAt(_ x: Double, _ y: Double) -> Int {
-        guard let xLimits, let yLimits else { return 0 }
-        let column = (x - xLimits.lower) / (xLimits.upper - xLimits.lower) * Double(resolution)
-        let row = (yLimits.upper - y) / (yLimits.upper - yLimits.lower) * Double(resolution)
-        guard let c = DataRange.index(column.rounded(.down), clampedTo: 0...(resolution - 1)),
-              let r = DataRange.index(row.rounded(.down), clampedTo: 0...(resolution - 1)),
-              r * resolution + c < classes.count else { return 0 }
-        return classes[r * resolution + c]
+        guard let xLimits, let yLimits,
+              let cell = DataRange.cell(x: x, y: y, xLimits: xLimits, yLimits: yLimits, rows: resolution, columns: resolution),
+              cell.row * resolution + cell.column < classes.count else { return 0 }
+        return classes[cell.row * resolution + cell.column]
     }
 
     /// Classes in the legend: the named ones, else as many as the points' labels reach.
@@ -89,11 +86,8 @@ extension RegionPlot {
         }
         for point in points where point.x.isFinite && point.y.isFinite {
             guard point.x >= xLimits.lower, point.x <= xLimits.upper, point.y >= yLimits.lower, point.y <= yLimits.upper else { continue }
-            let columnPosition = (point.x - xLimits.lower) / (xLimits.upper - xLimits.lower) * Double(columns)
-            let rowPosition = (yLimits.upper - point.y) / (yLimits.upper - yLimits.lower) * Double(rows)
-            guard let column = DataRange.index(columnPosition.rounded(.down), clampedTo: 0...(columns - 1)),
-                  let row = DataRange.index(rowPosition.rounded(.down), clampedTo: 0...(rows - 1)) else { continue }
-            cells[row][column] = (markers[wrapped(point.label, markers.count)], "1;" + style.seriesColor(wrapped(point.label, ChartStyle.seriesColors.count)))
+            guard let cell = DataRange.cell(x: point.x, y: point.y, xLimits: xLimits, yLimits: yLimits, rows: rows, columns: columns) else { continue }
+            cells[cell.row][cell.column] = (markers[wrapped(point.label, markers.count)], "1;" + style.seriesColor(wrapped(point.label, ChartStyle.seriesColors.count)))
         }
         let body = cells.map { style.paintRow($0) }
 
