@@ -60,6 +60,18 @@ enum DataRange {
         return (min(low, tick(outerFirst)), max(high, tick(outerLast)), values)
     }
 
+    /// An axis of a chart over the plane (regions, output map): the range asked for, a non-finite bound replaced by
+    /// the points' own, widened when empty; nil when a bound is not finite and no point is.
+    static func planeLimits(_ range: ClosedRange<Double>, fallback: [Double]) -> (lower: Double, upper: Double)? {
+        var lower = range.lowerBound, upper = range.upperBound
+        if !lower.isFinite || !upper.isFinite {
+            guard let bounds = finiteBounds(fallback) else { return nil }
+            if !lower.isFinite { lower = bounds.lower }
+            if !upper.isFinite { upper = bounds.upper }
+        }
+        return upper > lower ? (lower, upper) : widenedIfDegenerate(min(lower, upper), min(lower, upper))
+    }
+
     /// Converts a coordinate to an index, refusing NaN/Inf (Int(Double.nan) would trap) and clamping
     /// anything outside `bounds`.
     static func index(_ value: Double, clampedTo bounds: ClosedRange<Int>) -> Int? {

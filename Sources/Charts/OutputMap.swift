@@ -55,22 +55,12 @@ extension Chart {
     public static func outputMap(xRange: ClosedRange<Double>, yRange: ClosedRange<Double>, values: [Double], resolution: Int,
                                  points: [(x: Double, y: Double, value: Double, isTest: Bool)], discretize: Bool,
                                  sideNames: (negative: String, positive: String), title: String? = nil) -> Chart {
-        let plot = OutputMapPlot(xLimits: mapLimits(xRange, fallback: points.map(\.x)),
-                                 yLimits: mapLimits(yRange, fallback: points.map(\.y)),
+        let plot = OutputMapPlot(xLimits: DataRange.planeLimits(xRange, fallback: points.map(\.x)),
+                                 yLimits: DataRange.planeLimits(yRange, fallback: points.map(\.y)),
                                  resolution: resolution, values: values,
                                  points: points.map { OutputMapPlot.Point(x: $0.x, y: $0.y, value: $0.value, isTest: $0.isTest) },
                                  discretize: discretize, sideNames: sideNames)
         return Chart(title: title, content: .outputMap(plot))
-    }
-
-    static func mapLimits(_ range: ClosedRange<Double>, fallback: [Double]) -> (lower: Double, upper: Double)? {
-        var lower = range.lowerBound, upper = range.upperBound
-        if !lower.isFinite || !upper.isFinite {
-            guard let bounds = DataRange.finiteBounds(fallback) else { return nil }
-            if !lower.isFinite { lower = bounds.lower }
-            if !upper.isFinite { upper = bounds.upper }
-        }
-        return upper > lower ? (lower, upper) : DataRange.widenedIfDegenerate(min(lower, upper), min(lower, upper))
     }
 }
 

@@ -44,8 +44,8 @@ extension Chart {
     public static func regions(xRange: ClosedRange<Double>, yRange: ClosedRange<Double>, classAt: (Double, Double) -> Int,
                                points: [(x: Double, y: Double, label: Int)], classNames: [String], title: String? = nil,
                                resolution: Int = regionResolution) -> Chart {
-        let xLimits = regionLimits(xRange, fallback: points.map(\.x))
-        let yLimits = regionLimits(yRange, fallback: points.map(\.y))
+        let xLimits = DataRange.planeLimits(xRange, fallback: points.map(\.x))
+        let yLimits = DataRange.planeLimits(yRange, fallback: points.map(\.y))
         let size = min(max(resolution, 1), 1000)
         var classes: [Int] = []
         if let xLimits, let yLimits {
@@ -104,16 +104,4 @@ extension RegionPlot {
         return TextLayout.joinLines(frame.render(body: body, bodyWidth: columns, style: style))
     }
 
-}
-
-extension Chart {
-    static func regionLimits(_ range: ClosedRange<Double>, fallback: [Double]) -> (lower: Double, upper: Double)? {
-        var lower = range.lowerBound, upper = range.upperBound
-        if !lower.isFinite || !upper.isFinite {
-            guard let bounds = DataRange.finiteBounds(fallback) else { return nil }
-            if !lower.isFinite { lower = bounds.lower }
-            if !upper.isFinite { upper = bounds.upper }
-        }
-        return upper > lower ? (lower, upper) : DataRange.widenedIfDegenerate(min(lower, upper), min(lower, upper))
-    }
 }
