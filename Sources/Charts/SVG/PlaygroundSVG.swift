@@ -56,18 +56,7 @@ extension OutputMapPlot {
     func svg(title: String?) -> SVGPanel? {
         guard let xLimits, let yLimits, problem == nil else { return nil }
         let style = ChartStyle(ChartOptions())
-        let aspect = (xLimits.upper - xLimits.lower) / (yLimits.upper - yLimits.lower)
-        let plotHeight = 360.0
-        let plotWidth = min(max(plotHeight * (aspect.isFinite ? aspect : 1), 240), 560).rounded()
-        func inside(_ values: [Double], _ limits: (lower: Double, upper: Double)) -> [Double] {
-            let slack = 1e-9 * (limits.upper - limits.lower)
-            return values.filter { $0 >= limits.lower - slack && $0 <= limits.upper + slack }
-        }
-        var frame = SVGFrame(title: title, xDomain: xLimits, yDomain: yLimits, plotWidth: plotWidth, plotHeight: plotHeight)
-        frame.xTicks = SVGFrame.ticks(inside(DataRange.niceTicks(xLimits.lower, xLimits.upper, count: 6).values, xLimits))
-        frame.yTicks = SVGFrame.ticks(inside(DataRange.niceTicks(yLimits.lower, yLimits.upper, count: 6).values, yLimits))
-        frame.verticalGrid = false
-        frame.horizontalGrid = false
+        var frame = SVGFrame.plane(title: title, xLimits: xLimits, yLimits: yLimits)
         frame.xLabel = "x1"
         frame.yLabel = "x2"
         frame.legend = [
@@ -82,7 +71,7 @@ extension OutputMapPlot {
         frame.notes = [discretize ? "the output's sign only" : "the output, from -1 (orange) through 0 (white) to +1 (blue)"]
 
         var writer = SVGWriter()
-        let cellWidth = plotWidth / Double(resolution), cellHeight = plotHeight / Double(resolution)
+        let cellWidth = frame.plotWidth / Double(resolution), cellHeight = frame.plotHeight / Double(resolution)
         var grid = SVGWriter()
         // Discretized, a lighter tint of each side, so the points stay readable on it.
         DivergingGrid.draw({ row, column in

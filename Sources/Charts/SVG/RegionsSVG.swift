@@ -6,18 +6,7 @@ extension RegionPlot {
     func svg(title: String?) -> SVGPanel? {
         guard let xLimits, let yLimits, resolution > 0, classes.count == resolution * resolution else { return nil }
         let style = ChartStyle(ChartOptions())
-        let aspect = (xLimits.upper - xLimits.lower) / (yLimits.upper - yLimits.lower)
-        let plotHeight = 360.0
-        let plotWidth = min(max(plotHeight * (aspect.isFinite ? aspect : 1), 240), 560).rounded()
-        func inside(_ values: [Double], _ limits: (lower: Double, upper: Double)) -> [Double] {
-            let slack = 1e-9 * (limits.upper - limits.lower)
-            return values.filter { $0 >= limits.lower - slack && $0 <= limits.upper + slack }
-        }
-        var frame = SVGFrame(title: title, xDomain: xLimits, yDomain: yLimits, plotWidth: plotWidth, plotHeight: plotHeight)
-        frame.xTicks = SVGFrame.ticks(inside(DataRange.niceTicks(xLimits.lower, xLimits.upper, count: 6).values, xLimits))
-        frame.yTicks = SVGFrame.ticks(inside(DataRange.niceTicks(yLimits.lower, yLimits.upper, count: 6).values, yLimits))
-        frame.verticalGrid = false
-        frame.horizontalGrid = false
+        var frame = SVGFrame.plane(title: title, xLimits: xLimits, yLimits: yLimits)
         frame.legend = (0..<classCount).map { index in
             SVGLegendEntry(name: SVGWriter.fit(style.clean(className(index)), width: 200, size: SVGFrame.labelSize),
                            swatch: .box(fill: RegionPlot.regionColor(index), marker: SVGMarker.forClass(index),
@@ -37,7 +26,7 @@ extension RegionPlot {
             }
         }
         var writer = SVGWriter()
-        let cellWidth = plotWidth / Double(resolution), cellHeight = plotHeight / Double(resolution)
+        let cellWidth = frame.plotWidth / Double(resolution), cellHeight = frame.plotHeight / Double(resolution)
         writer.open("g", "transform=\"translate(\(SVGWriter.number(frame.left)) \(SVGWriter.number(frame.top))) "
                          + "scale(\(RegionPlot.precise(cellWidth)) \(RegionPlot.precise(cellHeight)))\" shape-rendering=\"crispEdges\"")
         for region in runs.keys.sorted() {

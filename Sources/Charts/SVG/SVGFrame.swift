@@ -114,6 +114,25 @@ struct SVGFrame {
         return NumberText.ticks(values)
     }
 
+    /// The frame of a chart over the plane (regions, output map): a plot area 360 pixels high and as wide as the
+    /// ranges' aspect ratio asks (240 to 560), round ticks on both axes within the limits, no gridlines over the
+    /// shading.
+    static func plane(title: String?, xLimits: (lower: Double, upper: Double), yLimits: (lower: Double, upper: Double)) -> SVGFrame {
+        let aspect = (xLimits.upper - xLimits.lower) / (yLimits.upper - yLimits.lower)
+        let plotHeight = 360.0
+        let plotWidth = min(max(plotHeight * (aspect.isFinite ? aspect : 1), 240), 560).rounded()
+        func inside(_ values: [Double], _ limits: (lower: Double, upper: Double)) -> [Double] {
+            let slack = 1e-9 * (limits.upper - limits.lower)
+            return values.filter { $0 >= limits.lower - slack && $0 <= limits.upper + slack }
+        }
+        var frame = SVGFrame(title: title, xDomain: xLimits, yDomain: yLimits, plotWidth: plotWidth, plotHeight: plotHeight)
+        frame.xTicks = ticks(inside(DataRange.niceTicks(xLimits.lower, xLimits.upper, count: 6).values, xLimits))
+        frame.yTicks = ticks(inside(DataRange.niceTicks(yLimits.lower, yLimits.upper, count: 6).values, yLimits))
+        frame.verticalGrid = false
+        frame.horizontalGrid = false
+        return frame
+    }
+
     // MARK: Layout
 
     private var yTickLabelWidth: Double {
