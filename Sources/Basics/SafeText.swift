@@ -153,6 +153,35 @@ public enum SafeText {
         }
     }
 
+    // MARK: markup
+
+    /// `text` for XML or HTML content and attribute values: the markup characters `& < > " '` as entities, control
+    /// characters (which XML 1.0 forbids and which could hide escape codes) as spaces. `keepLineBreaks` leaves "\n"
+    /// and tabs as they are (HTML's `<pre>` needs them); `replacingNoncharacters` writes U+FFFE and U+FFFF, which
+    /// XML 1.0 forbids as well, as "?".
+    public static func markupEscaped(_ text: some StringProtocol, keepLineBreaks: Bool, replacingNoncharacters: Bool) -> String {
+        var result = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": result += "&amp;"
+            case "<": result += "&lt;"
+            case ">": result += "&gt;"
+            case "\"": result += "&quot;"
+            case "'": result += "&#39;"
+            case "\n" where keepLineBreaks, "\t" where keepLineBreaks: result.unicodeScalars.append(scalar)
+            default:
+                if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
+                    result += " "
+                } else if replacingNoncharacters && (scalar.value == 0xFFFE || scalar.value == 0xFFFF) {
+                    result += "?"
+                } else {
+                    result.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return result
+    }
+
     // MARK: display width
 
     /// Terminal columns `text` takes: 2 for wide characters (CJK, fullwidth forms, most emoji), 0 for

@@ -1,3 +1,5 @@
+import Basics
+
 /// The Markdown of notebook cells as HTML, for the `.html` transcript: the subset lab texts use —
 /// ATX headings, paragraphs, bullet and numbered lists, fenced code, block quotes, thematic breaks, and
 /// inline code spans, emphasis, strong emphasis and links. Everything else is text, escaped, so no markup
@@ -182,26 +184,10 @@ enum MarkdownHTML {
         return (label, target, text.distance(from: text.startIndex, to: closeTarget) + 1)
     }
 
-    /// Text for HTML content and attribute values; control characters (invalid in HTML) become spaces.
+    /// Text for HTML content and attribute values; control characters (invalid in HTML) become spaces, line breaks
+    /// and tabs stay (code and outputs are `<pre>`).
     static func escape(_ text: String) -> String {
-        var result = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&#39;"
-            case "\n", "\t": result.unicodeScalars.append(scalar)
-            default:
-                if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
-                    result += " "
-                } else {
-                    result.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return result
+        SafeText.markupEscaped(text, keepLineBreaks: true, replacingNoncharacters: false)
     }
 }
 

@@ -96,25 +96,7 @@ struct SVGWriter {
     /// Text made safe for XML content and attribute values: markup characters escaped; control characters
     /// (which XML 1.0 forbids, and which could hide escape codes) become spaces, non-characters '?'.
     static func escape(_ text: String) -> String {
-        var result = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&#39;"
-            default:
-                if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
-                    result += " "
-                } else if scalar.value == 0xFFFE || scalar.value == 0xFFFF {
-                    result += "?"
-                } else {
-                    result.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return result
+        SafeText.markupEscaped(text, keepLineBreaks: false, replacingNoncharacters: true)
     }
 
     /// Estimated width of `text` in pixels at `size`: a generous average glyph width for DejaVu Sans and
