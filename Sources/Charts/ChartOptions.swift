@@ -52,7 +52,7 @@ public struct ChartOptions: Sendable, Equatable {
     /// UTF-8 for unicode glyphs and labels, isatty(stdout) && NO_COLOR unset for color. `asciiOverride` forces
     /// ASCII glyphs; labels stay as written where the locale can show them.
     public static func fromEnvironment(asciiOverride: Bool = false, widthOverride: Int? = nil) -> ChartOptions {
-        let width = widthOverride ?? columnsFromEnvironment() ?? terminalColumns() ?? defaultWidth
+        let width = widthOverride ?? positiveEnvironmentValue("COLUMNS") ?? terminalSize().columns ?? defaultWidth
         let utf8 = localeIsUTF8(environment: environmentValue)
         let color = stdoutIsTerminal() && colorAllowed(environment: environmentValue)
         return ChartOptions(width: width, height: defaultHeight, unicode: !asciiOverride && utf8, unicodeLabels: utf8, color: color)
@@ -80,36 +80,29 @@ public struct ChartOptions: Sendable, Equatable {
         return String(cString: pointer)
     }
 
-    private static func columnsFromEnvironment() -> Int? {
-        guard let text = environmentValue("COLUMNS"), let columns = Int(text), columns > 0 else { return nil }
-        return columns
+    /// A positive whole number from the environment (COLUMNS, LINES); nil when unset or anything else.
+    private static func positiveEnvironmentValue(_ name: String) -> Int? {
+        guard let text = environmentValue(name), let value = Int(text), value > 0 else { return nil }
+        return value
     }
 
     /// Rows of the terminal on stdout (LINES, else ioctl), for views that must fit on the screen; nil when unknown.
     public static func terminalRows() -> Int? {
-        if let text = environmentValue("LINES"), let rows = Int(text), rows > 0 { return rows }
-        #if canImport(Glibc) || canImport(Musl) || canImport(Darwin)
-        var size = winsize()
-        let result = withUnsafeMutablePointer(to: &size) { pointer in
-            ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), UnsafeMutableRawPointer(pointer))
-        }
-        guard result == 0, size.ws_row > 0 else { return nil }
-        return Int(size.ws_row)
-        #else
-        return nil
-        #endif
+        positiveEnvironmentValue("LINES") ?? terminalSize().rows
     }
 
-    private static func terminalColumns() -> Int? {
+    /// The size of the terminal on stdout from ioctl(TIOCGWINSZ); a side that is not known (no terminal, or
+    /// reported as 0) is nil.
+    private static func terminalSize() -> (rows: Int?, columns: Int?) {
         #if canImport(Glibc) || canImport(Musl) || canImport(Darwin)
         var size = winsize()
         let result = withUnsafeMutablePointer(to: &size) { pointer in
             ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), UnsafeMutableRawPointer(pointer))
         }
-        guard result == 0, size.ws_col > 0 else { return nil }
-        return Int(size.ws_col)
+        guard result == 0 else { return (nil, nil) }
+        return (size.ws_row > 0 ? Int(size.ws_row) : nil, size.ws_col > 0 ? Int(size.ws_col) : nil)
         #else
-        return nil
+        return (nil, nil)
         #endif
     }
 
