@@ -370,6 +370,18 @@ public final class Interpreter {
         return t
     }
 
+    /// The model and the training data of a picture over the plane (`plot boundary`, `plot neurons`): data with 2
+    /// features that the model fits. `needs` begins the error for other data ("decision regions need").
+    func requireModelOverThePlane(_ inv: Invocation, needs: String, hint: String) throws(ScriptError) -> (model: ModelState, data: LabeledData) {
+        let m = try requireModel(inv)
+        let data = try requireTrainingData(inv)
+        guard data.featureCount == 2 else {
+            throw ScriptError("\(needs) 2-D data; these have \(data.featureCount) features", at: inv.location, hint: hint)
+        }
+        try TrainCommands.checkFits(m, data, inv)
+        return (m, data)
+    }
+
     /// Degenerate data stop here, with words, before any command indexes them: a set without samples or
     /// without features, images whose claimed size is not their number of values, labels beyond the classes.
     static func requireUsable(_ d: LabeledData, _ which: String, _ inv: Invocation) throws(ScriptError) {

@@ -125,13 +125,8 @@ enum NetworkPlots {
 
     /// `plot neurons`: every node's output over the plane of 2-D data.
     static func neurons(_ s: Interpreter, _ inv: Invocation, options: ChartOptions) throws(ScriptError) {
-        let m = try s.requireModel(inv)
-        let data = try s.requireTrainingData(inv)
-        guard data.featureCount == 2 else {
-            throw ScriptError("a node's output over the plane needs 2-D data; these have \(data.featureCount) features", at: inv.location,
-                              hint: "try 'load toy xor'; 'plot network' draws any small network")
-        }
-        try TrainCommands.checkFits(m, data, inv)
+        let (m, data) = try s.requireModelOverThePlane(inv, needs: "a node's output over the plane needs",
+                                                        hint: "try 'load toy xor'; 'plot network' draws any small network")
         _ = try structure(m, data: data, at: inv)
         let (xRange, yRange) = PlaneView.domain([data])
         let reading = PlaneView.Reading(outputs: m.network.outputWidth ?? 0, regression: data.isRegression,

@@ -117,13 +117,7 @@ enum PlotCommands {
                                    captions: data.classNames.map { "class \($0)" },
                                    title: "templates: the weights of '\(m.name)' for each class"), options: options, inv)
         default:
-            let m = try s.requireModel(inv)
-            let data = try s.requireTrainingData(inv)
-            guard data.featureCount == 2 else {
-                throw ScriptError("decision regions need 2-D data; these have \(data.featureCount) features", at: inv.location,
-                                  hint: "try 'load toy circle'")
-            }
-            try TrainCommands.checkFits(m, data, inv)
+            let (m, data) = try s.requireModelOverThePlane(inv, needs: "decision regions need", hint: "try 'load toy circle'")
             let test = inv[showTest] ? s.test.map { [$0] } ?? [] : []
             if inv[showTest] && test.isEmpty {
                 throw ScriptError("no test set to show", at: inv.location(of: showTest), hint: "'load toy ...' keeps a test set (ratio=)")
