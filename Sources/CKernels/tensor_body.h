@@ -85,8 +85,34 @@ static void NNLAB_NAME(add_rows)(long n, long count, const float *x, long stride
     }
 }
 
-static void NNLAB_NAME(expand_codes)(long count, const uint8_t *codes, const float *palette, float *out) {
-    for (long i = 0; i < count; i++) out[i] = palette[codes[i]];
+static void NNLAB_NAME(expand_rows)(long rows, const long *picked, const uint8_t *codes, long width,
+                                    const float *palette, const float *affine, float *out) {
+    // The rows are scattered over the whole set: ask for all their lines first, so that the misses overlap.
+    for (long r = 0; r < rows; r++) {
+        const uint8_t *c = codes + picked[r] * width;
+        for (long j = 0; j < width; j += 64) __builtin_prefetch(c + j);
+        if (width > 0) __builtin_prefetch(c + width - 1);
+    }
+    for (long r = 0; r < rows; r++) {
+        const uint8_t *c = codes + picked[r] * width;
+        float *o = out + r * width;
+        if (affine) {
+            float scale = affine[0], shift = affine[1], subtract = affine[2];
+            long j = 0;
+            for (; j + 16 <= width; j += 16) {
+                nnlab_u8x16 b;
+                memcpy(&b, c + j, 16);
+                nnlab_v16 v = __builtin_convertvector(b, nnlab_v16);
+                v = v * nnlab_splat(scale);
+                v = v + nnlab_splat(shift);
+                v = v - nnlab_splat(subtract);
+                nnlab_store(v, o + j);
+            }
+            for (; j < width; j++) o[j] = ((float)c[j] * scale + shift) - subtract;
+        } else {
+            for (long j = 0; j < width; j++) o[j] = palette[c[j]];
+        }
+    }
 }
 
 static void NNLAB_NAME(bytes_to_floats)(long count, const uint8_t *bytes, float scale, float shift, float *out) {
@@ -99,6 +125,6 @@ static const nnlab_tensor_kernels NNLAB_NAME(tensor_kernels) = {
     .row_combination_separate = NNLAB_NAME(row_combination_separate),
     .transpose_add = NNLAB_NAME(transpose_add),
     .add_rows = NNLAB_NAME(add_rows),
-    .expand_codes = NNLAB_NAME(expand_codes),
+    .expand_rows = NNLAB_NAME(expand_rows),
     .bytes_to_floats = NNLAB_NAME(bytes_to_floats),
 };

@@ -192,30 +192,19 @@ static void NNLAB_NAME(relu_backward)(long n, const float *x, const float *g, fl
 }
 
 static void NNLAB_NAME(gather_batch)(long count, const long *picked, const long *starts, const uint32_t *entries,
-                                     const int32_t *slots, long width, long dense_count, uint8_t zero_code,
-                                     long *row_starts, uint32_t *row_entries, int32_t *column_starts,
-                                     uint32_t *column_entries, uint8_t *codes) {
-    long spare = count * dense_count;
-    memset(codes, zero_code, (size_t)spare + 1);
+                                     long width, long *row_starts, uint32_t *row_entries, int32_t *column_starts,
+                                     uint32_t *column_entries) {
     // The picked rows are scattered over the whole set and come from memory: ask for all their lines first,
     // so that the misses overlap instead of coming one after another.
     for (long r = 0; r < count; r++) {
         for (long e = starts[picked[r]]; e < starts[picked[r] + 1]; e += 16) __builtin_prefetch(entries + e);
     }
-    // Row by row: a value in a dense column goes to its cell of the block, any other to the row form. Both
-    // writes happen for every entry, the spare cells taking the one that is not kept (no branch per entry).
     long next = 0;
     row_starts[0] = 0;
     for (long r = 0; r < count; r++) {
-        long block_row = r * dense_count, end = starts[picked[r] + 1];
-        for (long e = starts[picked[r]]; e < end; e++) {
-            uint32_t entry = entries[e];
-            long slot = slots[entry & 0xFFFF];
-            long other = slot >> 63;  // all ones for a column that is not dense (slot -1), zero for a dense one
-            codes[((block_row + slot) & ~other) | (spare & other)] = (uint8_t)(entry >> 16);
-            row_entries[next] = entry;
-            next += other & 1;
-        }
+        long begin = starts[picked[r]], n = starts[picked[r] + 1] - begin;
+        memcpy(row_entries + next, entries + begin, (size_t)n * sizeof(uint32_t));
+        next += n;
         row_starts[r + 1] = next;
     }
     // The row form regrouped by column (a counting sort): count per column (shifted by one), prefix-sum, place
@@ -233,23 +222,31 @@ static void NNLAB_NAME(gather_batch)(long count, const long *picked, const long 
     column_starts[0] = 0;
 }
 
-static void NNLAB_NAME(sparse_rows_from_bytes)(long n, long width, const uint8_t *bytes, uint8_t background,
-                                               long *starts, uint32_t *entries) {
+static long NNLAB_NAME(sparse_rows_from_bytes)(long n, long width, const uint8_t *bytes, uint8_t background,
+                                               const int32_t *sparse_columns, long sparse_count,
+                                               const int32_t *dense_columns, long dense_count, long *starts,
+                                               uint32_t *entries, uint8_t *codes) {
+    long dense_ink = 0;
     starts[0] = 0;
     for (long i = 0; i < n; i++) {
         const uint8_t *row = bytes + i * width;
         long e = starts[i];
         if (entries) {
             // Every byte is written; only ink moves the cursor on (no branch per byte).
-            for (long k = 0; k < width; k++) {
+            for (long t = 0; t < sparse_count; t++) {
+                long k = sparse_columns[t];
                 entries[e] = (uint32_t)k | (uint32_t)row[k] << 16;
                 e += row[k] != background;
             }
+            uint8_t *out = codes + i * dense_count;
+            for (long s = 0; s < dense_count; s++) out[s] = row[dense_columns[s]];
         } else {
-            for (long k = 0; k < width; k++) e += row[k] != background;
+            for (long t = 0; t < sparse_count; t++) e += row[sparse_columns[t]] != background;
+            for (long s = 0; s < dense_count; s++) dense_ink += row[dense_columns[s]] != background;
         }
         starts[i + 1] = e;
     }
+    return dense_ink;
 }
 
 static const nnlab_training_kernels NNLAB_NAME(training_kernels) = {

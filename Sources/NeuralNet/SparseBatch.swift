@@ -11,10 +11,16 @@ import TensorCore
 /// instead of 8, in one stream. The training loop reads these entries for every sample of every epoch,
 /// straight from memory, so their size is what it waits for. Sets with wider rows or more distinct values
 /// stay dense.
+///
+/// The columns inked in most rows (`denseColumns`: MNIST's middle, most of Fashion-MNIST) are kept apart, as
+/// each row's codes there, one byte a cell, side by side (`denseCodes`): a batch's block of them is a copy of
+/// its rows, where an entry would take 4 bytes and a test of its column (measured on Fashion-MNIST: the
+/// batch's gather fell from 9% to 2% of the training's time).
 public final class SparseRows: @unchecked Sendable {
     public let count: Int
     public let width: Int
     public let background: Float
+    /// Row i's entries outside the dense columns are entries[starts[i]..<starts[i + 1]].
     let starts: [Int]
     /// column | code << 16
     let entries: [UInt32]
@@ -22,8 +28,17 @@ public final class SparseRows: @unchecked Sendable {
     let palette: [Float]
     /// Columns a batch keeps dense (ascending); none when no palette code stands for the background.
     public let denseColumns: [Int32]
+    /// Each row's codes in the dense columns (count x denseColumns.count, row-major), `zeroCode` where the row
+    /// has the background.
+    let denseCodes: [UInt8]
     /// The palette code whose value is 0 (the background).
     let zeroCode: UInt8?
+    /// (scale, shift, subtract) when every code's value is (Float(code) * scale + shift) - subtract, as
+    /// `Kernels.expandRows` computes it (checked for all 256 codes): an image set's bytes. The dense block is
+    /// then made by arithmetic rather than by looking codes up.
+    let affine: [Float]?
+    /// Entries other than the background, the dense columns' included.
+    let inkCount: Int
 
     /// nil when more than `maxDensity` of the entries differ from the most common value (dense data), rows are
     /// wider than 65,536 or there are more than 256 distinct values.
@@ -51,7 +66,7 @@ public final class SparseRows: @unchecked Sendable {
     }
 
     /// Straight from an image set's bytes: the palette is the 256 byte values mapped as `FeatureMatrix` maps
-    /// them (the same Floats), the background the most common byte of the first 500 rows.
+    /// them (the same Floats), the background the most common byte of the first 500 rows, the codes the bytes.
     static func fromBytes(_ bytes: [UInt8], width: Int, scale: Float, shift: Float, maxDensity: Double) -> SparseRows? {
         let n = bytes.count / width
         var frequency = [Int](repeating: 0, count: 256)
@@ -62,50 +77,102 @@ public final class SparseRows: @unchecked Sendable {
         guard 1 - Double(frequency[common]) / Double(max(1, sampled)) <= maxDensity else { return nil }
         let c = Float(common) * scale + shift
         let palette = (0..<256).map { Float($0) * scale + shift - c }
-        // Two passes of a kernel (TrainingKernels): the ink of each row counted, then packed (every byte written,
-        // only ink moving the cursor on).
-        var starts = [Int](repeating: 0, count: n + 1)
         let background = UInt8(common)
+        // The dense columns, judged on the first 10,000 rows.
+        let judged = min(n, 10_000)
+        var inked = [Int](repeating: 0, count: width)
         bytes.withUnsafeBufferPointer { b in
-            starts.withUnsafeMutableBufferPointer { s in
-                guard let b = b.baseAddress, let s = s.baseAddress else { return }
-                TrainingKernels.table.pointee.sparse_rows_from_bytes(n, width, b, background, s, nil)
-            }
-        }
-        var entries = [UInt32](repeating: 0, count: starts[n] + 1)
-        bytes.withUnsafeBufferPointer { b in
-            starts.withUnsafeMutableBufferPointer { s in
-                entries.withUnsafeMutableBufferPointer { out in
-                    guard let b = b.baseAddress, let s = s.baseAddress, let out = out.baseAddress else { return }
-                    TrainingKernels.table.pointee.sparse_rows_from_bytes(n, width, b, background, s, out)
+            inked.withUnsafeMutableBufferPointer { counts in
+                for i in 0..<judged {
+                    for k in 0..<width where b[i * width + k] != background { counts[k] += 1 }
                 }
             }
         }
-        return SparseRows(count: n, width: width, background: c, starts: starts, entries: entries, palette: palette)
+        // palette[common] is 0: the background byte is the zero code.
+        let dense = frequentColumns(inked: inked, rows: judged)
+        var isDense = [Bool](repeating: false, count: width)
+        for k in dense { isDense[Int(k)] = true }
+        let sparse = (0..<width).filter { !isDense[$0] }.map { Int32($0) }
+        // Two passes of a kernel (TrainingKernels): the ink of each row counted, then packed (every byte written,
+        // only ink moving the cursor on) and the dense columns' bytes copied.
+        var starts = [Int](repeating: 0, count: n + 1)
+        var codes = [UInt8](repeating: background, count: n * dense.count)
+        var denseInk = 0
+        bytes.withUnsafeBufferPointer { b in
+        starts.withUnsafeMutableBufferPointer { s in
+        sparse.withUnsafeBufferPointer { sc in
+        dense.withUnsafeBufferPointer { dc in
+            guard let b = b.baseAddress, let s = s.baseAddress else { return }
+            denseInk = TrainingKernels.table.pointee.sparse_rows_from_bytes(n, width, b, background, sc.baseAddress, sc.count,
+                                                                            dc.baseAddress, dc.count, s, nil, nil)
+        }
+        }
+        }
+        }
+        var entries = [UInt32](repeating: 0, count: starts[n] + 1)
+        bytes.withUnsafeBufferPointer { b in
+        starts.withUnsafeMutableBufferPointer { s in
+        sparse.withUnsafeBufferPointer { sc in
+        dense.withUnsafeBufferPointer { dc in
+        entries.withUnsafeMutableBufferPointer { out in
+        codes.withUnsafeMutableBufferPointer { co in
+            guard let b = b.baseAddress, let s = s.baseAddress, let out = out.baseAddress else { return }
+            _ = TrainingKernels.table.pointee.sparse_rows_from_bytes(n, width, b, background, sc.baseAddress, sc.count,
+                                                                     dc.baseAddress, dc.count, s, out, co.baseAddress)
+        }
+        }
+        }
+        }
+        }
+        }
+        return SparseRows(count: n, width: width, background: c, starts: starts, entries: entries, palette: palette,
+                          denseColumns: dense, denseCodes: codes, zeroCode: background, inkCount: starts[n] + denseInk,
+                          affine: [scale, shift, c])
     }
 
-    private init(count: Int, width: Int, background: Float, starts: [Int], entries: [UInt32], palette: [Float]) {
+    private init(count: Int, width: Int, background: Float, starts: [Int], entries: [UInt32], palette: [Float],
+                 denseColumns: [Int32], denseCodes: [UInt8], zeroCode: UInt8?, inkCount: Int, affine: [Float]?) {
         self.count = count
         self.width = width
         self.background = background
         self.starts = starts
         self.entries = entries
         self.palette = palette
-        // A batch's dense block is kept as palette codes, so it needs a code for the background (value 0).
-        zeroCode = palette.firstIndex(of: 0).map { UInt8($0) }
-        denseColumns = zeroCode == nil ? []
-            : SparseRows.frequentColumns(starts: starts, entries: entries, count: count, width: width)
+        self.denseColumns = denseColumns
+        self.denseCodes = denseCodes
+        self.zeroCode = zeroCode
+        self.inkCount = inkCount
+        self.affine = affine.flatMap { SparseRows.isPalette(affine: $0, palette) ? $0 : nil }
     }
 
-    /// Columns with ink in at least `share` of the rows (judged on the first 10,000): MNIST's middle, about a
-    /// quarter of the pixels holding three quarters of the ink. A batch's values there go into a small dense
-    /// block that BLAS multiplies faster than the sparse kernel can. Empty when fewer than 16 columns qualify.
-    static func frequentColumns(starts: [Int], entries: [UInt32], count: Int, width: Int, share: Double = 0.35) -> [Int32] {
-        let rows = min(count, 10_000)
+    /// Whether `Kernels.expandRows` with `affine` gives `palette`'s 256 values, bit for bit.
+    static func isPalette(affine: [Float], _ palette: [Float]) -> Bool {
+        guard affine.count == 3, palette.count == 256 else { return false }
+        let codes = (0..<256).map { UInt8($0) }
+        var values = [Float](repeating: .nan, count: 256)
+        let first = [0]
+        first.withUnsafeBufferPointer { f in
+            codes.withUnsafeBufferPointer { c in
+                palette.withUnsafeBufferPointer { p in
+                    affine.withUnsafeBufferPointer { a in
+                        values.withUnsafeMutableBufferPointer { out in
+                            guard let f = f.baseAddress, let c = c.baseAddress, let p = p.baseAddress, let o = out.baseAddress else { return }
+                            Kernels.expandRows(f, count: 1, of: c, width: 256, palette: p, affine: a.baseAddress, into: o)
+                        }
+                    }
+                }
+            }
+        }
+        return values.map(\.bitPattern) == palette.map(\.bitPattern)
+    }
+
+    /// Columns with ink in at least `share` of the `rows` rows judged (`inked`: each column's count): MNIST's
+    /// middle, about a quarter of the pixels holding three quarters of the ink. A batch's values there go into a
+    /// small dense block that BLAS multiplies faster than the sparse kernel can. Empty when fewer than 16
+    /// columns qualify.
+    static func frequentColumns(inked: [Int], rows: Int, share: Double = 0.35) -> [Int32] {
         guard rows > 0 else { return [] }
-        var counts = [Int](repeating: 0, count: width)
-        for e in 0..<starts[rows] { counts[Int(entries[e] & 0xFFFF)] += 1 }
-        let columns = (0..<width).filter { Double(counts[$0]) >= share * Double(rows) }.map { Int32($0) }
+        let columns = inked.indices.filter { Double(inked[$0]) >= share * Double(rows) }.map { Int32($0) }
         return columns.count >= 16 ? columns : []
     }
 
@@ -161,8 +228,39 @@ public final class SparseRows: @unchecked Sendable {
                 }
             }
         }
-        self.init(count: n, width: width, background: c, starts: starts, entries: entries,
-                  palette: palette + [Float](repeating: 0, count: 256 - palette.count))
+        palette += [Float](repeating: 0, count: 256 - palette.count)
+        // A batch's dense block is kept as palette codes, so it needs a code for the background (value 0).
+        let zeroCode = palette.firstIndex(of: 0).map { UInt8($0) }
+        let judged = min(n, 10_000)
+        var inked = [Int](repeating: 0, count: width)
+        for e in 0..<starts[judged] { inked[Int(entries[e] & 0xFFFF)] += 1 }
+        let dense = zeroCode == nil ? [] : SparseRows.frequentColumns(inked: inked, rows: judged)
+        guard let zero = zeroCode, !dense.isEmpty else {
+            self.init(count: n, width: width, background: c, starts: starts, entries: entries, palette: palette,
+                      denseColumns: [], denseCodes: [], zeroCode: zeroCode, inkCount: total, affine: nil)
+            return
+        }
+        // The dense columns' entries move to the rows' codes there.
+        var slot = [Int](repeating: -1, count: width)
+        for (s, k) in dense.enumerated() { slot[Int(k)] = s }
+        var codes = [UInt8](repeating: zero, count: n * dense.count)
+        var kept = [Int](repeating: 0, count: n + 1)
+        var e = 0
+        for i in 0..<n {
+            for source in starts[i]..<starts[i + 1] {
+                let entry = entries[source], s = slot[Int(entry & 0xFFFF)]
+                if s >= 0 {
+                    codes[i * dense.count + s] = UInt8(entry >> 16)
+                } else {
+                    entries[e] = entry
+                    e += 1
+                }
+            }
+            kept[i + 1] = e
+        }
+        entries.removeLast(entries.count - e - 1)
+        self.init(count: n, width: width, background: c, starts: kept, entries: entries, palette: palette,
+                  denseColumns: dense, denseCodes: codes, zeroCode: zeroCode, inkCount: total, affine: nil)
     }
 
     /// The most common value of a data set and the fraction of entries that are not it, from a sample of rows.
@@ -176,10 +274,10 @@ public final class SparseRows: @unchecked Sendable {
     }
 
     /// Fraction of entries that are ink.
-    public var density: Double { Double(starts[count]) / Double(max(1, count * width)) }
+    public var density: Double { Double(inkCount) / Double(max(1, count * width)) }
 
-    /// Bytes held by the entries.
-    public var byteCount: Int { starts.count * 8 + entries.count * 4 + palette.count * 4 }
+    /// Bytes held by the entries and the dense columns' codes.
+    public var byteCount: Int { starts.count * 8 + entries.count * 4 + palette.count * 4 + denseCodes.count }
 }
 
 /// The rows of a `SparseRows` that make up one batch, in the forms the layer reads: the values in the source's
@@ -201,13 +299,11 @@ public final class SparseBatch {
     /// these and both threads read them.
     private var rowStarts: [Int] = [0]
     private var rowEntries: [UInt32] = [0]
-    /// The batch's values in the source's dense columns as palette codes, rows x denseColumns.count, and one
-    /// spare cell past them (see `select`); the entries above hold only the other columns. Codes, a quarter of
-    /// the floats' size: the helper thread writes them and both threads read them, and what crosses between two
-    /// cores is what costs (see `withDenseBlock`).
-    private var denseCodes: [UInt8] = [0]
+    /// The source's rows in the batch, in order: the dense block is made from their codes.
+    private var picked: [Int] = [0]
     /// The block as floats (value - background), one copy per thread that reads it (`withDenseBlock`), each
-    /// made from the codes at its first use after a `select`.
+    /// made from the picked rows' codes (`SparseRows.denseCodes`) at its first use after a `select`: each thread
+    /// reads the source's bytes, a quarter of the floats, and writes only its own copy.
     private var denseBlock0: [Float] = [0]
     private var denseBlock1: [Float] = [0]
     private var selection = 0
@@ -234,20 +330,17 @@ public final class SparseBatch {
         source.starts.withUnsafeBufferPointer { st in
             for i in picked { total += st[i + 1] - st[i] }
         }
-        // One spare slot past the end of each buffer: the first pass writes every entry to both the row form
-        // and the block, and only moves on where it belongs (no branch on a coin toss per entry).
         if rowEntries.count < total + 1 {
             columnEntries = [UInt32](repeating: 0, count: total + 1)
             rowEntries = [UInt32](repeating: 0, count: total + 1)
         }
         if rowStarts.count < rows + 1 { rowStarts = [Int](repeating: 0, count: rows + 1) }
-        let denseCount = source.denseColumns.count
-        let spare = rows * denseCount, zero = source.zeroCode ?? 0
-        if denseCodes.count < spare + 1 { denseCodes = [UInt8](repeating: zero, count: spare + 1) }
+        if self.picked.count < max(1, rows) { self.picked = [Int](repeating: 0, count: max(1, rows)) }
+        self.picked.withUnsafeMutableBufferPointer { out in
+            for (r, i) in picked.enumerated() { out[r] = i }
+        }
         selection += 1
-        // One kernel (gather_batch, TrainingKernels): each entry goes to the block or to the row form (both are
-        // written, a spare cell takes the one not kept: no branch on a coin toss per entry), then the row form
-        // regrouped by column.
+        // One kernel (gather_batch, TrainingKernels): the rows' entries copied, then regrouped by column.
         picked.withUnsafeBufferPointer { p in
         source.starts.withUnsafeBufferPointer { st in
         source.entries.withUnsafeBufferPointer { packed in
@@ -255,15 +348,10 @@ public final class SparseBatch {
         columnEntries.withUnsafeMutableBufferPointer { ce in
         rowStarts.withUnsafeMutableBufferPointer { rs in
         rowEntries.withUnsafeMutableBufferPointer { re in
-        denseCodes.withUnsafeMutableBufferPointer { db in
-        denseSlot.withUnsafeBufferPointer { ds in
             guard let st = st.baseAddress, let packed = packed.baseAddress, let cs = cs.baseAddress, let ce = ce.baseAddress,
-                  let rs = rs.baseAddress, let re = re.baseAddress, let db = db.baseAddress, let ds = ds.baseAddress
+                  let rs = rs.baseAddress, let re = re.baseAddress
             else { return }
-            TrainingKernels.table.pointee.gather_batch(rows, p.baseAddress ?? st, st, packed, ds, width, denseCount, zero,
-                                                       rs, re, cs, ce, db)
-        }
-        }
+            TrainingKernels.table.pointee.gather_batch(rows, p.baseAddress ?? st, st, packed, width, rs, re, cs, ce)
         }
         }
         }
@@ -273,18 +361,25 @@ public final class SparseBatch {
         }
     }
 
-    /// Starts fetching the entries of the rows `upcoming` (the next batch) from memory, so that `select` finds
-    /// them in cache: a hint, it changes nothing.
+    /// Starts fetching the entries and dense codes of the rows `upcoming` (the next batch) from memory, so that
+    /// `select` and `withDenseBlock` find them in cache: a hint, it changes nothing.
     public func prefetch(_ upcoming: ArraySlice<Int>) {
+        let dense = source.denseColumns.count
         source.starts.withUnsafeBufferPointer { st in
-            source.entries.withUnsafeBufferPointer { packed in
-                guard let base = packed.baseAddress else { return }
-                for i in upcoming {
-                    var e = st[i]
-                    let end = st[i + 1]
-                    while e < end { Kernels.prefetch(base + e); e += 16 }
-                }
+        source.entries.withUnsafeBufferPointer { packed in
+        source.denseCodes.withUnsafeBufferPointer { codes in
+            guard let base = packed.baseAddress else { return }
+            for i in upcoming {
+                var e = st[i]
+                let end = st[i + 1]
+                while e < end { Kernels.prefetch(base + e); e += 16 }
+                guard let c = codes.baseAddress else { continue }
+                var at = i * dense
+                let stop = at + dense
+                while at < stop { Kernels.prefetch(c + at); at += 64 }
             }
+        }
+        }
         }
     }
 
@@ -316,11 +411,19 @@ public final class SparseBatch {
             if block.count < max(1, count) { block = [Float](repeating: 0, count: max(1, count)) }
             if stamp != selection {
                 block.withUnsafeMutableBufferPointer { out in
-                    denseCodes.withUnsafeBufferPointer { codes in
-                        source.palette.withUnsafeBufferPointer { palette in
-                            guard let o = out.baseAddress, let c = codes.baseAddress, let p = palette.baseAddress else { return }
-                            Kernels.expandCodes(count, c, palette: p, into: o)
+                    picked.withUnsafeBufferPointer { rows in
+                    source.denseCodes.withUnsafeBufferPointer { codes in
+                    source.palette.withUnsafeBufferPointer { palette in
+                        guard let o = out.baseAddress, let r = rows.baseAddress, let c = codes.baseAddress,
+                              let p = palette.baseAddress else { return }
+                        func expand(affine: UnsafePointer<Float>?) {
+                            Kernels.expandRows(r, count: self.rows, of: c, width: source.denseColumns.count, palette: p,
+                                               affine: affine, into: o)
                         }
+                        if let affine = source.affine { affine.withUnsafeBufferPointer { expand(affine: $0.baseAddress) } }
+                        else { expand(affine: nil) }
+                    }
+                    }
                     }
                 }
                 stamp = selection

@@ -113,10 +113,13 @@ public enum Kernels {
         table.pointee.add_rows(n, count, x, stride, y)
     }
 
-    /// out[i] = palette[codes[i]] for i < count.
-    public static func expandCodes(_ count: Int, _ codes: UnsafePointer<UInt8>, palette: UnsafePointer<Float>,
-                                   into out: UnsafeMutablePointer<Float>) {
-        table.pointee.expand_codes(count, codes, palette, out)
+    /// Rows `picked` of `codes` (rows of `width` codes) as floats, row after row into `out`: out[r * width + j] =
+    /// palette[codes[picked[r] * width + j]]. With `affine` (scale, shift, subtract), each code's value by
+    /// arithmetic instead, (Float(code) * scale + shift) - subtract, rounded after each operation: the caller
+    /// knows that this is `palette` (`SparseRows` checks it for all 256 codes, with this kernel).
+    public static func expandRows(_ picked: UnsafePointer<Int>, count rows: Int, of codes: UnsafePointer<UInt8>, width: Int,
+                                  palette: UnsafePointer<Float>, affine: UnsafePointer<Float>?, into out: UnsafeMutablePointer<Float>) {
+        table.pointee.expand_rows(rows, picked, codes, width, palette, affine, out)
     }
 
     /// out[i] = Float(bytes[i]) * scale + shift for i < count (rounded after the product and after the sum).

@@ -2,7 +2,7 @@ import XCTest
 import KernelTestSupport
 @testable import TensorCore
 
-/// The element-wise kernels (row sums, palette codes, bytes to floats) against the plain loops they stand for,
+/// The element-wise kernels (row sums, rows of palette codes, bytes to floats) against the plain loops they stand for,
 /// bit for bit, on every build of the kernels this CPU runs.
 final class ElementKernelTests: XCTestCase {
     /// addRows is y[j] += x[r][j] for r = 0, 1, ... in turn: the plain loop's additions in its order, so the same
@@ -28,29 +28,50 @@ final class ElementKernelTests: XCTestCase {
         }
     }
 
-    /// Codes through a palette, and bytes through an affine map (a rounded product, then a rounded sum), as
-    /// Swift writes them.
+    /// Picked rows of codes through a palette, or through an affine map (a rounded product, a rounded sum, a
+    /// rounded difference, as Swift writes them); bytes through an affine map (a rounded product, then a rounded
+    /// sum). Widths that take the vector and the scalar paths.
     func testCodesAndBytesBecomeTheirFloats() {
         var rng = SeededRandom(seed: 42)
         let palette = (0..<256).map { _ in Float(rng.normal()) }
-        for count in [0, 1, 15, 16, 17, 784, 1000] {
-            let codes = (0..<count).map { _ in UInt8(Int(rng.uniform(0, 256)) & 255) }
-            let (scale, shift): (Float, Float) = (1 / (255 * 0.3081), -0.1307 / 0.3081)
+        let (scale, shift): (Float, Float) = (1 / (255 * 0.3081), -0.1307 / 0.3081)
+        let subtract = Float(3) * scale + shift
+        for width in [0, 1, 15, 16, 17, 524, 784] {
+            let rows = 6
+            let codes = (0..<(rows * width)).map { _ in UInt8(Int(rng.uniform(0, 256)) & 255) }
+            let picked = [5, 0, 2, 2, 4, 1]
+            let count = picked.count * width
             onEveryKernelBuild { isa in
                 var out = [Float](repeating: .nan, count: count + 1)
+                let affine: [Float] = [scale, shift, subtract]
+                for useAffine in [false, true] {
+                    out.withUnsafeMutableBufferPointer { o in
+                        codes.withUnsafeBufferPointer { c in
+                            affine.withUnsafeBufferPointer { a in
+                                Kernels.expandRows(picked, count: picked.count, of: c.baseAddress ?? UnsafePointer(bitPattern: 8)!,
+                                                   width: width, palette: palette, affine: useAffine ? a.baseAddress : nil,
+                                                   into: o.baseAddress!)
+                            }
+                        }
+                    }
+                    let pickedCodes: [UInt8] = picked.flatMap { r in codes[(r * width)..<((r + 1) * width)] }
+                    let expected: [Float] = pickedCodes.map { code in
+                        if useAffine {
+                            let product: Float = Float(code) * scale
+                            return (product + shift) - subtract
+                        }
+                        return palette[Int(code)]
+                    }
+                    XCTAssertEqual(out.prefix(count).map(\.bitPattern), expected.map(\.bitPattern), "codes, width \(width) affine \(useAffine) \(isa)")
+                    XCTAssertTrue(out[count].isNaN, "nothing written past the end")
+                }
+                let flat = Array(codes.prefix(width))
                 out.withUnsafeMutableBufferPointer { o in
-                    codes.withUnsafeBufferPointer { c in
-                        Kernels.expandCodes(count, c.baseAddress ?? UnsafePointer(bitPattern: 8)!, palette: palette, into: o.baseAddress!)
+                    flat.withUnsafeBufferPointer { c in
+                        Kernels.bytesToFloats(width, c.baseAddress ?? UnsafePointer(bitPattern: 8)!, scale: scale, shift: shift, into: o.baseAddress!)
                     }
                 }
-                XCTAssertEqual(out.prefix(count).map(\.bitPattern), codes.map { palette[Int($0)].bitPattern }, "codes, \(count) \(isa)")
-                XCTAssertTrue(out[count].isNaN, "nothing written past the end")
-                out.withUnsafeMutableBufferPointer { o in
-                    codes.withUnsafeBufferPointer { c in
-                        Kernels.bytesToFloats(count, c.baseAddress ?? UnsafePointer(bitPattern: 8)!, scale: scale, shift: shift, into: o.baseAddress!)
-                    }
-                }
-                XCTAssertEqual(out.prefix(count).map(\.bitPattern), codes.map { (Float($0) * scale + shift).bitPattern }, "bytes, \(count) \(isa)")
+                XCTAssertEqual(out.prefix(width).map(\.bitPattern), flat.map { (Float($0) * scale + shift).bitPattern }, "bytes, \(width) \(isa)")
             }
         }
     }

@@ -26,8 +26,12 @@ typedef struct nnlab_tensor_kernels {
     // y[0..<n] += x[r][0..<n] for r = 0, 1, ..., count - 1 in turn (rows of x `stride` apart): each y[j] gains
     // the rows' values one after another, as count calls of a row add would.
     void (*add_rows)(long n, long count, const float *x, long stride, float *y);
-    // out[i] = palette[codes[i]] for i < count.
-    void (*expand_codes)(long count, const uint8_t *codes, const float *palette, float *out);
+    // Rows picked[0..<rows] of `codes` (rows of `width` codes) as floats: out[r * width + j] =
+    // palette[codes[picked[r] * width + j]], or with `affine` (not NULL: scale, shift, subtract) the code's value
+    // by arithmetic, ((float)code * scale + shift) - subtract, rounded after each operation (SparseRows checks that
+    // this is its palette, bit for bit).
+    void (*expand_rows)(long rows, const long *picked, const uint8_t *codes, long width, const float *palette,
+                        const float *affine, float *out);
     // out[i] = (float)bytes[i] * scale + shift for i < count: a rounded product, then a rounded sum.
     void (*bytes_to_floats)(long count, const uint8_t *bytes, float scale, float shift, float *out);
 } nnlab_tensor_kernels;

@@ -7,6 +7,8 @@
 typedef float nnlab_v16 __attribute__((ext_vector_type(16)));
 // The same vector at any float's alignment, for loads and stores.
 typedef float nnlab_v16_unaligned __attribute__((ext_vector_type(16), aligned(4)));
+// 16 bytes, for conversion to floats (__builtin_convertvector).
+typedef uint8_t nnlab_u8x16 __attribute__((ext_vector_type(16)));
 
 // Macros, not functions: a helper function compiled outside a build's target attributes could not take or
 // return these vectors in that build's registers.

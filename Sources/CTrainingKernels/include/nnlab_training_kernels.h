@@ -46,21 +46,22 @@ typedef struct nnlab_training_kernels {
     void (*relu_forward)(long n, const float *x, float *y);
     void (*relu_backward)(long n, const float *x, const float *g, float *dx);
     // A batch of a packed sparse set (SparseBatch.select): the rows picked[0..<count] of the set, whose row i has
-    // the entries entries[starts[i]..<starts[i+1]], each column | code << 16. An entry whose column has a slot
-    // (slots[column] >= 0) goes to the block of codes (count x dense_count, row-major: codes[r * dense_count +
-    // slot]; the other cells hold zero_code); the others, in order, to the row form (row r's entries are
-    // row_entries[row_starts[r]..<row_starts[r+1]]) and to the column form (column k's are column_entries[
-    // column_starts[k]..<column_starts[k+1]], each the batch row r | code << 16, in order of r; `width` columns).
-    // codes holds count * dense_count + 1 cells, row_entries and column_entries the picked rows' entries + 1:
-    // the spare cells take the writes that are not kept.
-    void (*gather_batch)(long count, const long *picked, const long *starts, const uint32_t *entries,
-                         const int32_t *slots, long width, long dense_count, uint8_t zero_code, long *row_starts,
-                         uint32_t *row_entries, int32_t *column_starts, uint32_t *column_entries, uint8_t *codes);
-    // The packed sparse rows of n rows of `width` bytes (SparseRows.fromBytes): starts[i + 1] - starts[i] is the
-    // number of bytes in row i other than `background` (starts[0] = 0), and with `entries` (NULL: count only),
-    // those bytes in order as column | byte << 16 at entries[starts[i]...]. entries holds starts[n] + 1 values.
-    void (*sparse_rows_from_bytes)(long n, long width, const uint8_t *bytes, uint8_t background, long *starts,
-                                   uint32_t *entries);
+    // the entries entries[starts[i]..<starts[i+1]], each column | code << 16, in the row form (row r's entries,
+    // in order, are row_entries[row_starts[r]..<row_starts[r+1]]) and in the column form (column k's are
+    // column_entries[column_starts[k]..<column_starts[k+1]], each the batch row r | code << 16, in order of r;
+    // `width` columns). row_entries and column_entries hold the picked rows' entries.
+    void (*gather_batch)(long count, const long *picked, const long *starts, const uint32_t *entries, long width,
+                         long *row_starts, uint32_t *row_entries, int32_t *column_starts, uint32_t *column_entries);
+    // The packed sparse rows of n rows of `width` bytes (SparseRows.fromBytes), in two parts: the columns
+    // dense_columns[0..<dense_count] as a block of bytes, codes[i * dense_count + s] = row i's byte in column
+    // dense_columns[s]; the columns sparse_columns[0..<sparse_count] (ascending) as entries: starts[i + 1] -
+    // starts[i] is the number of bytes of row i other than `background` in those columns (starts[0] = 0), and
+    // with `entries` (NULL: count only), those bytes in order as column | byte << 16 at entries[starts[i]...].
+    // entries holds starts[n] + 1 values. Counting, returns the bytes other than `background` in the dense
+    // columns (0 when filling).
+    long (*sparse_rows_from_bytes)(long n, long width, const uint8_t *bytes, uint8_t background,
+                                   const int32_t *sparse_columns, long sparse_count, const int32_t *dense_columns,
+                                   long dense_count, long *starts, uint32_t *entries, uint8_t *codes);
 } nnlab_training_kernels;
 
 // The kernels built for `isa` (CKernels' NNLAB_ISA_*), or NULL where this build has none.
