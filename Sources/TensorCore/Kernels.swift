@@ -122,6 +122,21 @@ public enum Kernels {
         table.pointee.expand_rows(rows, picked, codes, width, palette, affine, out)
     }
 
+    /// c[i][j] ← c[i][j] + Σ_{p<k} a[i][p] · b[p][j] for i < m, j < n (a: m x k, b: k x n, rows lda, ldb, ldc
+    /// apart), each value a chain of fused multiply-adds in the order of p: `c.addingProduct(a, b)` for p = 0,
+    /// 1, ... The sparse first layer's dense block times its rows of W (SparseLinear).
+    public static func blockTimes(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>,
+                                  ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        table.pointee.block_times(m, n, k, a, lda, b, ldb, c, ldc)
+    }
+
+    /// g[i][j] = Σ_{p<k} a[p][i] · d[p][j] for i < m, j < n (a: k x m, d: k x n), the sum from 0 by fused
+    /// multiply-adds in the order of p. The dense block transposed times dy: its rows of dW (SparseLinear).
+    public static func blockTransposeTimes(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, d: UnsafePointer<Float>,
+                                           ldd: Int, g: UnsafeMutablePointer<Float>, ldg: Int) {
+        table.pointee.block_transpose_times(m, n, k, a, lda, d, ldd, g, ldg)
+    }
+
     /// out[i] = Float(bytes[i]) * scale + shift for i < count (rounded after the product and after the sum).
     public static func bytesToFloats(_ count: Int, _ bytes: UnsafePointer<UInt8>, scale: Float, shift: Float,
                                      into out: UnsafeMutablePointer<Float>) {

@@ -73,17 +73,19 @@ var train = mnist.train, test = mnist.test
 Normalization.mnistStandard.apply(to: &train)
 Normalization.mnistStandard.apply(to: &test)
 
-// 1b. Matrix products through the BLAS nnlab chose, one thread: the products one step of the lab MLP makes
-// (batch 64; the first layer's dense block has D columns, the rest of that layer is sparse) and a large square
-// one, against the core's fp32 limit measured with FMA chains on registers.
+// 1b. Matrix products, one thread: the products one step of the lab MLP makes (batch 64; the first layer's dense
+// block has D columns, the rest of that layer is sparse) and a large square one, against the core's fp32 limit
+// measured with FMA chains on registers. The dense block's two products go through nnlab's own kernels, in the
+// two column halves the training makes (`kernel`); the later layers' through the BLAS nnlab chose.
 log("BLAS: \(BLAS.backend)")
 // The training set's sparse form, built once (as `train` in nnlab builds it once per data set).
 let trainSparse = SparseRows.make(train.matrix)
 let denseColumns = trainSparse?.denseColumns.count ?? 0
-typealias Shape = (m: Int, n: Int, k: Int, transA: Bool, transB: Bool)
-let stepShapes: [Shape] = [(64, 128, denseColumns, false, false), (64, 64, 128, false, false), (64, 10, 64, false, false),
-                           (64, 10, 64, true, false), (64, 64, 10, false, true), (128, 64, 64, true, false),
-                           (64, 128, 64, false, true), (denseColumns, 128, 64, true, false)]
+typealias Shape = (m: Int, n: Int, k: Int, transA: Bool, transB: Bool, kernel: Bool)
+let blockShapes: [Shape] = [(64, 64, denseColumns, false, false, true), (64, 64, denseColumns, false, false, true),
+                            (denseColumns, 64, 64, true, false, true), (denseColumns, 64, 64, true, false, true)]
+let laterShapes: [Shape] = [(64, 64, 128, false, false, false), (64, 10, 64, false, false, false), (64, 10, 64, true, false, false),
+                            (64, 64, 10, false, true, false), (128, 64, 64, true, false, false), (64, 128, 64, false, true, false)]
 func gemmGFLOPs(_ shapes: [Shape], seconds: Double = 0.25) -> Double {
     let size = shapes.map { max($0.m * $0.k, $0.k * $0.n, $0.m * $0.n) }.max() ?? 1
     let a = [Float](repeating: 0.5, count: size), b = [Float](repeating: 0.25, count: size)
@@ -96,8 +98,14 @@ func gemmGFLOPs(_ shapes: [Shape], seconds: Double = 0.25) -> Double {
             for s in shapes {
                 c.withUnsafeMutableBufferPointer { out in
                     guard let cp = out.baseAddress else { return }
-                    BLAS.gemm(transA: s.transA, transB: s.transB, m: s.m, n: s.n, k: s.k, a: a, lda: s.transA ? s.m : s.k,
-                              b: b, ldb: s.transB ? s.k : s.n, c: cp, ldc: s.n)
+                    if s.kernel && !s.transA {
+                        Kernels.blockTimes(m: s.m, n: s.n, k: s.k, a: a, lda: s.k, b: b, ldb: s.n, c: cp, ldc: s.n)
+                    } else if s.kernel {
+                        Kernels.blockTransposeTimes(m: s.m, n: s.n, k: s.k, a: a, lda: s.m, d: b, ldd: s.n, g: cp, ldg: s.n)
+                    } else {
+                        BLAS.gemm(transA: s.transA, transB: s.transB, m: s.m, n: s.n, k: s.k, a: a, lda: s.transA ? s.m : s.k,
+                                  b: b, ldb: s.transB ? s.k : s.n, c: cp, ldc: s.n)
+                    }
                 }
                 flops += 2 * Double(s.m * s.n * s.k)
             }
@@ -106,12 +114,16 @@ func gemmGFLOPs(_ shapes: [Shape], seconds: Double = 0.25) -> Double {
     }
     return best
 }
-let stepGFLOPs = gemmGFLOPs(stepShapes)
-let squareGFLOPs = gemmGFLOPs([(512, 512, 512, false, false)])
+let stepGFLOPs = gemmGFLOPs(blockShapes + laterShapes)
+let blockGFLOPs = gemmGFLOPs(blockShapes)
+let laterGFLOPs = gemmGFLOPs(laterShapes)
+let squareGFLOPs = gemmGFLOPs([(512, 512, 512, false, false, false)])
 let peak512 = nnlab_fma_peak_gflops(512), peak256 = nnlab_fma_peak_gflops(256)
 let corePeak = max(peak512, peak256)
 results["blas"] = "\(BLAS.backend)"
 results["gemm_mlp_step_gflops"] = stepGFLOPs
+results["gemm_dense_block_gflops"] = blockGFLOPs
+results["gemm_later_layers_gflops"] = laterGFLOPs
 results["gemm_512_gflops"] = squareGFLOPs
 results["fma_peak_512_gflops"] = peak512
 results["fma_peak_256_gflops"] = peak256
@@ -119,7 +131,10 @@ func percent(_ x: Double, of limit: Double) -> String { limit > 0 ? String(forma
 func printGEMM() {
     for line in Platform.report { print(line) }
     print("core fp32 limit (FMA chains): \(f(peak512, 0)) GFLOP/s with 512-bit vectors, \(f(peak256, 0)) with 256-bit")
-    print("GEMM, one thread: lab MLP step's products (D = \(denseColumns)) \(f(stepGFLOPs, 1)) GFLOP/s = \(percent(stepGFLOPs, of: corePeak)) of the limit; 512x512x512 \(f(squareGFLOPs, 1)) GFLOP/s = \(percent(squareGFLOPs, of: corePeak))")
+    let block = "dense block, nnlab's \(Kernels.instructionSet) kernels: \(f(blockGFLOPs, 1)) = \(percent(blockGFLOPs, of: corePeak))"
+    let later = "later layers, OpenBLAS \(BLAS.backend.core): \(f(laterGFLOPs, 1)) = \(percent(laterGFLOPs, of: corePeak))"
+    print("GEMM, one thread: lab MLP step's products (D = \(denseColumns)) \(f(stepGFLOPs, 1)) GFLOP/s = \(percent(stepGFLOPs, of: corePeak)) of the limit"
+          + " (\(block); \(later)); 512x512x512 \(f(squareGFLOPs, 1)) GFLOP/s = \(percent(squareGFLOPs, of: corePeak))")
 }
 if options.gemmOnly {
     printGEMM()

@@ -76,3 +76,46 @@ final class ElementKernelTests: XCTestCase {
         }
     }
 }
+
+/// The dense-block products of the sparse first layer against their definition, a chain of fused multiply-adds
+/// in the order of p for each value, bit for bit, on every build of the kernels this CPU runs: shapes that take
+/// each tile (4 x 64, 6 x 16, one row, the scalar columns) and rows wider than the products.
+final class BlockProductTests: XCTestCase {
+    func testBlockProductsAreFusedMultiplyAddChains() {
+        var rng = SeededRandom(seed: 43)
+        for (m, n, k) in [(1, 1, 0), (3, 16, 1), (4, 64, 5), (5, 70, 37), (6, 17, 9), (7, 128, 12), (13, 48, 20), (64, 130, 33)] {
+            let (lda, ldb, ldc) = (k + 2, n + 5, n + 3)
+            let a = (0..<(m * lda)).map { _ in Float(rng.normal()) }
+            let b = (0..<(max(k, 1) * ldb)).map { _ in Float(rng.normal()) }
+            let start = (0..<(m * ldc)).map { _ in Float(rng.normal()) }
+            var expected = start
+            for i in 0..<m {
+                for j in 0..<n {
+                    for p in 0..<k { expected[i * ldc + j].addProduct(a[i * lda + p], b[p * ldb + j]) }
+                }
+            }
+            // The transpose: a read as k x m (rows lda2 apart), d as k x n.
+            let lda2 = m + 1, ldd = n + 2, ldg = n + 4
+            let at = (0..<(max(k, 1) * lda2)).map { _ in Float(rng.normal()) }
+            let d = (0..<(max(k, 1) * ldd)).map { _ in Float(rng.normal()) }
+            var expectedG = [Float](repeating: .nan, count: m * ldg)
+            for i in 0..<m {
+                for j in 0..<n {
+                    var sum: Float = 0
+                    for p in 0..<k { sum.addProduct(at[p * lda2 + i], d[p * ldd + j]) }
+                    expectedG[i * ldg + j] = sum
+                }
+            }
+            onEveryKernelBuild { isa in
+                var c = start
+                c.withUnsafeMutableBufferPointer { Kernels.blockTimes(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: $0.baseAddress!, ldc: ldc) }
+                XCTAssertEqual(c.map(\.bitPattern), expected.map(\.bitPattern), "c += a b, \(m)x\(n)x\(k) \(isa)")
+                var g = [Float](repeating: .nan, count: m * ldg)
+                g.withUnsafeMutableBufferPointer {
+                    Kernels.blockTransposeTimes(m: m, n: n, k: k, a: at, lda: lda2, d: d, ldd: ldd, g: $0.baseAddress!, ldg: ldg)
+                }
+                XCTAssertEqual(g.map(\.bitPattern), expectedG.map(\.bitPattern), "g = aᵀ d, \(m)x\(n)x\(k) \(isa)")
+            }
+        }
+    }
+}

@@ -34,6 +34,13 @@ typedef struct nnlab_tensor_kernels {
                         const float *affine, float *out);
     // out[i] = (float)bytes[i] * scale + shift for i < count: a rounded product, then a rounded sum.
     void (*bytes_to_floats)(long count, const uint8_t *bytes, float scale, float shift, float *out);
+    // The sparse first layer's dense-block products, every value a chain of fused multiply-adds in the order of p
+    // (no other rounding): c[i][j] ← c[i][j] + Σ_{p<k} a[i][p] · b[p][j] for i < m, j < n (a: m x k, b: k x n);
+    // and g[i][j] = Σ_{p<k} a[p][i] · d[p][j], the sum from 0 (a: k x m, d: k x n). Rows lda, ldb, ldc, ldd, ldg
+    // apart.
+    void (*block_times)(long m, long n, long k, const float *a, long lda, const float *b, long ldb, float *c, long ldc);
+    void (*block_transpose_times)(long m, long n, long k, const float *a, long lda, const float *d, long ldd,
+                                  float *g, long ldg);
 } nnlab_tensor_kernels;
 
 // The kernels built for `isa`, or NULL where this build has none (AVX2 and AVX-512 exist on x86-64 only).
