@@ -10,7 +10,8 @@ import TensorCore
 /// The columns inked in most samples (MNIST's middle: a quarter of the pixels, three quarters of the ink) are the
 /// exception: a batch keeps them as a small dense block, multiplied by those rows of W (forward) and its
 /// transpose by dy (their rows of dW) with nnlab's block kernels (`Kernels.blockTimes`, register tiles, 90% of
-/// the core's fp32 limit where OpenBLAS took 75% on these shapes, the same numbers on every CPU), faster than
+/// the core's fp32 limit where OpenBLAS took 75% on these shapes, the same numbers on every CPU with FMA; see
+/// `blockProductsByKernels`), faster than
 /// the sparse kernels, which are bound by reading rows of W from L2, and cheaper to gather.
 ///
 /// The training engine can have the optimizer's step on W done inside the backward pass
@@ -92,8 +93,8 @@ public final class SparseLinear {
             }
             for r in 0..<batch { (p.out + r * p.outStride).update(from: base, count: m) }
             x.withDenseBlock(copy: p.blockCopy) { block in
-                Kernels.blockTimes(m: batch, n: m, k: dense.count, a: block, lda: dense.count,
-                                   b: p.dense, ldb: p.stride, c: p.out, ldc: p.outStride)
+                SparseLinear.blockTimes(m: batch, n: m, k: dense.count, a: block, lda: dense.count,
+                                        b: p.dense, ldb: p.stride, c: p.out, ldc: p.outStride)
             }
             x.forEachRow { r, entries, packed in
                 let y = p.out + r * p.outStride
@@ -181,8 +182,36 @@ public final class SparseLinear {
         let dense = x.source.denseColumns.count
         guard dense > 0, !lanes.isEmpty else { return }
         x.withDenseBlock(copy: blockCopy) { block in
-            Kernels.blockTransposeTimes(m: dense, n: lanes.count, k: x.rows, a: block, lda: dense,
-                                        d: dy.data + lanes.lowerBound, ldd: outputs, g: rows, ldg: stride)
+            SparseLinear.blockTransposeTimes(m: dense, n: lanes.count, k: x.rows, a: block, lda: dense,
+                                             d: dy.data + lanes.lowerBound, ldd: outputs, g: rows, ldg: stride)
+        }
+    }
+
+    /// Whether the dense block's products go through nnlab's block kernels (`Kernels.blockTimes`): where the CPU
+    /// has a fused multiply-add instruction. Elsewhere (x86-64 CPUs without FMA: pre-2013 cores, low-end Atom-class
+    /// laptops) the kernels' fused multiply-adds would be software, ten times slower than OpenBLAS's kernels for
+    /// that CPU, so OpenBLAS multiplies the block there, its sums in its own order. Every kernel build on one
+    /// machine takes the same path, so the builds still give the same numbers. Tests set it to try both.
+    nonisolated(unsafe) public static var blockProductsByKernels = CPU.hasFusedMultiplyAdd
+
+    /// c ← c + a b for the dense block (a: m x k, b: k x n): `Kernels.blockTimes`, or OpenBLAS (see
+    /// `blockProductsByKernels`).
+    static func blockTimes(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                           c: UnsafeMutablePointer<Float>, ldc: Int) {
+        if blockProductsByKernels {
+            Kernels.blockTimes(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc)
+        } else {
+            BLAS.gemm(transA: false, transB: false, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, beta: 1, c: c, ldc: ldc)
+        }
+    }
+
+    /// g = aᵀ d for the dense block (a: k x m, d: k x n): `Kernels.blockTransposeTimes`, or OpenBLAS.
+    static func blockTransposeTimes(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, d: UnsafePointer<Float>,
+                                    ldd: Int, g: UnsafeMutablePointer<Float>, ldg: Int) {
+        if blockProductsByKernels {
+            Kernels.blockTransposeTimes(m: m, n: n, k: k, a: a, lda: lda, d: d, ldd: ldd, g: g, ldg: ldg)
+        } else {
+            BLAS.gemm(transA: true, transB: false, m: m, n: n, k: k, a: a, lda: lda, b: d, ldb: ldd, beta: 0, c: g, ldc: ldg)
         }
     }
 

@@ -35,6 +35,10 @@ public enum CPU {
     /// The features of the CPU this runs on.
     public static let features = Features(rawValue: nnlab_cpu_features())
 
+    /// Whether one instruction does a fused multiply-add (x86-64's FMA, AArch64's NEON). Without it the kernels'
+    /// fused multiply-adds are libm's `fmaf`: exact, but an order of magnitude slower.
+    public static var hasFusedMultiplyAdd: Bool { !features.isDisjoint(with: [.fma, .neon]) }
+
     /// The CPU's name: its brand string, else /proc/cpuinfo's "model name", else the architecture.
     public static let name: String = {
         var buffer = [CChar](repeating: 0, count: 64)
@@ -81,7 +85,8 @@ public enum Platform {
     public static var report: [String] {
         ["CPU: \(CPU.name) (\(CPU.features))",
          "nnlab kernels: \(Kernels.instructionSet) (chosen at run time from the builds this CPU runs: "
-            + Kernels.InstructionSet.allCases.filter(\.isAvailable).map(\.description).joined(separator: ", ") + ")",
+            + Kernels.InstructionSet.allCases.filter(\.isAvailable).map(\.description).joined(separator: ", ") + ")"
+            + (CPU.hasFusedMultiplyAdd ? "" : "; no FMA instruction: fused multiply-adds in software, the first layer's dense block by the BLAS"),
          "BLAS: \(BLAS.backend)"]
     }
 }

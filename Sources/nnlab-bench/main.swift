@@ -98,7 +98,10 @@ func gemmGFLOPs(_ shapes: [Shape], seconds: Double = 0.25) -> Double {
             for s in shapes {
                 c.withUnsafeMutableBufferPointer { out in
                     guard let cp = out.baseAddress else { return }
-                    if s.kernel && !s.transA {
+                    if s.kernel && !SparseLinear.blockProductsByKernels {
+                        BLAS.gemm(transA: s.transA, transB: false, m: s.m, n: s.n, k: s.k, a: a, lda: s.transA ? s.m : s.k,
+                                  b: b, ldb: s.n, beta: s.transA ? 0 : 1, c: cp, ldc: s.n)
+                    } else if s.kernel && !s.transA {
                         Kernels.blockTimes(m: s.m, n: s.n, k: s.k, a: a, lda: s.k, b: b, ldb: s.n, c: cp, ldc: s.n)
                     } else if s.kernel {
                         Kernels.blockTransposeTimes(m: s.m, n: s.n, k: s.k, a: a, lda: s.m, d: b, ldd: s.n, g: cp, ldg: s.n)
@@ -131,7 +134,8 @@ func percent(_ x: Double, of limit: Double) -> String { limit > 0 ? String(forma
 func printGEMM() {
     for line in Platform.report { print(line) }
     print("core fp32 limit (FMA chains): \(f(peak512, 0)) GFLOP/s with 512-bit vectors, \(f(peak256, 0)) with 256-bit")
-    let block = "dense block, nnlab's \(Kernels.instructionSet) kernels: \(f(blockGFLOPs, 1)) = \(percent(blockGFLOPs, of: corePeak))"
+    let blockPath = SparseLinear.blockProductsByKernels ? "nnlab's \(Kernels.instructionSet) kernels" : "OpenBLAS (no FMA instruction)"
+    let block = "dense block, \(blockPath): \(f(blockGFLOPs, 1)) = \(percent(blockGFLOPs, of: corePeak))"
     let later = "later layers, OpenBLAS \(BLAS.backend.core): \(f(laterGFLOPs, 1)) = \(percent(laterGFLOPs, of: corePeak))"
     print("GEMM, one thread: lab MLP step's products (D = \(denseColumns)) \(f(stepGFLOPs, 1)) GFLOP/s = \(percent(stepGFLOPs, of: corePeak)) of the limit"
           + " (\(block); \(later)); 512x512x512 \(f(squareGFLOPs, 1)) GFLOP/s = \(percent(squareGFLOPs, of: corePeak))")

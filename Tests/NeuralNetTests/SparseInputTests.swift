@@ -7,50 +7,56 @@ final class SparseInputTests: XCTestCase {
     /// The sparse first-layer path must give the dense path's outputs and weight gradients, for a zero and a
     /// non-zero background (standardised MNIST has -0.4242).
     func testSparseForwardAndBackwardMatchDense() {
-        // Output widths covering each code path of the kernels: 64-wide tiles, 16-wide tiles, the scalar tail.
-        // `frequent`: how many columns have ink in most rows, so that batches carry them as a dense block (BLAS)
-        // besides the sparse entries (16 or more such columns are needed).
-        for (background, out, frequent) in [(Float(0), 70, 0), (-0.4242, 70, 0), (-0.4242, 100, 0), (0.5, 16, 0),
-                                            (-0.4242, 5, 0), (-0.4242, 70, 20), (0, 100, 18), (0.5, 5, 16)] {
-            var rng = SeededRandom(seed: 4)
-            let width = 30
-            var features = [Float](repeating: background, count: 20 * width)
-            for i in features.indices where rng.uniform() < (i % width < frequent ? 0.9 : 0.2) {
-                features[i] = Float(Int(rng.uniform(-50, 100))) / 50  // at most 150 distinct values: the palette's limit is 256
-            }
-            // Row 19 is all background: a batch of only that row has no entries at all.
-            for k in 0..<width { features[19 * width + k] = background }
-            let dense = Linear(inputs: width, outputs: out, rng: &rng)
-            let sparseLayer = Linear(inputs: width, outputs: out, rng: &rng)
-            let sparsePath = SparseLinear(sparseLayer)
-            sparseLayer.weight.value.copy(from: dense.weight.value)
-            sparseLayer.bias.value.copy(from: dense.bias.value)
-            let rows = SparseRows.make(features: features, width: width, maxDensity: 0.9)!
-            XCTAssertEqual(rows.background, background)
-            if frequent == 0 {
-                XCTAssertEqual(rows.denseColumns, [], "background \(background) out \(out)")
-            } else {
-                XCTAssertGreaterThanOrEqual(rows.denseColumns.count, frequent, "background \(background) out \(out)")
-            }
-            let sb = SparseBatch(rows)
-            // Several batches through the same SparseBatch (buffers reused, sizes change); gradients accumulate.
-            for indices in [[3, 17, 0, 9, 12], [19], [1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 13, 14], [19, 3, 3]] {
-                let x = Matrix(rows: indices.count, cols: width)
-                for (r, i) in indices.enumerated() { for k in 0..<width { x[r, k] = features[i * width + k] } }
-                sb.select(indices[...])
-                let yd = dense.forward(x, training: true).array
-                let ys = sparsePath.forward(sb).array
-                XCTAssertEqual(yd.count, ys.count)
-                for i in yd.indices { XCTAssertEqual(yd[i], ys[i], accuracy: 1e-4, "y[\(i)] background \(background) out \(out) frequent \(frequent) \(indices)") }
-                let g = Matrix(rows: indices.count, cols: out)
-                for i in 0..<g.count { g.data[i] = Float(rng.normal()) }
-                _ = dense.backward(g, needInputGradient: false)
-                sparsePath.backward(g)
-                for i in 0..<dense.weight.grad.count {
-                    XCTAssertEqual(dense.weight.grad.data[i], sparseLayer.weight.grad.data[i], accuracy: 1e-3,
-                                   "dW[\(i)] background \(background) out \(out) frequent \(frequent) \(indices)")
+        let chosen = SparseLinear.blockProductsByKernels
+        defer { SparseLinear.blockProductsByKernels = chosen }
+        // The dense block's products by nnlab's kernels, and by OpenBLAS (a CPU without FMA).
+        for byKernels in [true, false] {
+            SparseLinear.blockProductsByKernels = byKernels
+            // Output widths covering each code path of the kernels: 64-wide tiles, 16-wide tiles, the scalar tail.
+            // `frequent`: how many columns have ink in most rows, so that batches carry them as a dense block
+            // besides the sparse entries (16 or more such columns are needed).
+            for (background, out, frequent) in [(Float(0), 70, 0), (-0.4242, 70, 0), (-0.4242, 100, 0), (0.5, 16, 0),
+                                                (-0.4242, 5, 0), (-0.4242, 70, 20), (0, 100, 18), (0.5, 5, 16)] {
+                var rng = SeededRandom(seed: 4)
+                let width = 30
+                var features = [Float](repeating: background, count: 20 * width)
+                for i in features.indices where rng.uniform() < (i % width < frequent ? 0.9 : 0.2) {
+                    features[i] = Float(Int(rng.uniform(-50, 100))) / 50  // at most 150 distinct values: the palette's limit is 256
                 }
-                for (a, b) in zip(dense.bias.grad.array, sparseLayer.bias.grad.array) { XCTAssertEqual(a, b, accuracy: 1e-5) }
+                // Row 19 is all background: a batch of only that row has no entries at all.
+                for k in 0..<width { features[19 * width + k] = background }
+                let dense = Linear(inputs: width, outputs: out, rng: &rng)
+                let sparseLayer = Linear(inputs: width, outputs: out, rng: &rng)
+                let sparsePath = SparseLinear(sparseLayer)
+                sparseLayer.weight.value.copy(from: dense.weight.value)
+                sparseLayer.bias.value.copy(from: dense.bias.value)
+                let rows = SparseRows.make(features: features, width: width, maxDensity: 0.9)!
+                XCTAssertEqual(rows.background, background)
+                if frequent == 0 {
+                    XCTAssertEqual(rows.denseColumns, [], "background \(background) out \(out)")
+                } else {
+                    XCTAssertGreaterThanOrEqual(rows.denseColumns.count, frequent, "background \(background) out \(out)")
+                }
+                let sb = SparseBatch(rows)
+                // Several batches through the same SparseBatch (buffers reused, sizes change); gradients accumulate.
+                for indices in [[3, 17, 0, 9, 12], [19], [1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 13, 14], [19, 3, 3]] {
+                    let x = Matrix(rows: indices.count, cols: width)
+                    for (r, i) in indices.enumerated() { for k in 0..<width { x[r, k] = features[i * width + k] } }
+                    sb.select(indices[...])
+                    let yd = dense.forward(x, training: true).array
+                    let ys = sparsePath.forward(sb).array
+                    XCTAssertEqual(yd.count, ys.count)
+                    for i in yd.indices { XCTAssertEqual(yd[i], ys[i], accuracy: 1e-4, "y[\(i)] kernels \(byKernels) background \(background) out \(out) frequent \(frequent) \(indices)") }
+                    let g = Matrix(rows: indices.count, cols: out)
+                    for i in 0..<g.count { g.data[i] = Float(rng.normal()) }
+                    _ = dense.backward(g, needInputGradient: false)
+                    sparsePath.backward(g)
+                    for i in 0..<dense.weight.grad.count {
+                        XCTAssertEqual(dense.weight.grad.data[i], sparseLayer.weight.grad.data[i], accuracy: 1e-3,
+                                       "dW[\(i)] background \(background) out \(out) frequent \(frequent) \(indices)")
+                    }
+                    for (a, b) in zip(dense.bias.grad.array, sparseLayer.bias.grad.array) { XCTAssertEqual(a, b, accuracy: 1e-5) }
+                }
             }
         }
     }
