@@ -119,152 +119,99 @@ static void NNLAB_NAME(bytes_to_floats)(long count, const uint8_t *bytes, float 
     for (long i = 0; i < count; i++) out[i] = (float)bytes[i] * scale + shift;
 }
 
-// The two products of the sparse first layer's dense block (SparseLinear), each output value a chain of fused
-// multiply-adds in the order of p, whichever path (tile shape) computes it. A tile's sums stay in registers
-// while the rows of b (or d) go by.
+// The two products of the sparse first layer's dense block, as one loop: c[i][j] ← c0 + Σ_{p<k} A(i, p) · b[p][j]
+// with A(i, p) = a[i * a_row + p * a_col] (a itself, or a transposed) and c0 = c[i][j] (`accumulate`) or 0.
+// Each output value is a chain of fused multiply-adds in the order of p, whichever path (tile shape) computes
+// it. A tile's sums stay in registers while the rows of b go by.
 #define NNLAB_TILE_FMA(x, row, r)                                                                   \
     acc##r##0 = nnlab_fma(x, row##0, acc##r##0);                                                   \
     acc##r##1 = nnlab_fma(x, row##1, acc##r##1);                                                   \
     acc##r##2 = nnlab_fma(x, row##2, acc##r##2);                                                   \
     acc##r##3 = nnlab_fma(x, row##3, acc##r##3);
-#define NNLAB_TILE_DECLARE(r, INIT)                                                                \
-    nnlab_v16 acc##r##0 = INIT(r, 0), acc##r##1 = INIT(r, 16), acc##r##2 = INIT(r, 32), acc##r##3 = INIT(r, 48);
-#define NNLAB_TILE_STORE(r, OUT)                                                                   \
-    nnlab_store(acc##r##0, OUT(r) + 0);                                                            \
-    nnlab_store(acc##r##1, OUT(r) + 16);                                                           \
-    nnlab_store(acc##r##2, OUT(r) + 32);                                                           \
-    nnlab_store(acc##r##3, OUT(r) + 48);
+#define NNLAB_TILE_DECLARE(r)                                                                      \
+    nnlab_v16 acc##r##0 = START(r, 0), acc##r##1 = START(r, 16), acc##r##2 = START(r, 32), acc##r##3 = START(r, 48);
+#define NNLAB_TILE_STORE(r)                                                                        \
+    nnlab_store(acc##r##0, c + (i + r) * ldc + j);                                                 \
+    nnlab_store(acc##r##1, c + (i + r) * ldc + j + 16);                                            \
+    nnlab_store(acc##r##2, c + (i + r) * ldc + j + 32);                                            \
+    nnlab_store(acc##r##3, c + (i + r) * ldc + j + 48);
+#define START(r, q) (accumulate ? nnlab_load(c + (i + r) * ldc + j + (q)) : nnlab_splat(0))
 
-static void NNLAB_NAME(block_times)(long m, long n, long k, const float *a, long lda, const float *b, long ldb,
-                                    float *c, long ldc) {
+static void NNLAB_NAME(tile_product)(long m, long n, long k, const float *a, long a_row, long a_col, const float *b,
+                                     long ldb, float *c, long ldc, int accumulate) {
     long j = 0;
     // 4 x 64 tiles where the build has 32 vector registers (16 sums and the row in registers); else 6 x 16.
     for (; NNLAB_WIDE_REGISTERS && j + 64 <= n; j += 64) {
         long i = 0;
-#define INIT(r, q) nnlab_load(c + (i + r) * ldc + j + q)
-#define OUT(r) (c + (i + r) * ldc + j)
         for (; i + 4 <= m; i += 4) {
-            NNLAB_TILE_DECLARE(0, INIT) NNLAB_TILE_DECLARE(1, INIT) NNLAB_TILE_DECLARE(2, INIT) NNLAB_TILE_DECLARE(3, INIT)
-            const float *a0 = a + i * lda;
-            for (long p = 0; p < k; p++) {
+            NNLAB_TILE_DECLARE(0) NNLAB_TILE_DECLARE(1) NNLAB_TILE_DECLARE(2) NNLAB_TILE_DECLARE(3)
+            const float *x = a + i * a_row;
+            for (long p = 0; p < k; p++, x += a_col) {
                 const float *row = b + p * ldb + j;
                 nnlab_v16 row0 = nnlab_load(row), row1 = nnlab_load(row + 16), row2 = nnlab_load(row + 32), row3 = nnlab_load(row + 48);
-                nnlab_v16 x0 = nnlab_splat(a0[p]), x1 = nnlab_splat(a0[lda + p]);
-                nnlab_v16 x2 = nnlab_splat(a0[2 * lda + p]), x3 = nnlab_splat(a0[3 * lda + p]);
+                nnlab_v16 x0 = nnlab_splat(x[0]), x1 = nnlab_splat(x[a_row]);
+                nnlab_v16 x2 = nnlab_splat(x[2 * a_row]), x3 = nnlab_splat(x[3 * a_row]);
                 NNLAB_TILE_FMA(x0, row, 0) NNLAB_TILE_FMA(x1, row, 1) NNLAB_TILE_FMA(x2, row, 2) NNLAB_TILE_FMA(x3, row, 3)
             }
-            NNLAB_TILE_STORE(0, OUT) NNLAB_TILE_STORE(1, OUT) NNLAB_TILE_STORE(2, OUT) NNLAB_TILE_STORE(3, OUT)
+            NNLAB_TILE_STORE(0) NNLAB_TILE_STORE(1) NNLAB_TILE_STORE(2) NNLAB_TILE_STORE(3)
         }
         for (; i < m; i++) {
-            NNLAB_TILE_DECLARE(0, INIT)
-            for (long p = 0; p < k; p++) {
+            NNLAB_TILE_DECLARE(0)
+            const float *x = a + i * a_row;
+            for (long p = 0; p < k; p++, x += a_col) {
                 const float *row = b + p * ldb + j;
                 nnlab_v16 row0 = nnlab_load(row), row1 = nnlab_load(row + 16), row2 = nnlab_load(row + 32), row3 = nnlab_load(row + 48);
-                nnlab_v16 x0 = nnlab_splat(a[i * lda + p]);
+                nnlab_v16 x0 = nnlab_splat(x[0]);
                 NNLAB_TILE_FMA(x0, row, 0)
             }
-            NNLAB_TILE_STORE(0, OUT)
+            NNLAB_TILE_STORE(0)
         }
-#undef INIT
-#undef OUT
     }
     for (; j + 16 <= n; j += 16) {
         long i = 0;
         for (; i + 6 <= m; i += 6) {
-            const float *a0 = a + i * lda;
             float *c0 = c + i * ldc + j;
-            nnlab_v16 s0 = nnlab_load(c0), s1 = nnlab_load(c0 + ldc), s2 = nnlab_load(c0 + 2 * ldc);
-            nnlab_v16 s3 = nnlab_load(c0 + 3 * ldc), s4 = nnlab_load(c0 + 4 * ldc), s5 = nnlab_load(c0 + 5 * ldc);
-            for (long p = 0; p < k; p++) {
+            nnlab_v16 s0 = START(0, 0), s1 = START(1, 0), s2 = START(2, 0), s3 = START(3, 0), s4 = START(4, 0), s5 = START(5, 0);
+            const float *x = a + i * a_row;
+            for (long p = 0; p < k; p++, x += a_col) {
                 nnlab_v16 row = nnlab_load(b + p * ldb + j);
-                s0 = nnlab_fma(nnlab_splat(a0[p]), row, s0);
-                s1 = nnlab_fma(nnlab_splat(a0[lda + p]), row, s1);
-                s2 = nnlab_fma(nnlab_splat(a0[2 * lda + p]), row, s2);
-                s3 = nnlab_fma(nnlab_splat(a0[3 * lda + p]), row, s3);
-                s4 = nnlab_fma(nnlab_splat(a0[4 * lda + p]), row, s4);
-                s5 = nnlab_fma(nnlab_splat(a0[5 * lda + p]), row, s5);
+                s0 = nnlab_fma(nnlab_splat(x[0]), row, s0);
+                s1 = nnlab_fma(nnlab_splat(x[a_row]), row, s1);
+                s2 = nnlab_fma(nnlab_splat(x[2 * a_row]), row, s2);
+                s3 = nnlab_fma(nnlab_splat(x[3 * a_row]), row, s3);
+                s4 = nnlab_fma(nnlab_splat(x[4 * a_row]), row, s4);
+                s5 = nnlab_fma(nnlab_splat(x[5 * a_row]), row, s5);
             }
             nnlab_store(s0, c0); nnlab_store(s1, c0 + ldc); nnlab_store(s2, c0 + 2 * ldc);
             nnlab_store(s3, c0 + 3 * ldc); nnlab_store(s4, c0 + 4 * ldc); nnlab_store(s5, c0 + 5 * ldc);
         }
         for (; i < m; i++) {
-            nnlab_v16 acc = nnlab_load(c + i * ldc + j);
-            for (long p = 0; p < k; p++) acc = nnlab_fma(nnlab_splat(a[i * lda + p]), nnlab_load(b + p * ldb + j), acc);
+            nnlab_v16 acc = START(0, 0);
+            const float *x = a + i * a_row;
+            for (long p = 0; p < k; p++, x += a_col) acc = nnlab_fma(nnlab_splat(x[0]), nnlab_load(b + p * ldb + j), acc);
             nnlab_store(acc, c + i * ldc + j);
         }
     }
     for (; j < n; j++) {
         for (long i = 0; i < m; i++) {
-            float acc = c[i * ldc + j];
-            for (long p = 0; p < k; p++) acc = __builtin_fmaf(a[i * lda + p], b[p * ldb + j], acc);
+            float acc = accumulate ? c[i * ldc + j] : 0;
+            for (long p = 0; p < k; p++) acc = __builtin_fmaf(a[i * a_row + p * a_col], b[p * ldb + j], acc);
             c[i * ldc + j] = acc;
         }
     }
 }
 
-static void NNLAB_NAME(block_transpose_times)(long m, long n, long k, const float *a, long lda, const float *d,
-                                              long ldd, float *g, long ldg) {
-    long j = 0;
-    for (; NNLAB_WIDE_REGISTERS && j + 64 <= n; j += 64) {
-        long i = 0;
-#define INIT(r, q) nnlab_splat(0)
-#define OUT(r) (g + (i + r) * ldg + j)
-        for (; i + 4 <= m; i += 4) {
-            NNLAB_TILE_DECLARE(0, INIT) NNLAB_TILE_DECLARE(1, INIT) NNLAB_TILE_DECLARE(2, INIT) NNLAB_TILE_DECLARE(3, INIT)
-            for (long p = 0; p < k; p++) {
-                const float *row = d + p * ldd + j, *x = a + p * lda + i;
-                nnlab_v16 row0 = nnlab_load(row), row1 = nnlab_load(row + 16), row2 = nnlab_load(row + 32), row3 = nnlab_load(row + 48);
-                nnlab_v16 x0 = nnlab_splat(x[0]), x1 = nnlab_splat(x[1]), x2 = nnlab_splat(x[2]), x3 = nnlab_splat(x[3]);
-                NNLAB_TILE_FMA(x0, row, 0) NNLAB_TILE_FMA(x1, row, 1) NNLAB_TILE_FMA(x2, row, 2) NNLAB_TILE_FMA(x3, row, 3)
-            }
-            NNLAB_TILE_STORE(0, OUT) NNLAB_TILE_STORE(1, OUT) NNLAB_TILE_STORE(2, OUT) NNLAB_TILE_STORE(3, OUT)
-        }
-        for (; i < m; i++) {
-            NNLAB_TILE_DECLARE(0, INIT)
-            for (long p = 0; p < k; p++) {
-                const float *row = d + p * ldd + j;
-                nnlab_v16 row0 = nnlab_load(row), row1 = nnlab_load(row + 16), row2 = nnlab_load(row + 32), row3 = nnlab_load(row + 48);
-                nnlab_v16 x0 = nnlab_splat(a[p * lda + i]);
-                NNLAB_TILE_FMA(x0, row, 0)
-            }
-            NNLAB_TILE_STORE(0, OUT)
-        }
-#undef INIT
-#undef OUT
-    }
-    for (; j + 16 <= n; j += 16) {
-        long i = 0;
-        for (; i + 6 <= m; i += 6) {
-            nnlab_v16 s0 = nnlab_splat(0), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0;
-            for (long p = 0; p < k; p++) {
-                nnlab_v16 row = nnlab_load(d + p * ldd + j);
-                const float *x = a + p * lda + i;
-                s0 = nnlab_fma(nnlab_splat(x[0]), row, s0);
-                s1 = nnlab_fma(nnlab_splat(x[1]), row, s1);
-                s2 = nnlab_fma(nnlab_splat(x[2]), row, s2);
-                s3 = nnlab_fma(nnlab_splat(x[3]), row, s3);
-                s4 = nnlab_fma(nnlab_splat(x[4]), row, s4);
-                s5 = nnlab_fma(nnlab_splat(x[5]), row, s5);
-            }
-            float *g0 = g + i * ldg + j;
-            nnlab_store(s0, g0); nnlab_store(s1, g0 + ldg); nnlab_store(s2, g0 + 2 * ldg);
-            nnlab_store(s3, g0 + 3 * ldg); nnlab_store(s4, g0 + 4 * ldg); nnlab_store(s5, g0 + 5 * ldg);
-        }
-        for (; i < m; i++) {
-            nnlab_v16 acc = nnlab_splat(0);
-            for (long p = 0; p < k; p++) acc = nnlab_fma(nnlab_splat(a[p * lda + i]), nnlab_load(d + p * ldd + j), acc);
-            nnlab_store(acc, g + i * ldg + j);
-        }
-    }
-    for (; j < n; j++) {
-        for (long i = 0; i < m; i++) {
-            float acc = 0;
-            for (long p = 0; p < k; p++) acc = __builtin_fmaf(a[p * lda + i], d[p * ldd + j], acc);
-            g[i * ldg + j] = acc;
-        }
-    }
+static void NNLAB_NAME(block_times)(long m, long n, long k, const float *a, long lda, const float *b, long ldb,
+                                    float *c, long ldc) {
+    NNLAB_NAME(tile_product)(m, n, k, a, lda, 1, b, ldb, c, ldc, 1);
 }
 
+static void NNLAB_NAME(block_transpose_times)(long m, long n, long k, const float *a, long lda, const float *d,
+                                              long ldd, float *g, long ldg) {
+    NNLAB_NAME(tile_product)(m, n, k, a, 1, lda, d, ldd, g, ldg, 0);
+}
+
+#undef START
 #undef NNLAB_TILE_FMA
 #undef NNLAB_TILE_DECLARE
 #undef NNLAB_TILE_STORE
