@@ -9,10 +9,10 @@ import TensorCore
 /// has ink — about a fifth of them — and the same holds for the weight gradient: dW = dᵀ dy + c·1 (Σ_r dy_r).
 /// The columns inked in most samples (MNIST's middle: a quarter of the pixels, three quarters of the ink) are the
 /// exception: a batch keeps them as a small dense block, multiplied by those rows of W (forward) and its
-/// transpose by dy (their rows of dW) with nnlab's block kernels (`Kernels.blockTimes`, register tiles, 90% of
+/// transpose by dy (their rows of dW) with nnlab's block kernels (`Kernels.blockTimes`: register tiles, 90% of
 /// the core's fp32 limit where OpenBLAS took 75% on these shapes, the same numbers on every CPU with FMA; see
-/// `blockProductsByKernels`), faster than
-/// the sparse kernels, which are bound by reading rows of W from L2, and cheaper to gather.
+/// `blockProductsByKernels`), faster than the sparse kernels, which are bound by reading rows of W from L2, and
+/// cheaper to gather.
 ///
 /// The training engine can have the optimizer's step on W done inside the backward pass
 /// (`backward(_:steppingWeightsWith:state:helper:)`), and with a helper thread each thread take half of the
@@ -49,9 +49,9 @@ public final class SparseLinear {
     /// Σ_k W_k and copy of the dense rows then stand (the same numbers, bit for bit). With `helper` and the
     /// columns split (`splitColumns`), half of the output columns are computed there, at the same time.
     ///
-    /// Every row starts as b + c Σ_k W_k (the background's contribution), then gains d W: through the block kernel for the
-    /// dense columns of the batch (the block times those rows of W), through the sparse kernel for the rest. The
-    /// output columns are taken in two parts (the same calls whether or not two threads run them).
+    /// Every row starts as b + c Σ_k W_k (the background's contribution), then gains d W: through the block
+    /// kernel for the dense columns of the batch (the block times those rows of W), through the sparse kernel for
+    /// the rest. The output columns are taken in two parts (the same calls whether or not two threads run them).
     public func forward(_ x: SparseBatch, weightsUnchanged: Bool = false, helper: Helper? = nil) -> Matrix {
         input = x
         let batch = x.rows, n = outputs

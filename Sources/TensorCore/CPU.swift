@@ -86,7 +86,7 @@ public enum Platform {
         ["CPU: \(CPU.name) (\(CPU.features))",
          "nnlab kernels: \(Kernels.instructionSet) (chosen at run time from the builds this CPU runs: "
             + Kernels.InstructionSet.allCases.filter(\.isAvailable).map(\.description).joined(separator: ", ") + ")"
-            + (CPU.hasFusedMultiplyAdd ? "" : "; no FMA instruction: fused multiply-adds in software, the first layer's dense block by the BLAS"),
+            + (CPU.hasFusedMultiplyAdd ? "" : "; no FMA instruction: the kernels' fused multiply-adds are done in software, the larger products by the BLAS"),
          "BLAS: \(BLAS.backend)"]
     }
 }
