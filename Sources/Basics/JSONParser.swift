@@ -118,40 +118,44 @@ struct JSONParser {
 
     // object := '{' ws [ string ws ':' ws value ws { ',' ws string ws ':' ws value ws } ] '}'
     private mutating func object() throws(JSONError) -> JSONValue {
-        try enter()
-        index += 1
         var members: [String: JSONValue] = [:]
-        skipWhitespace()
-        if peek() == UInt8(ascii: "}") { index += 1; depth -= 1; return .object(members) }
-        while true {
-            guard peek() == UInt8(ascii: "\"") else { throw error("expected a key in quotes, found \(describeNext())") }
-            let key = try string()
-            skipWhitespace()
-            try expect(":", "after the key \"\(key.prefix(40))\"")
-            skipWhitespace()
-            members[key] = try value()
-            skipWhitespace()
-            if peek() == UInt8(ascii: ",") { index += 1; skipWhitespace(); continue }
-            try expect("}", "or ',' after a member of an object")
-            depth -= 1
-            return .object(members)
+        try items(closedBy: "}", after: "a member of an object") { (parser: inout JSONParser) throws(JSONError) in
+            guard parser.peek() == UInt8(ascii: "\"") else {
+                throw parser.error("expected a key in quotes, found \(parser.describeNext())")
+            }
+            let key = try parser.string()
+            parser.skipWhitespace()
+            try parser.expect(":", "after the key \"\(key.prefix(40))\"")
+            parser.skipWhitespace()
+            members[key] = try parser.value()
         }
+        return .object(members)
     }
 
     // array := '[' ws [ value ws { ',' ws value ws } ] ']'
     private mutating func array() throws(JSONError) -> JSONValue {
+        var elements: [JSONValue] = []
+        try items(closedBy: "]", after: "an element of a list") { (parser: inout JSONParser) throws(JSONError) in
+            elements.append(try parser.value())
+        }
+        return .array(elements)
+    }
+
+    /// The inside of an object or a list, its opening bracket at `index`: `item` for each of its items
+    /// (separated by ',', whitespace around them skipped), then `close`. One level deeper while it reads.
+    private mutating func items(closedBy close: Character, after what: String,
+                                _ item: (inout JSONParser) throws(JSONError) -> Void) throws(JSONError) {
         try enter()
         index += 1
-        var elements: [JSONValue] = []
         skipWhitespace()
-        if peek() == UInt8(ascii: "]") { index += 1; depth -= 1; return .array(elements) }
+        if peek() == close.asciiValue { index += 1; depth -= 1; return }
         while true {
-            elements.append(try value())
+            try item(&self)
             skipWhitespace()
             if peek() == UInt8(ascii: ",") { index += 1; skipWhitespace(); continue }
-            try expect("]", "or ',' after an element of a list")
+            try expect(close, "or ',' after \(what)")
             depth -= 1
-            return .array(elements)
+            return
         }
     }
 
