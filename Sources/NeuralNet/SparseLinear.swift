@@ -196,7 +196,7 @@ public final class SparseLinear {
 
     /// c ← c + a b for the dense block (a: m x k, b: k x n): `Kernels.blockTimes`, or OpenBLAS (see
     /// `blockProductsByKernels`).
-    static func blockTimes(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+    public static func blockTimes(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                            c: UnsafeMutablePointer<Float>, ldc: Int) {
         if blockProductsByKernels {
             Kernels.blockTimes(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc)
@@ -206,7 +206,7 @@ public final class SparseLinear {
     }
 
     /// g = aᵀ d for the dense block (a: k x m, d: k x n): `Kernels.blockTransposeTimes`, or OpenBLAS.
-    static func blockTransposeTimes(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, d: UnsafePointer<Float>,
+    public static func blockTransposeTimes(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, d: UnsafePointer<Float>,
                                     ldd: Int, g: UnsafeMutablePointer<Float>, ldg: Int) {
         if blockProductsByKernels {
             Kernels.blockTransposeTimes(m: m, n: n, k: k, a: a, lda: lda, d: d, ldd: ldd, g: g, ldg: ldg)

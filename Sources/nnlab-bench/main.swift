@@ -75,8 +75,9 @@ Normalization.mnistStandard.apply(to: &test)
 
 // 1b. Matrix products, one thread: the products one step of the lab MLP makes (batch 64; the first layer's dense
 // block has D columns, the rest of that layer is sparse) and a large square one, against the core's fp32 limit
-// measured with FMA chains on registers. The dense block's two products go through nnlab's own kernels, in the
-// two column halves the training makes (`kernel`); the later layers' through the BLAS nnlab chose.
+// measured with FMA chains on registers. The dense block's two products go the way SparseLinear takes them (nnlab's
+// own kernels where the CPU has FMA), in the two column halves the training makes (`kernel`); the later layers'
+// through the BLAS nnlab chose.
 log("BLAS: \(BLAS.backend)")
 // The training set's sparse form, built once (as `train` in nnlab builds it once per data set).
 let trainSparse = SparseRows.make(train.matrix)
@@ -98,13 +99,10 @@ func gemmGFLOPs(_ shapes: [Shape], seconds: Double = 0.25) -> Double {
             for s in shapes {
                 c.withUnsafeMutableBufferPointer { out in
                     guard let cp = out.baseAddress else { return }
-                    if s.kernel && !SparseLinear.blockProductsByKernels {
-                        BLAS.gemm(transA: s.transA, transB: false, m: s.m, n: s.n, k: s.k, a: a, lda: s.transA ? s.m : s.k,
-                                  b: b, ldb: s.n, beta: s.transA ? 0 : 1, c: cp, ldc: s.n)
-                    } else if s.kernel && !s.transA {
-                        Kernels.blockTimes(m: s.m, n: s.n, k: s.k, a: a, lda: s.k, b: b, ldb: s.n, c: cp, ldc: s.n)
+                    if s.kernel && !s.transA {
+                        SparseLinear.blockTimes(m: s.m, n: s.n, k: s.k, a: a, lda: s.k, b: b, ldb: s.n, c: cp, ldc: s.n)
                     } else if s.kernel {
-                        Kernels.blockTransposeTimes(m: s.m, n: s.n, k: s.k, a: a, lda: s.m, d: b, ldd: s.n, g: cp, ldg: s.n)
+                        SparseLinear.blockTransposeTimes(m: s.m, n: s.n, k: s.k, a: a, lda: s.m, d: b, ldd: s.n, g: cp, ldg: s.n)
                     } else {
                         BLAS.gemm(transA: s.transA, transB: s.transB, m: s.m, n: s.n, k: s.k, a: a, lda: s.transA ? s.m : s.k,
                                   b: b, ldb: s.transB ? s.k : s.n, c: cp, ldc: s.n)
