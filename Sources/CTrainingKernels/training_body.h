@@ -222,11 +222,10 @@ static void NNLAB_NAME(gather_batch)(long count, const long *picked, const long 
     column_starts[0] = 0;
 }
 
-static long NNLAB_NAME(sparse_rows_from_bytes)(long n, long width, const uint8_t *bytes, uint8_t background,
+static void NNLAB_NAME(sparse_rows_from_bytes)(long n, long width, const uint8_t *bytes, uint8_t background,
                                                const int32_t *sparse_columns, long sparse_count,
                                                const int32_t *dense_columns, long dense_count, long *starts,
                                                uint32_t *entries, uint8_t *codes) {
-    long dense_ink = 0;
     starts[0] = 0;
     for (long i = 0; i < n; i++) {
         const uint8_t *row = bytes + i * width;
@@ -242,11 +241,9 @@ static long NNLAB_NAME(sparse_rows_from_bytes)(long n, long width, const uint8_t
             for (long s = 0; s < dense_count; s++) out[s] = row[dense_columns[s]];
         } else {
             for (long t = 0; t < sparse_count; t++) e += row[sparse_columns[t]] != background;
-            for (long s = 0; s < dense_count; s++) dense_ink += row[dense_columns[s]] != background;
         }
         starts[i + 1] = e;
     }
-    return dense_ink;
 }
 
 static const nnlab_training_kernels NNLAB_NAME(training_kernels) = {

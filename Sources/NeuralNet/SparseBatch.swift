@@ -37,8 +37,6 @@ public final class SparseRows: @unchecked Sendable {
     /// `Kernels.expandRows` computes it (checked for all 256 codes): an image set's bytes. The dense block is
     /// then made by arithmetic rather than by looking codes up.
     let affine: [Float]?
-    /// Entries other than the background, the dense columns' included.
-    let inkCount: Int
 
     /// nil when more than `maxDensity` of the entries differ from the most common value (dense data), rows are
     /// wider than 65,536 or there are more than 256 distinct values.
@@ -97,14 +95,13 @@ public final class SparseRows: @unchecked Sendable {
         // only ink moving the cursor on) and the dense columns' bytes copied.
         var starts = [Int](repeating: 0, count: n + 1)
         var codes = [UInt8](repeating: background, count: n * dense.count)
-        var denseInk = 0
         bytes.withUnsafeBufferPointer { b in
         starts.withUnsafeMutableBufferPointer { s in
         sparse.withUnsafeBufferPointer { sc in
         dense.withUnsafeBufferPointer { dc in
             guard let b = b.baseAddress, let s = s.baseAddress else { return }
-            denseInk = TrainingKernels.table.pointee.sparse_rows_from_bytes(n, width, b, background, sc.baseAddress, sc.count,
-                                                                            dc.baseAddress, dc.count, s, nil, nil)
+            TrainingKernels.table.pointee.sparse_rows_from_bytes(n, width, b, background, sc.baseAddress, sc.count,
+                                                                 dc.baseAddress, dc.count, s, nil, nil)
         }
         }
         }
@@ -117,8 +114,8 @@ public final class SparseRows: @unchecked Sendable {
         entries.withUnsafeMutableBufferPointer { out in
         codes.withUnsafeMutableBufferPointer { co in
             guard let b = b.baseAddress, let s = s.baseAddress, let out = out.baseAddress else { return }
-            _ = TrainingKernels.table.pointee.sparse_rows_from_bytes(n, width, b, background, sc.baseAddress, sc.count,
-                                                                     dc.baseAddress, dc.count, s, out, co.baseAddress)
+            TrainingKernels.table.pointee.sparse_rows_from_bytes(n, width, b, background, sc.baseAddress, sc.count,
+                                                                 dc.baseAddress, dc.count, s, out, co.baseAddress)
         }
         }
         }
@@ -126,12 +123,12 @@ public final class SparseRows: @unchecked Sendable {
         }
         }
         return SparseRows(count: n, width: width, background: c, starts: starts, entries: entries, palette: palette,
-                          denseColumns: dense, denseCodes: codes, zeroCode: background, inkCount: starts[n] + denseInk,
+                          denseColumns: dense, denseCodes: codes, zeroCode: background,
                           affine: [scale, shift, c])
     }
 
     private init(count: Int, width: Int, background: Float, starts: [Int], entries: [UInt32], palette: [Float],
-                 denseColumns: [Int32], denseCodes: [UInt8], zeroCode: UInt8?, inkCount: Int, affine: [Float]?) {
+                 denseColumns: [Int32], denseCodes: [UInt8], zeroCode: UInt8?, affine: [Float]?) {
         self.count = count
         self.width = width
         self.background = background
@@ -141,7 +138,6 @@ public final class SparseRows: @unchecked Sendable {
         self.denseColumns = denseColumns
         self.denseCodes = denseCodes
         self.zeroCode = zeroCode
-        self.inkCount = inkCount
         self.affine = affine.flatMap { SparseRows.isPalette(affine: $0, palette) ? $0 : nil }
     }
 
@@ -237,7 +233,7 @@ public final class SparseRows: @unchecked Sendable {
         let dense = zeroCode == nil ? [] : SparseRows.frequentColumns(inked: inked, rows: judged)
         guard let zero = zeroCode, !dense.isEmpty else {
             self.init(count: n, width: width, background: c, starts: starts, entries: entries, palette: palette,
-                      denseColumns: [], denseCodes: [], zeroCode: zeroCode, inkCount: total, affine: nil)
+                      denseColumns: [], denseCodes: [], zeroCode: zeroCode, affine: nil)
             return
         }
         // The dense columns' entries move to the rows' codes there.
@@ -260,7 +256,7 @@ public final class SparseRows: @unchecked Sendable {
         }
         entries.removeLast(entries.count - e - 1)
         self.init(count: n, width: width, background: c, starts: kept, entries: entries, palette: palette,
-                  denseColumns: dense, denseCodes: codes, zeroCode: zeroCode, inkCount: total, affine: nil)
+                  denseColumns: dense, denseCodes: codes, zeroCode: zeroCode, affine: nil)
     }
 
     /// The most common value of a data set and the fraction of entries that are not it, from a sample of rows.
@@ -275,6 +271,17 @@ public final class SparseRows: @unchecked Sendable {
 
     /// Fraction of entries that are ink.
     public var density: Double { Double(inkCount) / Double(max(1, count * width)) }
+
+    /// Entries other than the background, the dense columns' included (a dense cell is ink unless it holds the
+    /// zero code: an image set's codes are its bytes, the background byte the zero code). Counted when asked.
+    var inkCount: Int {
+        guard let zero = zeroCode else { return starts[count] }
+        return denseCodes.withUnsafeBufferPointer { codes in
+            var ink = 0
+            for code in codes where code != zero { ink += 1 }
+            return starts[count] + ink
+        }
+    }
 
     /// Bytes held by the entries and the dense columns' codes.
     public var byteCount: Int { starts.count * 8 + entries.count * 4 + palette.count * 4 + denseCodes.count }

@@ -57,9 +57,8 @@ typedef struct nnlab_training_kernels {
     // dense_columns[s]; the columns sparse_columns[0..<sparse_count] (ascending) as entries: starts[i + 1] -
     // starts[i] is the number of bytes of row i other than `background` in those columns (starts[0] = 0), and
     // with `entries` (NULL: count only), those bytes in order as column | byte << 16 at entries[starts[i]...].
-    // entries holds starts[n] + 1 values. Counting, returns the bytes other than `background` in the dense
-    // columns (0 when filling).
-    long (*sparse_rows_from_bytes)(long n, long width, const uint8_t *bytes, uint8_t background,
+    // entries holds starts[n] + 1 values.
+    void (*sparse_rows_from_bytes)(long n, long width, const uint8_t *bytes, uint8_t background,
                                    const int32_t *sparse_columns, long sparse_count, const int32_t *dense_columns,
                                    long dense_count, long *starts, uint32_t *entries, uint8_t *codes);
 } nnlab_training_kernels;
